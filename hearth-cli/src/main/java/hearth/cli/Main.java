@@ -1,0 +1,22 @@
+package hearth.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code hearth} command: every subcommand is listed here. */
+@Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
+        description = "Self-hosted LLM server for coding agents.",
+        subcommands = {})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}
