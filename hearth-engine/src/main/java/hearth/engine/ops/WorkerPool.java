@@ -2,6 +2,7 @@ package hearth.engine.ops;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 
 /**
  * A fixed set of compute threads that split index ranges among themselves. The calling thread takes part in the
@@ -15,16 +16,39 @@ public final class WorkerPool implements AutoCloseable {
         void run(int chunk, int chunks);
     }
 
+    /** One parallel section. Each has its own counters so that a worker late from an earlier job cannot take its chunks. */
+    private static final class Job {
+        final Chunked body;
+        final int chunks;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger pending;
+        volatile Throwable failure;
+
+        Job(Chunked body, int chunks, Thread caller) {
+            this.body = body;
+            this.chunks = chunks;
+            this.caller = caller;
+            this.pending = new AtomicInteger(chunks);
+        }
+
+        void drain() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    body.run(c, chunks);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
+            }
+        }
+    }
+
     private final int threads;
     private final Thread[] workers;
-    private volatile Chunked task;
-    private volatile int taskChunks;
-    private volatile long generation;
-    private final AtomicInteger nextChunk = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile Thread caller;
+    private volatile Job job;
     private volatile boolean closed;
-    private volatile Throwable failure;
 
     public WorkerPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -47,27 +71,20 @@ public final class WorkerPool implements AutoCloseable {
             for (int c = 0; c < chunks; c++) body.run(c, chunks);
             return;
         }
-        failure = null;
-        caller = Thread.currentThread();
-        task = body;
-        taskChunks = chunks;
-        nextChunk.set(0);
-        pending.set(chunks);
-        generation++;
+        Job j = new Job(body, chunks, Thread.currentThread());
+        job = j;
         for (Thread w : workers) LockSupport.unpark(w);
-        drain(body, chunks);
-        while (pending.get() > 0) LockSupport.park(this);
-        task = null;
-        Throwable f = failure;
-        if (f != null) {
-            if (f instanceof RuntimeException re) throw re;
-            if (f instanceof Error e) throw e;
-            throw new RuntimeException(f);
-        }
+        j.drain();
+        while (j.pending.get() > 0) LockSupport.park(this);
+        job = null;
+        Throwable f = j.failure;
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error e) throw e;
+        if (f != null) throw new RuntimeException(f);
     }
 
-    /** Splits [0, n) into contiguous ranges, one per chunk, and runs {@code body(from, to)} for each in parallel. */
-    public void parallelFor(int n, int minPerChunk, java.util.function.BiConsumer<Integer, Integer> body) {
+    /** Splits [0, n) into contiguous ranges and runs {@code body(from, to)} for each in parallel. */
+    public void parallelFor(int n, int minPerChunk, BiConsumer<Integer, Integer> body) {
         int chunks = Math.max(1, Math.min(threads * 4, n / Math.max(1, minPerChunk)));
         if (chunks == 1) {
             body.accept(0, n);
@@ -76,26 +93,13 @@ public final class WorkerPool implements AutoCloseable {
         run(chunks, (c, cs) -> body.accept((int) ((long) n * c / cs), (int) ((long) n * (c + 1) / cs)));
     }
 
-    private void drain(Chunked body, int chunks) {
-        int c;
-        while ((c = nextChunk.getAndIncrement()) < chunks) {
-            try {
-                body.run(c, chunks);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
-        }
-    }
-
     private void workerLoop() {
-        long seen = 0;
+        Job seen = null;
         while (!closed) {
-            long g = generation;
-            Chunked t = task;
-            if (g != seen && t != null) {
-                seen = g;
-                drain(t, taskChunks);
+            Job j = job;
+            if (j != null && j != seen) {
+                seen = j;
+                j.drain();
             } else {
                 LockSupport.park(this);
             }

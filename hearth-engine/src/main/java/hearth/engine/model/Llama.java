@@ -1,0 +1,218 @@
+package hearth.engine.model;
+
+import hearth.engine.gguf.GgufFile;
+import hearth.engine.kv.BlockTable;
+import hearth.engine.kv.KvCache;
+import hearth.engine.kv.KvCacheType;
+import hearth.engine.ops.MatMul;
+import hearth.engine.ops.Rope;
+import hearth.engine.ops.VectorMath;
+import hearth.engine.ops.WorkerPool;
+import hearth.engine.tensor.Tensor;
+
+/**
+ * The llama family forward pass: pre-norm decoder blocks with grouped-query attention, RoPE and a SwiGLU FFN.
+ * Covers {@code llama} (and Mistral-style files), {@code qwen2} (QKV bias, NeoX RoPE) and {@code qwen3} (per-head q/k
+ * RMSNorm); the differences are optional weights, chosen by {@link Architectures}.
+ */
+public final class Llama implements Model {
+    private final GgufFile file;
+    private final ModelConfig c;
+    private final WorkerPool pool;
+    private final Tensor tokenEmbd;  // [dim, vocab]
+    private final float[] outputNorm;
+    private final Tensor output;     // [dim, vocab]; token_embd when tied
+    private final LayerWeights[] layers;
+    private final Rope rope;
+    private Scratch s = new Scratch(0, null);
+
+    Llama(GgufFile file, ModelConfig c, WorkerPool pool) {
+        this.file = file;
+        this.c = c;
+        this.pool = pool;
+        Weights w = new Weights(file);
+        this.tokenEmbd = w.matrix("token_embd.weight", c.dim(), c.vocabSize());
+        this.outputNorm = w.vector("output_norm.weight", c.dim());
+        this.output = w.has("output.weight") ? w.matrix("output.weight", c.dim(), c.vocabSize()) : tokenEmbd;
+        this.layers = new LayerWeights[c.layers()];
+        for (int l = 0; l < c.layers(); l++) layers[l] = layer(w, "blk." + l + ".");
+        float[] freqFactors = w.optionalVector("rope_freqs.weight", c.rope().dims() / 2);
+        this.rope = new Rope(c.rope(), freqFactors);
+    }
+
+    private LayerWeights layer(Weights w, String p) {
+        int dim = c.dim();
+        return new LayerWeights(
+                w.vector(p + "attn_norm.weight", dim),
+                w.matrix(p + "attn_q.weight", dim, c.qDim()),
+                w.matrix(p + "attn_k.weight", dim, c.kvDimK()),
+                w.matrix(p + "attn_v.weight", dim, c.kvDimV()),
+                w.matrix(p + "attn_output.weight", (long) c.heads() * c.headDimV(), dim),
+                w.optionalVector(p + "attn_q.bias", c.qDim()),
+                w.optionalVector(p + "attn_k.bias", c.kvDimK()),
+                w.optionalVector(p + "attn_v.bias", c.kvDimV()),
+                w.optionalVector(p + "attn_q_norm.weight", c.headDimK()),
+                w.optionalVector(p + "attn_k_norm.weight", c.headDimK()),
+                w.vector(p + "ffn_norm.weight", dim),
+                w.matrix(p + "ffn_gate.weight", dim, c.ffnDim()),
+                w.matrix(p + "ffn_up.weight", dim, c.ffnDim()),
+                w.matrix(p + "ffn_down.weight", c.ffnDim(), dim));
+    }
+
+    @Override
+    public ModelConfig config() {
+        return c;
+    }
+
+    @Override
+    public long fileBytes() {
+        return file.fileBytes();
+    }
+
+    @Override
+    public KvCache newCache(int slots, KvCacheType typeK, KvCacheType typeV) {
+        return new KvCache(c.layers(), slots, c.kvDimK(), c.kvDimV(), typeK, typeV);
+    }
+
+    /** Activation buffers for up to {@code n} tokens, reused between steps (the model is driven by one thread). */
+    private record Scratch(int n, float[][] bufs) {
+        float[] x() { return bufs[0]; }
+        float[] xb() { return bufs[1]; }
+        float[] q() { return bufs[2]; }
+        float[] k() { return bufs[3]; }
+        float[] v() { return bufs[4]; }
+        float[] att() { return bufs[5]; }
+        float[] gate() { return bufs[6]; }
+        float[] up() { return bufs[7]; }
+        float[] rope() { return bufs[8]; }
+        float[] proj() { return bufs[9]; }
+    }
+
+    private Scratch scratch(int n) {
+        if (s.n() >= n) return s;
+        int m = Math.max(n, 1);
+        int qd = Math.max(c.qDim(), c.heads() * c.headDimV());
+        s = new Scratch(m, new float[][] {
+            new float[m * c.dim()], new float[m * c.dim()], new float[m * c.qDim()], new float[m * c.kvDimK()],
+            new float[m * c.kvDimV()], new float[m * qd], new float[m * c.ffnDim()], new float[m * c.ffnDim()],
+            new float[m * rope.tableSize()], new float[m * c.dim()]});
+        return s;
+    }
+
+    @Override
+    public void forward(ForwardBatch batch, KvCache cache, float[] logits) {
+        int n = batch.size();
+        Scratch s = scratch(n);
+        int dim = c.dim();
+        float[] x = s.x();
+        for (int t = 0; t < n; t++) {
+            MatMul.dequantizeRow(tokenEmbd, batch.tokens()[t], x, t * dim);
+            rope.fill(batch.positions()[t], s.rope(), t * rope.tableSize());
+        }
+        for (int l = 0; l < layers.length; l++) {
+            attentionBlock(l, layers[l], batch, cache, s);
+            ffnBlock(layers[l], n, s);
+        }
+        // final norm and LM head, only for the tokens that want logits
+        int m = 0;
+        for (int t = 0; t < n; t++) {
+            if (batch.logits()[t]) VectorMath.rmsNorm(x, t * dim, outputNorm, c.rmsEps(), s.xb(), (m++) * dim, dim);
+        }
+        if (m > 0) MatMul.matMul(pool, output, s.xb(), m, logits);
+    }
+
+    private void attentionBlock(int l, LayerWeights w, ForwardBatch batch, KvCache cache, Scratch s) {
+        int n = batch.size();
+        int dim = c.dim();
+        float[] x = s.x();
+        for (int t = 0; t < n; t++) VectorMath.rmsNorm(x, t * dim, w.attnNorm(), c.rmsEps(), s.xb(), t * dim, dim);
+        // QKV projections: [n, dim] -> [n, qDim], [n, kvDimK], [n, kvDimV]
+        MatMul.matMul(pool, w.wq(), s.xb(), n, s.q());
+        MatMul.matMul(pool, w.wk(), s.xb(), n, s.k());
+        MatMul.matMul(pool, w.wv(), s.xb(), n, s.v());
+        for (int t = 0; t < n; t++) {
+            addBias(s.q(), t * c.qDim(), w.bq(), c.qDim());
+            addBias(s.k(), t * c.kvDimK(), w.bk(), c.kvDimK());
+            addBias(s.v(), t * c.kvDimV(), w.bv(), c.kvDimV());
+            if (w.qNorm() != null) headNorm(s.q(), t * c.qDim(), c.heads(), w.qNorm());
+            if (w.kNorm() != null) headNorm(s.k(), t * c.kvDimK(), c.kvHeads(), w.kNorm());
+            rope.apply(s.q(), t * c.qDim(), c.heads(), c.headDimK(), s.rope(), t * rope.tableSize());
+            rope.apply(s.k(), t * c.kvDimK(), c.kvHeads(), c.headDimK(), s.rope(), t * rope.tableSize());
+            cache.store(l, batch.tables()[t].slot(batch.positions()[t]), s.k(), t * c.kvDimK(), s.v(), t * c.kvDimV());
+        }
+        attention(l, batch, cache, s);
+        // output projection and residual
+        MatMul.matMul(pool, w.wo(), s.att(), n, s.proj());
+        VectorMath.add(s.proj(), 0, x, 0, n * dim);
+    }
+
+    /** Causal attention of every (token, head) over its own sequence's cached positions 0..pos. */
+    private void attention(int l, ForwardBatch batch, KvCache cache, Scratch s) {
+        int n = batch.size();
+        int heads = c.heads();
+        int group = heads / c.kvHeads();
+        int hdK = c.headDimK();
+        int hdV = c.headDimV();
+        float scale = (float) (1.0 / Math.sqrt(hdK));
+        float[] q = s.q();
+        float[] out = s.att();
+        // llama.cpp's attention (non-flash) multiplies in the cache's type: with an F16 cache q is rounded to F16
+        // before q·k and the softmax weights are rounded to F16 before weighting v. Do the same to match its output.
+        boolean roundQ = cache.typeK() == KvCacheType.F16;
+        boolean roundP = cache.typeV() == KvCacheType.F16;
+        int maxLen = 0;
+        for (int t = 0; t < n; t++) maxLen = Math.max(maxLen, batch.positions()[t] + 1);
+        int len = maxLen;
+        pool.parallelFor(n * heads, 1, (from, to) -> {
+            float[] scores = new float[len];
+            float[] kv = new float[Math.max(hdK, hdV)];
+            float[] qh = new float[hdK];
+            for (int i = from; i < to; i++) {
+                int t = i / heads;
+                int h = i % heads;
+                int kvh = h / group;
+                int positions = batch.positions()[t] + 1;
+                BlockTable table = batch.tables()[t];
+                int qOff = t * c.qDim() + h * hdK;
+                for (int i2 = 0; i2 < hdK; i2++) qh[i2] = roundQ ? Float.float16ToFloat(Float.floatToFloat16(q[qOff + i2])) : q[qOff + i2];
+                for (int p = 0; p < positions; p++) {
+                    cache.loadK(l, table.slot(p), kvh * hdK, kv, 0, hdK);
+                    scores[p] = VectorMath.dot(qh, 0, kv, 0, hdK) * scale;
+                }
+                VectorMath.softmax(scores, 0, positions);
+                if (roundP) for (int p = 0; p < positions; p++) scores[p] = Float.float16ToFloat(Float.floatToFloat16(scores[p]));
+                int oOff = t * heads * hdV + h * hdV;
+                java.util.Arrays.fill(out, oOff, oOff + hdV, 0f);
+                for (int p = 0; p < positions; p++) {
+                    cache.loadV(l, table.slot(p), kvh * hdV, kv, 0, hdV);
+                    VectorMath.axpy(scores[p], kv, 0, out, oOff, hdV);
+                }
+            }
+        });
+    }
+
+    private void ffnBlock(LayerWeights w, int n, Scratch s) {
+        int dim = c.dim();
+        int ff = c.ffnDim();
+        float[] x = s.x();
+        for (int t = 0; t < n; t++) VectorMath.rmsNorm(x, t * dim, w.ffnNorm(), c.rmsEps(), s.xb(), t * dim, dim);
+        MatMul.matMul(pool, w.ffnGate(), s.xb(), n, s.gate());
+        MatMul.matMul(pool, w.ffnUp(), s.xb(), n, s.up());
+        VectorMath.swiglu(s.gate(), 0, s.up(), 0, n * ff);
+        MatMul.matMul(pool, w.ffnDown(), s.gate(), n, s.proj());
+        VectorMath.add(s.proj(), 0, x, 0, n * dim);
+    }
+
+    private static void addBias(float[] a, int off, float[] bias, int n) {
+        if (bias != null) VectorMath.add(bias, 0, a, off, n);
+    }
+
+    private void headNorm(float[] a, int off, int heads, float[] weight) {
+        int hd = c.headDimK();
+        for (int h = 0; h < heads; h++) VectorMath.rmsNorm(a, off + h * hd, weight, c.rmsEps(), a, off + h * hd, hd);
+    }
+
+    /** The file stays open: whoever opened it closes it (see {@code ModelLoader}). */
+    @Override
+    public void close() {}
+}
