@@ -177,7 +177,7 @@ public final class GgufFile implements AutoCloseable {
     }
 
     /**
-     * One line for humans, e.g. {@code stories260K.gguf: GGUF v3, arch llama, 48 tensors (F32×48), 292.9K parameters,
+     * One line for humans, e.g. {@code stories260K.gguf: GGUF v3, arch llama, 48 tensors (F32×48), 292.8K parameters,
      * 1.13 MiB, 19 metadata keys}.
      */
     public String describe() {
