@@ -158,24 +158,26 @@ public final class GgufReader {
         }
         int len = (int) n;
         Object values = switch (et) {
-            case UINT8, INT8, UINT16, INT16, INT32 -> {
+            // The length check above guarantees that fixed-size elements lie inside the segment: copy in bulk.
+            case INT32 -> bulk(U32, new int[len], len, 4);
+            case FLOAT32 -> bulk(F32, new float[len], len, 4);
+            case FLOAT64 -> bulk(F64, new double[len], len, 8);
+            case UINT64, INT64 -> bulk(U64, new long[len], len, 8);
+            case UINT8, INT8, UINT16, INT16 -> {
                 int[] a = new int[len];
-                for (int i = 0; i < len; i++) a[i] = ((Number) scalar(key, et)).intValue();
+                for (int i = 0; i < len; i++) {
+                    a[i] = switch (et) {
+                        case UINT8 -> Byte.toUnsignedInt(i8(key));
+                        case INT8 -> i8(key);
+                        case UINT16 -> Short.toUnsignedInt(i16(key));
+                        default -> i16(key);
+                    };
+                }
                 yield a;
             }
-            case UINT32, UINT64, INT64 -> {
+            case UINT32 -> {
                 long[] a = new long[len];
-                for (int i = 0; i < len; i++) a[i] = ((Number) scalar(key, et)).longValue();
-                yield a;
-            }
-            case FLOAT32 -> {
-                float[] a = new float[len];
-                for (int i = 0; i < len; i++) a[i] = f32(key);
-                yield a;
-            }
-            case FLOAT64 -> {
-                double[] a = new double[len];
-                for (int i = 0; i < len; i++) a[i] = f64(key);
+                for (int i = 0; i < len; i++) a[i] = Integer.toUnsignedLong(i32(key));
                 yield a;
             }
             case BOOL -> {
@@ -195,6 +197,12 @@ public final class GgufReader {
             }
         };
         return new GgufValue.Array(et, values);
+    }
+
+    private Object bulk(ValueLayout layout, Object array, int len, int size) {
+        MemorySegment.copy(seg, layout, pos, array, 0, len);
+        pos += (long) len * size;
+        return array;
     }
 
     private void need(long bytes, String what) {
