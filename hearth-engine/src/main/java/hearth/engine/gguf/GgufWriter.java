@@ -17,7 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes GGUF v3 files: metadata in insertion order, then tensors, each aligned to {@code general.alignment}. */
+/**
+ * Writes little-endian GGUF v3 files as llama.cpp lays them out: metadata in insertion order, tensor infos in
+ * insertion order, the header padded to {@code general.alignment} (default 32), then every tensor's data padded to
+ * the alignment. Tensor data is streamed from its segment, so a mapped tensor is never copied whole to the heap.
+ */
 public final class GgufWriter {
     private record PendingTensor(String name, GgmlType type, long[] shape, MemorySegment data) {}
 
@@ -70,9 +74,11 @@ public final class GgufWriter {
         return this;
     }
 
-    /** F32 tensor from floats (convenience for tests). */
+    /** F32 tensor from floats (convenience for tests); stored little-endian whatever the platform's byte order. */
     public GgufWriter addF32(String name, long[] shape, float[] values) {
-        return addTensor(name, GgmlType.F32, shape, MemorySegment.ofArray(values));
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return addTensor(name, GgmlType.F32, shape, b.array());
     }
 
     private int alignment() {
