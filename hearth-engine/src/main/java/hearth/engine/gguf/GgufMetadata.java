@@ -113,7 +113,14 @@ public final class GgufMetadata {
         GgufValue.Array a = getArray(key);
         return switch (a.values()) {
             case int[] i -> i;
-            case long[] l -> { int[] i = new int[l.length]; for (int k = 0; k < l.length; k++) i[k] = (int) l[k]; yield i; }
+            case long[] l -> {
+                int[] i = new int[l.length];
+                for (int k = 0; k < l.length; k++) {
+                    if (l[k] != (int) l[k]) throw new GgufFormatException(source + ": metadata key '" + key + "' element " + k + " = " + l[k] + " is out of int range");
+                    i[k] = (int) l[k];
+                }
+                yield i;
+            }
             default -> throw new GgufFormatException(source + ": metadata key '" + key + "' is an array of " + a.elementType() + ", expected integers");
         };
     }

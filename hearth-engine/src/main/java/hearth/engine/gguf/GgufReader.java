@@ -3,14 +3,18 @@ package hearth.engine.gguf;
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses the header of a GGUF v2/v3 file (magic, version, metadata, tensor infos) from a memory segment.
@@ -22,6 +26,8 @@ public final class GgufReader {
     public static final int DEFAULT_ALIGNMENT = 32;
     private static final int MAX_DIMS = 4;
     private static final long MAX_STRING = 1L << 30;
+    // Bounds every tensor's byte size below 2^59 (at most 8 bytes per element), so size arithmetic cannot overflow.
+    private static final long MAX_ELEMENTS = 1L << 56;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -34,6 +40,9 @@ public final class GgufReader {
 
     private final String source;
     private final MemorySegment seg;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private long pos;
 
     private GgufReader(String source, MemorySegment seg) {
@@ -59,12 +68,14 @@ public final class GgufReader {
             if (Integer.reverseBytes(version) == 2 || Integer.reverseBytes(version) == 3) {
                 throw fail("big-endian GGUF files are not supported");
             }
-            throw fail("unsupported GGUF version " + version + " (only v2 and v3)");
+            throw fail("unsupported GGUF version " + Integer.toUnsignedString(version) + " (only v2 and v3)");
         }
         long tensorCount = i64("tensor count");
         long kvCount = i64("metadata count");
-        if (tensorCount < 0 || tensorCount > 1_000_000) throw fail("implausible tensor count " + tensorCount);
-        if (kvCount < 0 || kvCount > 1_000_000) throw fail("implausible metadata count " + kvCount);
+        // Counts that fit in an int are parsed until the entries run out (every entry takes at least 13 bytes, so a
+        // corrupt count ends quickly with a "truncated header" that names the entry); larger ones are nonsense.
+        if (kvCount < 0 || kvCount > Integer.MAX_VALUE) throw fail("implausible metadata count " + Long.toUnsignedString(kvCount));
+        if (tensorCount < 0 || tensorCount > Integer.MAX_VALUE) throw fail("implausible tensor count " + Long.toUnsignedString(tensorCount));
 
         Map<String, GgufValue> kv = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
@@ -79,16 +90,21 @@ public final class GgufReader {
         int alignment = metadata.has("general.alignment") ? metadata.getInt("general.alignment") : DEFAULT_ALIGNMENT;
         if (alignment <= 0 || Integer.bitCount(alignment) != 1) throw fail("general.alignment " + alignment + " is not a power of two");
 
-        List<TensorInfo> tensors = new ArrayList<>((int) tensorCount);
+        List<TensorInfo> tensors = new ArrayList<>((int) Math.min(tensorCount, 4096));
+        Set<String> names = new HashSet<>();
         for (long i = 0; i < tensorCount; i++) {
             long at = pos;
             String name = string("name of tensor #" + i);
+            if (!names.add(name)) throw failAt(at, "duplicate tensor '" + name + "'");
             int nDims = i32("dimension count of tensor '" + name + "'");
-            if (nDims < 1 || nDims > MAX_DIMS) throw failAt(at, "tensor '" + name + "' has " + nDims + " dimensions (1.." + MAX_DIMS + " allowed)");
+            if (nDims < 1 || nDims > MAX_DIMS) throw failAt(at, "tensor '" + name + "' has " + Integer.toUnsignedString(nDims) + " dimensions (1.." + MAX_DIMS + " allowed)");
             long[] shape = new long[nDims];
+            long elements = 1;
             for (int d = 0; d < nDims; d++) {
                 shape[d] = i64("dimension " + d + " of tensor '" + name + "'");
-                if (shape[d] <= 0 || shape[d] > (1L << 40)) throw failAt(at, "tensor '" + name + "' has invalid dimension " + shape[d]);
+                if (shape[d] <= 0) throw failAt(at, "tensor '" + name + "' has invalid dimension " + d + ": " + shape[d]);
+                if (shape[d] > MAX_ELEMENTS / elements) throw failAt(at, "tensor '" + name + "' has too many elements (dimension " + d + " is " + shape[d] + ")");
+                elements *= shape[d];
             }
             int typeId = i32("type of tensor '" + name + "'");
             GgmlType type = GgmlType.byId(typeId);
@@ -97,7 +113,9 @@ public final class GgufReader {
                 throw failAt(at, "tensor '" + name + "': row length " + shape[0] + " is not a multiple of the " + type + " block size " + type.blockSize);
             }
             long offset = i64("data offset of tensor '" + name + "'");
-            if (offset < 0 || offset % alignment != 0) throw failAt(at, "tensor '" + name + "' has misaligned data offset " + offset);
+            if (offset < 0 || offset % alignment != 0) {
+                throw failAt(at, "tensor '" + name + "' has misaligned data offset " + Long.toUnsignedString(offset) + " (alignment " + alignment + ")");
+            }
             tensors.add(new TensorInfo(name, shape, type, offset, split));
         }
         long dataOffset = (pos + alignment - 1) / alignment * alignment;
@@ -135,29 +153,31 @@ public final class GgufReader {
         if (et == null) throw fail("metadata key '" + key + "' is an array of unknown type " + typeId);
         long n = i64("array length of '" + key + "'");
         long minBytes = et.scalarSize() > 0 ? et.scalarSize() : 8;
-        if (n < 0 || n > (seg.byteSize() - pos) / minBytes) {
-            throw fail("metadata key '" + key + "': array length " + n + " runs past the end of the file");
+        if (n < 0 || n > (seg.byteSize() - pos) / minBytes || n > Integer.MAX_VALUE - 8) {
+            throw failAt(pos - 8, "metadata key '" + key + "': array length " + Long.toUnsignedString(n) + " runs past the end of the file");
         }
         int len = (int) n;
         Object values = switch (et) {
-            case UINT8, INT8, UINT16, INT16, INT32 -> {
+            // The length check above guarantees that fixed-size elements lie inside the segment: copy in bulk.
+            case INT32 -> bulk(U32, new int[len], len, 4);
+            case FLOAT32 -> bulk(F32, new float[len], len, 4);
+            case FLOAT64 -> bulk(F64, new double[len], len, 8);
+            case UINT64, INT64 -> bulk(U64, new long[len], len, 8);
+            case UINT8, INT8, UINT16, INT16 -> {
                 int[] a = new int[len];
-                for (int i = 0; i < len; i++) a[i] = ((Number) scalar(key, et)).intValue();
+                for (int i = 0; i < len; i++) {
+                    a[i] = switch (et) {
+                        case UINT8 -> Byte.toUnsignedInt(i8(key));
+                        case INT8 -> i8(key);
+                        case UINT16 -> Short.toUnsignedInt(i16(key));
+                        default -> i16(key);
+                    };
+                }
                 yield a;
             }
-            case UINT32, UINT64, INT64 -> {
+            case UINT32 -> {
                 long[] a = new long[len];
-                for (int i = 0; i < len; i++) a[i] = ((Number) scalar(key, et)).longValue();
-                yield a;
-            }
-            case FLOAT32 -> {
-                float[] a = new float[len];
-                for (int i = 0; i < len; i++) a[i] = f32(key);
-                yield a;
-            }
-            case FLOAT64 -> {
-                double[] a = new double[len];
-                for (int i = 0; i < len; i++) a[i] = f64(key);
+                for (int i = 0; i < len; i++) a[i] = Integer.toUnsignedLong(i32(key));
                 yield a;
             }
             case BOOL -> {
@@ -177,6 +197,12 @@ public final class GgufReader {
             }
         };
         return new GgufValue.Array(et, values);
+    }
+
+    private Object bulk(ValueLayout layout, Object array, int len, int size) {
+        MemorySegment.copy(seg, layout, pos, array, 0, len);
+        pos += (long) len * size;
+        return array;
     }
 
     private void need(long bytes, String what) {
@@ -233,18 +259,15 @@ public final class GgufReader {
 
     private String string(String what) {
         long len = i64("length of " + what);
-        if (len < 0 || len > MAX_STRING) throw failAt(pos - 8, what + ": invalid string length " + len);
+        if (len < 0 || len > MAX_STRING) throw failAt(pos - 8, what + ": invalid string length " + Long.toUnsignedString(len));
         need(len, what);
         byte[] bytes = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
         pos += len;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
-                    .toString();
+            return utf8.reset().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            // Some vocabularies hold byte tokens that are not valid UTF-8; keep them as Latin-1 code points.
+            // GGUF strings must be UTF-8, but llama.cpp does not check. Keep the bytes as Latin-1 code points rather
+            // than failing; such a string does not write back byte-identical.
             return new String(bytes, StandardCharsets.ISO_8859_1);
         }
     }

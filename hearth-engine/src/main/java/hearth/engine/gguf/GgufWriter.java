@@ -1,6 +1,7 @@
 package hearth.engine.gguf;
 
 import hearth.engine.tensor.GgmlType;
+import hearth.engine.tensor.Tensor;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,7 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes GGUF v3 files: metadata in insertion order, then tensors, each aligned to {@code general.alignment}. */
+/**
+ * Writes little-endian GGUF v3 files as llama.cpp lays them out: metadata in insertion order, tensor infos in
+ * insertion order, the header padded to {@code general.alignment} (default 32), then every tensor's data padded to
+ * the alignment. Tensor data is streamed from its segment, so a mapped tensor is never copied whole to the heap.
+ */
 public final class GgufWriter {
     private record PendingTensor(String name, GgmlType type, long[] shape, MemorySegment data) {}
 
@@ -28,33 +33,60 @@ public final class GgufWriter {
         return this;
     }
 
+    /** Copies every key of {@code md}, in its order (a key already present keeps its position, takes the new value). */
     public GgufWriter putAll(GgufMetadata md) {
         md.asMap().forEach(this::put);
         return this;
+    }
+
+    public GgufWriter remove(String key) {
+        metadata.remove(key);
+        return this;
+    }
+
+    /** Adds a tensor read from another file (its data is streamed from the mapping when written). */
+    public GgufWriter addTensor(Tensor t) {
+        return addTensor(t.name(), t.type(), t.shape(), t.data());
     }
 
     public GgufWriter addTensor(String name, GgmlType type, long[] shape, byte[] data) {
         return addTensor(name, type, shape, MemorySegment.ofArray(data));
     }
 
+    /** Adds a tensor; {@code shape} is in ggml order (row length first), {@code data} is copied when written. */
     public GgufWriter addTensor(String name, GgmlType type, long[] shape, MemorySegment data) {
+        if (shape.length < 1 || shape.length > 4) throw new IllegalArgumentException("tensor " + name + ": " + shape.length + " dimensions (1..4 allowed)");
         long elements = 1;
-        for (long d : shape) elements *= d;
+        for (long d : shape) {
+            if (d <= 0) throw new IllegalArgumentException("tensor " + name + ": invalid dimension " + d);
+            elements = Math.multiplyExact(elements, d);
+        }
+        if (shape[0] % type.blockSize != 0) {
+            throw new IllegalArgumentException("tensor " + name + ": row length " + shape[0] + " is not a multiple of the " + type + " block size " + type.blockSize);
+        }
         if (type.bytesFor(elements) != data.byteSize()) {
             throw new IllegalArgumentException("tensor " + name + ": " + data.byteSize() + " bytes given, " + type.bytesFor(elements) + " needed");
+        }
+        for (PendingTensor t : tensors) {
+            if (t.name().equals(name)) throw new IllegalArgumentException("duplicate tensor " + name);
         }
         tensors.add(new PendingTensor(name, type, shape.clone(), data));
         return this;
     }
 
-    /** F32 tensor from floats (convenience for tests). */
+    /** F32 tensor from floats (convenience for tests); stored little-endian whatever the platform's byte order. */
     public GgufWriter addF32(String name, long[] shape, float[] values) {
-        return addTensor(name, GgmlType.F32, shape, MemorySegment.ofArray(values));
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return addTensor(name, GgmlType.F32, shape, b.array());
     }
 
     private int alignment() {
         GgufValue a = metadata.get("general.alignment");
-        return a == null ? GgufReader.DEFAULT_ALIGNMENT : ((Number) a.value()).intValue();
+        if (a == null) return GgufReader.DEFAULT_ALIGNMENT;
+        long v = a.value() instanceof Number n ? n.longValue() : -1;
+        if (v <= 0 || v > (1 << 30) || Long.bitCount(v) != 1) throw new IllegalArgumentException("general.alignment " + a.value() + " is not a power of two");
+        return (int) v;
     }
 
     public void write(Path path) throws IOException {
@@ -91,9 +123,11 @@ public final class GgufWriter {
         for (int i = 0; i < tensors.size(); i++) {
             PendingTensor t = tensors.get(i);
             s.zeros(dataStart + offsets.get(i) - s.written);
-            s.bytes(t.data().toArray(ValueLayout.JAVA_BYTE));
+            s.segment(t.data());
         }
+        // Pad the end too (as llama.cpp and gguf.py do), so that the file size is a multiple of the alignment.
         s.zeros(pad(s.written - dataStart, align) + dataStart - s.written);
+        out.flush();
     }
 
     private static long pad(long n, int align) {
@@ -175,6 +209,16 @@ public final class GgufWriter {
         void zeros(long n) throws IOException {
             for (long i = 0; i < n; i++) out.write(0);
             written += n;
+        }
+
+        /** Copies through a small buffer, so that a mapped tensor of any size is never copied whole to the heap. */
+        void segment(MemorySegment data) throws IOException {
+            byte[] chunk = new byte[(int) Math.min(data.byteSize(), 1 << 16)];
+            for (long off = 0; off < data.byteSize(); off += chunk.length) {
+                int n = (int) Math.min(chunk.length, data.byteSize() - off);
+                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, chunk, 0, n);
+                bytes(chunk, n);
+            }
         }
     }
 }
