@@ -17,11 +17,14 @@ final class SpecialTokenSplitter {
         List<Fragment> fragments = new ArrayList<>();
         if (text.isEmpty()) return fragments;
         fragments.add(new Fragment.Text(0, text.length()));
-        for (int id : vocab.specialTextTokens()) {
-            TokenType type = vocab.type(id);
-            if (!parseSpecial && type != TokenType.USER_DEFINED) continue;
+        int[] candidates = vocab.specialTextTokens();
+        if (candidates.length == 0) return fragments;
+        boolean[] present = vocab.specialTokensIn(text);
+        for (int k = 0; k < candidates.length; k++) {
+            int id = candidates[k];
+            if (!present[k]) continue;
+            if (!parseSpecial && vocab.type(id) != TokenType.USER_DEFINED) continue;
             String token = vocab.text(id);
-            if (!containsAnywhere(fragments, text, token)) continue;
             List<Fragment> next = new ArrayList<>(fragments.size() + 4);
             for (Fragment f : fragments) {
                 if (f instanceof Fragment.Text t) {
@@ -33,11 +36,6 @@ final class SpecialTokenSplitter {
             fragments = next;
         }
         return fragments;
-    }
-
-    /** Cheap pre-check so that the many special tokens that do not occur cost one scan each. */
-    private static boolean containsAnywhere(List<Fragment> fragments, String text, String token) {
-        return !token.isEmpty() && text.contains(token);
     }
 
     private static void splitOne(String text, int start, int end, int id, String token, boolean lstrip, boolean rstrip,

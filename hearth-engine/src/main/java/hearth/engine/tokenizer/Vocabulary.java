@@ -25,6 +25,7 @@ public final class Vocabulary {
     private final TokenizerOptions options;
     /** Control, user-defined and unknown tokens, longest text (in UTF-8 bytes) first, ties by id. */
     private final int[] specialTextTokens;
+    private final SpecialTokenIndex specialTextIndex;
     private final int maxTokenBytes;
     /** What each token stands for when rendered with special tokens shown (the reference's piece cache). */
     private final byte[][] pieces;
@@ -50,6 +51,8 @@ public final class Vocabulary {
         this.specialTextTokens = IntStream.range(0, texts.length).filter(i -> types[i].isSpecialText()).boxed()
                 .sorted(Comparator.<Integer>comparingInt(i -> -byteLengths[i]).thenComparingInt(i -> i))
                 .mapToInt(Integer::intValue).toArray();
+        this.specialTextIndex = new SpecialTokenIndex(
+                IntStream.of(specialTextTokens).mapToObj(i -> texts[i]).toArray(String[]::new));
         this.pieces = new byte[texts.length][];
         for (int i = 0; i < texts.length; i++) pieces[i] = renderPiece(i);
     }
@@ -113,6 +116,11 @@ public final class Vocabulary {
 
     int[] specialTextTokens() {
         return specialTextTokens;
+    }
+
+    /** Which of {@link #specialTextTokens()} occur in {@code text} (same order). */
+    boolean[] specialTokensIn(String text) {
+        return specialTextIndex.occurring(text);
     }
 
     /**
