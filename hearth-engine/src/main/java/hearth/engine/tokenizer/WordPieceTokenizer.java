@@ -51,7 +51,8 @@ public final class WordPieceTokenizer implements Tokenizer {
             while (i < w.length()) {
                 int found = -1;
                 int foundEnd = -1;
-                for (int j = w.length(); j > i; j--) {
+                // a token of at most maxTokenBytes bytes spans at most that many chars
+                for (int j = (int) Math.min(w.length(), (long) i + vocab.maxTokenBytes()); j > i; j--) {
                     if (j < w.length() && Character.isLowSurrogate(w.charAt(j))) continue; // not a code point boundary
                     if (byteAt[j] - byteAt[i] > vocab.maxTokenBytes()) continue;
                     int id = vocab.id(w.substring(i, j));
