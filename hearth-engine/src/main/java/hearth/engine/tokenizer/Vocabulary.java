@@ -162,6 +162,16 @@ public final class Vocabulary {
 
     /** Maps byte-level characters back to bytes; a character outside the byte alphabet is spelled out as the reference does. */
     private static byte[] byteLevelDecode(String text) {
+        byte[] direct = new byte[text.length()];
+        for (int i = 0; i < text.length(); i++) {
+            int b = ByteLevel.decode(text.charAt(i));
+            if (b < 0) return byteLevelDecodeSlow(text);
+            direct[i] = (byte) b;
+        }
+        return direct;
+    }
+
+    private static byte[] byteLevelDecodeSlow(String text) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
         text.codePoints().forEach(cp -> {
             int b = ByteLevel.decode(cp);
