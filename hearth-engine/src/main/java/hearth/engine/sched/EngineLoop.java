@@ -1,0 +1,232 @@
+package hearth.engine.sched;
+
+import hearth.engine.EngineException;
+import hearth.engine.Event;
+import hearth.engine.FinishReason;
+import hearth.engine.GenerateRequest;
+import hearth.engine.kv.BlockManager;
+import hearth.engine.kv.KvCache;
+import hearth.engine.model.Model;
+import hearth.engine.sample.Logprobs;
+import hearth.engine.sample.Sampler;
+import hearth.engine.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The one thread that drives a model: take new requests, schedule, run the model, sample, emit. A step is
+ * {@code schedule → forward → sample → emit}; the thread blocks (never spins) when there is nothing to do.
+ */
+public final class EngineLoop implements AutoCloseable {
+    /** A snapshot of the loop's state for metrics. */
+    public record Stats(int running, int waiting, int usedBlocks, int totalBlocks, int cachedBlocks, long prefixQueries,
+                        long prefixHits, long preemptions, long steps) {}
+
+    private final Model model;
+    private final KvCache cache;
+    private final BlockManager blocks;
+    private final Tokenizer tokenizer;
+    private final Scheduler scheduler;
+    private final int contextSize;
+    private final int queueSize;
+    private final int vocab;
+    private final LinkedBlockingQueue<Sequence> incoming = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile Stats stats;
+    private long steps;
+    private float[] logits = new float[0];
+    private final float[] row;
+
+    public EngineLoop(String name, Model model, KvCache cache, BlockManager blocks, Tokenizer tokenizer,
+                      int contextSize, int parallel, int maxBatchTokens, int queueSize, boolean prefixCache) {
+        this.model = model;
+        this.cache = cache;
+        this.blocks = blocks;
+        this.tokenizer = tokenizer;
+        this.contextSize = contextSize;
+        this.queueSize = queueSize;
+        this.vocab = model.config().vocabSize();
+        this.row = new float[vocab];
+        this.scheduler = new Scheduler(blocks, parallel, Math.max(maxBatchTokens, parallel), prefixCache);
+        this.stats = snapshot();
+        this.thread = Thread.ofPlatform().name("hearth-engine-" + name).unstarted(this::run);
+        thread.start();
+    }
+
+    public int contextSize() {
+        return contextSize;
+    }
+
+    /**
+     * Queues a request; events go to {@code sink} on the engine thread (keep it quick: hand off, don't block).
+     * Throws {@link EngineException} when the prompt cannot fit or the queue is full.
+     */
+    public Sequence submit(GenerateRequest req, Consumer<Event> sink) {
+        if (closed) throw new EngineException(EngineException.Kind.UNAVAILABLE, "the engine is shutting down");
+        int capacity = Math.min(contextSize, blocks.numBlocks() * blocks.blockSize());
+        if (req.prompt().length >= capacity) {
+            throw new EngineException(EngineException.Kind.TOO_LONG, "the prompt has " + req.prompt().length
+                    + " tokens but the context holds " + capacity + " (prompt + at least 1 generated token)");
+        }
+        for (int t : req.prompt()) {
+            if (t < 0 || t >= vocab) throw new EngineException(EngineException.Kind.INVALID, "token id " + t + " is outside the vocabulary (0.." + (vocab - 1) + ")");
+        }
+        Stats s = stats;
+        if (s.waiting() + incoming.size() >= queueSize) {
+            throw new EngineException(EngineException.Kind.QUEUE_FULL, "the queue is full (" + queueSize + " waiting requests)");
+        }
+        Sequence seq = new Sequence(req, sink, blocks.blockSize(), new Sampler(req.sampling(), vocab), tokenizer.streamingDecoder());
+        incoming.add(seq);
+        return seq;
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    private Stats snapshot() {
+        long[] q = blocks.lookupStats();
+        return new Stats(scheduler.running.size(), scheduler.waiting.size(), blocks.usedBlocks(), blocks.numBlocks(),
+                blocks.cachedBlocks(), q[0], q[1], scheduler.preemptions(), steps);
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                if (!takeIncoming()) continue;
+                dropCancelled();
+                Step step = scheduler.schedule();
+                if (step.isEmpty()) {
+                    rejectUnfittable();
+                    continue;
+                }
+                try {
+                    execute(step);
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    failRunning(e);
+                }
+                steps++;
+                stats = snapshot();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            shutdown();
+        }
+    }
+
+    /** Moves new requests into the scheduler, blocking while there is no work at all. False if woken for nothing. */
+    private boolean takeIncoming() throws InterruptedException {
+        if (!scheduler.hasWork()) {
+            Sequence s = incoming.poll(1, TimeUnit.SECONDS);
+            if (s == null) return false;
+            admit(s);
+        }
+        Sequence s;
+        while ((s = incoming.poll()) != null) admit(s);
+        stats = snapshot();
+        return true;
+    }
+
+    private void admit(Sequence s) {
+        if (s.request.maxTokens() == 0) {
+            s.finish(FinishReason.LENGTH, null);
+            return;
+        }
+        scheduler.waiting.addLast(s);
+    }
+
+    private void dropCancelled() {
+        for (Sequence s : new ArrayList<>(scheduler.running)) if (s.cancelled()) end(s, FinishReason.CANCELLED, null);
+        for (Sequence s : new ArrayList<>(scheduler.waiting)) if (s.cancelled()) end(s, FinishReason.CANCELLED, null);
+    }
+
+    /** Nothing could be scheduled: with nothing running, the head of the queue can never fit the cache. */
+    private void rejectUnfittable() {
+        if (scheduler.running.isEmpty() && !scheduler.waiting.isEmpty()) {
+            Sequence s = scheduler.waiting.pollFirst();
+            s.status = Sequence.Status.FINISHED;
+            s.sink.accept(new Event.Failed("the request does not fit the KV cache (" + blocks.numBlocks() * blocks.blockSize() + " tokens)"));
+        }
+    }
+
+    private void execute(Step step) {
+        var batch = step.batch();
+        int n = batch.logitCount();
+        if (logits.length < n * vocab) logits = new float[n * vocab];
+        model.forward(batch, cache, logits);
+        scheduler.completed(step);
+        int i = 0;
+        for (Step.Chunk c : step.chunks()) {
+            if (c.wantsLogits()) sampleNext(c.seq(), i++ * vocab);
+        }
+    }
+
+    private void sampleNext(Sequence s, int off) {
+        System.arraycopy(logits, off, row, 0, vocab);
+        int token = s.sampler.sample(row);
+        int nTop = s.request.sampling().topLogprobs();
+        Logprobs lp = nTop > 0 ? Logprobs.of(java.util.Arrays.copyOfRange(logits, off, off + vocab), vocab, token, nTop) : null;
+        long now = System.nanoTime();
+        if (s.firstTokenAt == 0) s.firstTokenAt = now;
+        s.lastTokenAt = now;
+        s.append(token);
+        if (!s.request.ignoreEos() && tokenizer.isEndOfGeneration(token)) {
+            String rest = s.stopMatcher.feed(s.decoder.flush()).emit() + s.stopMatcher.flush();
+            if (!rest.isEmpty() || lp != null) s.emit(rest, token, lp);
+            end(s, FinishReason.STOP, null);
+            return;
+        }
+        StopMatcher.Result r = s.stopMatcher.feed(s.decoder.accept(token));
+        if (r.stop() != null) {
+            s.emit(r.emit(), token, lp);
+            end(s, FinishReason.STOP, r.stop());
+            return;
+        }
+        boolean limit = s.generated() >= s.request.maxTokens() || s.length >= contextSize;
+        String text = r.emit();
+        if (limit) text += s.stopMatcher.feed(s.decoder.flush()).emit() + s.stopMatcher.flush();
+        s.emit(text, token, lp);
+        if (limit) end(s, FinishReason.LENGTH, null);
+    }
+
+    private void end(Sequence s, FinishReason reason, String stop) {
+        scheduler.remove(s);
+        s.finish(reason, stop);
+    }
+
+    private void failRunning(Throwable e) {
+        String msg = "engine step failed: " + e;
+        for (Sequence s : List.copyOf(scheduler.running)) {
+            scheduler.remove(s);
+            s.status = Sequence.Status.FINISHED;
+            s.sink.accept(new Event.Failed(msg));
+        }
+    }
+
+    private void shutdown() {
+        List<Sequence> all = new ArrayList<>(scheduler.running);
+        all.addAll(scheduler.waiting);
+        incoming.drainTo(all);
+        for (Sequence s : all) {
+            scheduler.remove(s);
+            if (s.status != Sequence.Status.FINISHED) s.finish(FinishReason.CANCELLED, null);
+        }
+    }
+
+    /** Stops the loop; unfinished sequences end with CANCELLED. Waits for the thread. */
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
