@@ -78,27 +78,27 @@ final class Q2_KKernel extends TiledKernel {
         short[] xq = a.q;
         int[] bsums = a.bsums;
         FloatVector acc = FloatVector.zero(F256);
-        ShortVector three = ShortVector.broadcast(Simd.S256, (short) 3);
         float mins = 0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
             int msum = 0;
-            for (int g = 0; g < 16; g++) msum += (u8(w, o + g) >> 4) * bsums[bi * 16 + g];
             IntVector isum = IntVector.zero(I256);
-            for (int h = 0; h < 2; h++) {
-                ShortVector q0 = shorts(w, o + 16 + 32L * h), q1 = shorts(w, o + 32 + 32L * h);
-                for (int j = 0; j < 4; j++) {
-                    int g = 8 * h + 2 * j, x = xi + 128 * h + 32 * j;
-                    ShortVector v0 = q0.lanewise(VectorOperators.ASHR, 2 * j).and(three);
-                    ShortVector v1 = q1.lanewise(VectorOperators.ASHR, 2 * j).and(three);
-                    isum = isum.add(dot16(v0, xq, x).mul(u8(w, o + g) & 15)).add(dot16(v1, xq, x + 16).mul(u8(w, o + g + 1) & 15));
-                }
+            for (int g = 0; g < 16; g++) {
+                int sc = u8(w, o + g);
+                msum += (sc >> 4) * bsums[bi * 16 + g];
+                isum = isum.add(dot16(group(w, o, g), xq, xi + 16 * g).mul(sc & 15));
             }
             float dx = a.d[bi];
             acc = toFloat(isum).fma(FloatVector.broadcast(F256, dx * fp16(w, o + 80)), acc);
             mins += dx * fp16(w, o + 82) * msum;
         }
         return acc.reduceLanes(VectorOperators.ADD) - mins;
+    }
+
+    /** Group g (16 values): bits 2j..2j+1 of qs[32h + 16 * (g % 2) ..], j = slice of the group within its half. */
+    static ShortVector group(MemorySegment w, long o, int g) {
+        int h = g >> 3, j = (g >> 1) & 3, part = g & 1;
+        return shorts(w, o + 16 + 32 * h + 16 * part).lanewise(VectorOperators.ASHR, 2 * j).and((short) 3);
     }
 }

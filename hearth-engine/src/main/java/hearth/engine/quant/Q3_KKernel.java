@@ -97,30 +97,29 @@ final class Q3_KKernel extends TiledKernel {
         short[] xq = a.q;
         int[] bsums = a.bsums;
         FloatVector acc = FloatVector.zero(F256);
-        ShortVector three = ShortVector.broadcast(Simd.S256, (short) 3);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
             int a0 = w.get(U32, o + 96), a1 = w.get(U32, o + 100), tmp = w.get(U32, o + 104);
+            IntVector isum = IntVector.zero(I256);
             // values are (unsigned 0..7) - 4: subtract 4 * scale * sum(x) per group afterwards
             int offsetSum = 0;
-            for (int g = 0; g < 16; g++) offsetSum += scale(a0, a1, tmp, g) * bsums[bi * 16 + g];
-            ShortVector m0 = shorts(w, o), m1 = shorts(w, o + 16);
-            IntVector isum = IntVector.zero(I256);
-            for (int h = 0; h < 2; h++) {
-                ShortVector q0 = shorts(w, o + 32 + 32L * h), q1 = shorts(w, o + 48 + 32L * h);
-                for (int j = 0; j < 4; j++) {
-                    int g = 8 * h + 2 * j, bit = 4 * h + j, x = xi + 128 * h + 32 * j;
-                    ShortVector v0 = q0.lanewise(VectorOperators.ASHR, 2 * j).and(three)
-                            .or(m0.lanewise(VectorOperators.ASHR, bit).and((short) 1).lanewise(VectorOperators.LSHL, 2));
-                    ShortVector v1 = q1.lanewise(VectorOperators.ASHR, 2 * j).and(three)
-                            .or(m1.lanewise(VectorOperators.ASHR, bit).and((short) 1).lanewise(VectorOperators.LSHL, 2));
-                    isum = isum.add(dot16(v0, xq, x).mul(scale(a0, a1, tmp, g))).add(dot16(v1, xq, x + 16).mul(scale(a0, a1, tmp, g + 1)));
-                }
+            for (int g = 0; g < 16; g++) {
+                int sc = scale(a0, a1, tmp, g);
+                offsetSum += sc * bsums[bi * 16 + g];
+                isum = isum.add(dot16(group(w, o, g), xq, xi + 16 * g).mul(sc));
             }
-            isum = isum.sub(IntVector.zero(I256).withLane(0, 4 * offsetSum));
+            isum = isum.sub(Simd.LANE0.mul(4 * offsetSum));
             acc = toFloat(isum).fma(FloatVector.broadcast(F256, fp16(w, o + 108) * a.d[bi]), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Group g (16 values) unsigned (0..7): 2 bits from qs, third bit from hmask. */
+    static ShortVector group(MemorySegment w, long o, int g) {
+        int h = g >> 3, j = (g >> 1) & 3, part = g & 1;
+        ShortVector low = shorts(w, o + 32 + 32 * h + 16 * part).lanewise(VectorOperators.ASHR, 2 * j).and((short) 3);
+        ShortVector high = shorts(w, o + 16 * part).lanewise(VectorOperators.ASHR, 4 * h + j).and((short) 1);
+        return low.or(high.lanewise(VectorOperators.LSHL, 2));
     }
 }

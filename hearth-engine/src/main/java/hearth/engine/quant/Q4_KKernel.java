@@ -91,7 +91,6 @@ final class Q4_KKernel extends TiledKernel {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int nb = a.k / BLOCK;
         short[] xq = a.q;
-        int[] bsums = a.bsums;
         FloatVector acc = FloatVector.zero(F256);
         float mins = 0;
         for (int b = 0; b < nb; b++) {
@@ -101,24 +100,23 @@ final class Q4_KKernel extends TiledKernel {
             int u0 = w.get(U32, o + 4), u1 = w.get(U32, o + 8), u2 = w.get(U32, o + 12);
             int sc0 = u0 & KMASK1, sc1 = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
             int m0 = u1 & KMASK1, m1 = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
-            int bs = bi * 16;
-            int msum = (m0 & 0xff) * (bsums[bs] + bsums[bs + 1]) + (m0 >>> 8 & 0xff) * (bsums[bs + 2] + bsums[bs + 3])
-                    + (m0 >>> 16 & 0xff) * (bsums[bs + 4] + bsums[bs + 5]) + (m0 >>> 24) * (bsums[bs + 6] + bsums[bs + 7])
-                    + (m1 & 0xff) * (bsums[bs + 8] + bsums[bs + 9]) + (m1 >>> 8 & 0xff) * (bsums[bs + 10] + bsums[bs + 11])
-                    + (m1 >>> 16 & 0xff) * (bsums[bs + 12] + bsums[bs + 13]) + (m1 >>> 24) * (bsums[bs + 14] + bsums[bs + 15]);
             IntVector isum = IntVector.zero(I256);
-            for (int c = 0; c < 4; c++) {
-                long qo = o + 16 + 32L * c;
-                ShortVector s0 = shorts(w, qo), s1 = shorts(w, qo + 16);
-                int sc = c < 2 ? sc0 >>> (16 * c) : sc1 >>> (16 * (c - 2));
-                IntVector lo = dot32(s0.and((short) 15), s1.and((short) 15), xq, xi + 64 * c);
-                IntVector hi = dot32(s0.lanewise(VectorOperators.ASHR, 4).and((short) 15), s1.lanewise(VectorOperators.ASHR, 4).and((short) 15), xq, xi + 64 * c + 32);
-                isum = isum.add(lo.mul(sc & 0xff)).add(hi.mul(sc >>> 8 & 0xff));
+            int msum = 0;
+            for (int j = 0; j < 8; j++) {
+                int sh = 8 * (j & 3);
+                int sc = ((j < 4 ? sc0 : sc1) >>> sh) & 0xff, m = ((j < 4 ? m0 : m1) >>> sh) & 0xff;
+                msum += m * (a.bsums[bi * 16 + 2 * j] + a.bsums[bi * 16 + 2 * j + 1]);
+                isum = isum.add(dot32(sub(w, o, j, 0), sub(w, o, j, 16), xq, xi + 32 * j).mul(sc));
             }
             float dx = a.d[bi];
             acc = toFloat(isum).fma(FloatVector.broadcast(F256, fp16(w, o) * dx), acc);
             mins += fp16(w, o + 2) * dx * msum;
         }
         return acc.reduceLanes(VectorOperators.ADD) - mins;
+    }
+
+    /** Values l .. l+15 (l = 0 or 16) of sub-block j: nibble (j & 1) of qs[32 * (j / 2) + l ..]. */
+    static ShortVector sub(MemorySegment w, long o, int j, int l) {
+        return shorts(w, o + 16 + 32 * (j >> 1) + l).lanewise(VectorOperators.ASHR, 4 * (j & 1)).and((short) 15);
     }
 }

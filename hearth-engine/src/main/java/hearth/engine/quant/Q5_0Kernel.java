@@ -80,23 +80,14 @@ final class Q5_0Kernel extends TiledKernel {
         short[] xq = a.q;
         float[] xd = a.d;
         int xo = t * a.k, bo = t * nb;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
-        int b = 0;
-        for (; b + 1 < nb; b += 2) {
+        FloatVector acc = FloatVector.zero(F256);
+        for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            int xi = xo + b * BLOCK;
-            ShortVector s0 = shorts(w, o + 6), s1 = shorts(w, o + BYTES + 6);
-            int qh0 = w.get(U32, o + 2), qh1 = w.get(U32, o + BYTES + 2);
-            acc0 = toFloat(dot32(lo(s0, qh0), hi(s0, qh0), xq, xi)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc0);
-            acc1 = toFloat(dot32(lo(s1, qh1), hi(s1, qh1), xq, xi + BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o + BYTES) * xd[bo + b + 1]), acc1);
+            ShortVector s = shorts(w, o + 6);
+            int qh = w.get(U32, o + 2);
+            acc = toFloat(dot32(lo(s, qh), hi(s, qh), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
         }
-        if (b < nb) {
-            long o = offset + (long) b * BYTES;
-            ShortVector s0 = shorts(w, o + 6);
-            int qh0 = w.get(U32, o + 2);
-            acc0 = toFloat(dot32(lo(s0, qh0), hi(s0, qh0), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc0);
-        }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override

@@ -75,9 +75,11 @@ final class Q5_KKernel extends TiledKernel {
 
     private static final int KMASK1 = 0x3f3f3f3f, KMASK2 = 0x0f0f0f0f, KMASK3 = 0x03030303;
 
-    /** Bit {@code bit} of each widened qh byte, moved to bit 4 (value 16). */
-    private static ShortVector high(ShortVector h, int bit) {
-        return h.lanewise(VectorOperators.ASHR, bit).and((short) 1).lanewise(VectorOperators.LSHL, 4);
+    /** Values l .. l+15 (l = 0 or 16) of sub-block j, unsigned 5-bit. */
+    static ShortVector sub(MemorySegment w, long o, int j, int l) {
+        ShortVector low = shorts(w, o + 48 + 32 * (j >> 1) + l).lanewise(VectorOperators.ASHR, 4 * (j & 1)).and((short) 15);
+        ShortVector high = shorts(w, o + 16 + l).lanewise(VectorOperators.ASHR, j).and((short) 1);
+        return low.or(high.lanewise(VectorOperators.LSHL, 4));
     }
 
     @Override
@@ -85,7 +87,6 @@ final class Q5_KKernel extends TiledKernel {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int nb = a.k / BLOCK;
         short[] xq = a.q;
-        int[] bsums = a.bsums;
         FloatVector acc = FloatVector.zero(F256);
         float mins = 0;
         for (int b = 0; b < nb; b++) {
@@ -94,21 +95,13 @@ final class Q5_KKernel extends TiledKernel {
             int u0 = w.get(U32, o + 4), u1 = w.get(U32, o + 8), u2 = w.get(U32, o + 12);
             int sc0 = u0 & KMASK1, sc1 = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
             int m0 = u1 & KMASK1, m1 = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
-            int bs = bi * 16;
-            int msum = (m0 & 0xff) * (bsums[bs] + bsums[bs + 1]) + (m0 >>> 8 & 0xff) * (bsums[bs + 2] + bsums[bs + 3])
-                    + (m0 >>> 16 & 0xff) * (bsums[bs + 4] + bsums[bs + 5]) + (m0 >>> 24) * (bsums[bs + 6] + bsums[bs + 7])
-                    + (m1 & 0xff) * (bsums[bs + 8] + bsums[bs + 9]) + (m1 >>> 8 & 0xff) * (bsums[bs + 10] + bsums[bs + 11])
-                    + (m1 >>> 16 & 0xff) * (bsums[bs + 12] + bsums[bs + 13]) + (m1 >>> 24) * (bsums[bs + 14] + bsums[bs + 15]);
-            ShortVector h0 = shorts(w, o + 16), h1 = shorts(w, o + 32);
             IntVector isum = IntVector.zero(I256);
-            for (int c = 0; c < 4; c++) {
-                long qo = o + 48 + 32L * c;
-                ShortVector s0 = shorts(w, qo), s1 = shorts(w, qo + 16);
-                int sc = c < 2 ? sc0 >>> (16 * c) : sc1 >>> (16 * (c - 2));
-                IntVector lo = dot32(s0.and((short) 15).or(high(h0, 2 * c)), s1.and((short) 15).or(high(h1, 2 * c)), xq, xi + 64 * c);
-                IntVector hi = dot32(s0.lanewise(VectorOperators.ASHR, 4).and((short) 15).or(high(h0, 2 * c + 1)),
-                        s1.lanewise(VectorOperators.ASHR, 4).and((short) 15).or(high(h1, 2 * c + 1)), xq, xi + 64 * c + 32);
-                isum = isum.add(lo.mul(sc & 0xff)).add(hi.mul(sc >>> 8 & 0xff));
+            int msum = 0;
+            for (int j = 0; j < 8; j++) {
+                int sh = 8 * (j & 3);
+                int sc = ((j < 4 ? sc0 : sc1) >>> sh) & 0xff, m = ((j < 4 ? m0 : m1) >>> sh) & 0xff;
+                msum += m * (a.bsums[bi * 16 + 2 * j] + a.bsums[bi * 16 + 2 * j + 1]);
+                isum = isum.add(dot32(sub(w, o, j, 0), sub(w, o, j, 16), xq, xi + 32 * j).mul(sc));
             }
             float dx = a.d[bi];
             acc = toFloat(isum).fma(FloatVector.broadcast(F256, fp16(w, o) * dx), acc);

@@ -72,15 +72,15 @@ final class Q6_KKernel extends TiledKernel {
         return sum;
     }
 
-    /** Unsigned 6-bit value (0..63): low nibble already isolated, high bits taken from qh at bit position 2*s. */
-    private static ShortVector join(ShortVector low, ShortVector h, int s) {
-        ShortVector hb = switch (s) {
-            case 0 -> h.lanewise(VectorOperators.LSHL, 4);
-            case 1 -> h.lanewise(VectorOperators.LSHL, 2);
-            case 2 -> h;
-            default -> h.lanewise(VectorOperators.ASHR, 2);
-        };
-        return low.or(hb.and((short) 0x30));
+    /**
+     * Group g (16 values) of the super-block at o as unsigned 6-bit values (0..63). Group g lies in half g / 8,
+     * quarter (g % 8) / 2, and its 16 bytes of ql/qh start at 16 * (g % 2) within that quarter's 32.
+     */
+    static ShortVector group(MemorySegment w, long o, int g) {
+        int h = g >> 3, quarter = (g >> 1) & 3, part = g & 1;
+        ShortVector low = shorts(w, o + 64 * h + 32 * (quarter & 1) + 16 * part).lanewise(VectorOperators.ASHR, 4 * (quarter >> 1)).and((short) 15);
+        ShortVector high = shorts(w, o + 128 + 32 * h + 16 * part).lanewise(VectorOperators.ASHR, 2 * quarter).and((short) 3);
+        return low.or(high.lanewise(VectorOperators.LSHL, 4));
     }
 
     @Override
@@ -93,26 +93,15 @@ final class Q6_KKernel extends TiledKernel {
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
-            // sum of (q - 32) * x = sum q * x - 32 * sum x; the second part comes from the activation block sums
-            int offsetSum = 0;
-            for (int g = 0; g < 16; g++) offsetSum += s8(w, o + 192 + g) * bsums[bi * 16 + g];
             IntVector isum = IntVector.zero(I256);
-            for (int h = 0; h < 2; h++) {
-                long ql = o + 64L * h, qh = o + 128 + 32L * h, sc = o + 192 + 8L * h;
-                int x = xi + 128 * h;
-                ShortVector qa = shorts(w, ql), qb = shorts(w, ql + 16), qc = shorts(w, ql + 32), qd = shorts(w, ql + 48);
-                ShortVector ha = shorts(w, qh), hb = shorts(w, qh + 16);
-                ShortVector m = ShortVector.broadcast(Simd.S256, (short) 15);
-                isum = isum.add(dot16(join(qa.and(m), ha, 0), xq, x).mul(s8(w, sc)))
-                        .add(dot16(join(qb.and(m), hb, 0), xq, x + 16).mul(s8(w, sc + 1)))
-                        .add(dot16(join(qc.and(m), ha, 1), xq, x + 32).mul(s8(w, sc + 2)))
-                        .add(dot16(join(qd.and(m), hb, 1), xq, x + 48).mul(s8(w, sc + 3)))
-                        .add(dot16(join(qa.lanewise(VectorOperators.ASHR, 4).and(m), ha, 2), xq, x + 64).mul(s8(w, sc + 4)))
-                        .add(dot16(join(qb.lanewise(VectorOperators.ASHR, 4).and(m), hb, 2), xq, x + 80).mul(s8(w, sc + 5)))
-                        .add(dot16(join(qc.lanewise(VectorOperators.ASHR, 4).and(m), ha, 3), xq, x + 96).mul(s8(w, sc + 6)))
-                        .add(dot16(join(qd.lanewise(VectorOperators.ASHR, 4).and(m), hb, 3), xq, x + 112).mul(s8(w, sc + 7)));
+            // sum of (q - 32) * x = sum q * x - 32 * sum x; the second part comes from the activation group sums
+            int offsetSum = 0;
+            for (int g = 0; g < 16; g++) {
+                int sc = s8(w, o + 192 + g);
+                offsetSum += sc * bsums[bi * 16 + g];
+                isum = isum.add(dot16(group(w, o, g), xq, xi + 16 * g).mul(sc));
             }
-            isum = isum.sub(IntVector.zero(I256).withLane(0, 32 * offsetSum));
+            isum = isum.sub(Simd.LANE0.mul(32 * offsetSum));
             acc = toFloat(isum).fma(FloatVector.broadcast(F256, fp16(w, o + 208) * a.d[bi]), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);

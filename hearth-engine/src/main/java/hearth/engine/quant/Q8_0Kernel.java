@@ -62,26 +62,13 @@ final class Q8_0Kernel extends TiledKernel {
         short[] xq = a.q;
         float[] xd = a.d;
         int xo = t * a.k, bo = t * nb;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = FloatVector.zero(F256);
-        int b = 0;
-        for (; b + 1 < nb; b += 2) {
+        FloatVector acc = FloatVector.zero(F256);
+        for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            int xi = xo + b * BLOCK;
-            ShortVector p0 = shorts(w, o + 2).mul(ShortVector.fromArray(S256, xq, xi))
-                    .add(shorts(w, o + 18).mul(ShortVector.fromArray(S256, xq, xi + 16)));
-            ShortVector p1 = shorts(w, o + 36).mul(ShortVector.fromArray(S256, xq, xi + 32))
-                    .add(shorts(w, o + 52).mul(ShortVector.fromArray(S256, xq, xi + 48)));
-            acc0 = toFloat(pairSums(p0)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc0);
-            acc1 = toFloat(pairSums(p1)).fma(FloatVector.broadcast(F256, fp16(w, o + BYTES) * xd[bo + b + 1]), acc1);
+            acc = toFloat(dot32(shorts(w, o + 2), shorts(w, o + 18), xq, xo + b * BLOCK))
+                    .fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
         }
-        if (b < nb) {
-            long o = offset + (long) b * BYTES;
-            int xi = xo + b * BLOCK;
-            ShortVector p0 = shorts(w, o + 2).mul(ShortVector.fromArray(S256, xq, xi))
-                    .add(shorts(w, o + 18).mul(ShortVector.fromArray(S256, xq, xi + 16)));
-            acc0 = toFloat(pairSums(p0)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc0);
-        }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override

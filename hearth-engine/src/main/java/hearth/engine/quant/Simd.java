@@ -60,6 +60,9 @@ final class Simd {
 
     private static final ShortVector LANE_BITS;
 
+    /** 1 in lane 0, 0 elsewhere: LANE0.mul(c) adds an integer correction c to a lane sum exactly. */
+    static final IntVector LANE0 = IntVector.zero(I256).withLane(0, 1);
+
     static {
         short[] bits = new short[16];
         for (int j = 0; j < 16; j++) bits[j] = (short) (1 << j);
