@@ -1,0 +1,33 @@
+package hearth.engine.chat.jinja;
+
+/** One lexical token; {@code value} is the text (data, name, operator) or the decoded literal (string, number). */
+record Token(Type type, Object value, int line) {
+
+    enum Type { TEXT, VAR_BEGIN, VAR_END, BLOCK_BEGIN, BLOCK_END, NAME, STRING, INTEGER, FLOAT, OP, EOF }
+
+    boolean is(Type t) {
+        return type == t;
+    }
+
+    boolean isOp(String op) {
+        return type == Type.OP && value.equals(op);
+    }
+
+    boolean isName(String name) {
+        return type == Type.NAME && value.equals(name);
+    }
+
+    String text() {
+        return String.valueOf(value);
+    }
+
+    String describe() {
+        return switch (type) {
+            case EOF -> "end of template";
+            case VAR_END -> "end of print statement";
+            case BLOCK_END -> "end of statement block";
+            case STRING -> "string";
+            default -> "'" + value + "'";
+        };
+    }
+}
