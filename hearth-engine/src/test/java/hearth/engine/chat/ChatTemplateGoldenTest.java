@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,10 +68,5 @@ class ChatTemplateGoldenTest {
                     .isInstanceOfSatisfying(TemplateException.class,
                             e -> assertThat(e.describe()).isEqualTo(expected.strip()));
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static List<String> unused() {
-        return List.of();
     }
 }

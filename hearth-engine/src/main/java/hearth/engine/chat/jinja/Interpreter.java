@@ -208,7 +208,7 @@ final class Interpreter {
                     if (key instanceof List || key instanceof Map || key instanceof Namespace) {
                         throw TemplateException.type("unhashable type: '" + Values.typeName(key) + "'");
                     }
-                    out.put(key instanceof Markup m ? m.text() : key, eval(d.values().get(i), s));
+                    Values.dictPut(out, key instanceof Markup m ? m.text() : key, eval(d.values().get(i), s));
                 }
                 yield out;
             }
@@ -272,13 +272,13 @@ final class Interpreter {
         g.set("dict", new Builtin("dict", (args, kwargs) -> {
             Map<Object, Object> out = new LinkedHashMap<>();
             if (!args.isEmpty()) {
-                if (args.getFirst() instanceof Map<?, ?> m) out.putAll(m);
+                if (args.getFirst() instanceof Map<?, ?> m) m.forEach((k, v) -> Values.dictPut(out, k, v));
                 else for (Object pair : Values.list(args.getFirst())) {
                     List<Object> kv = Values.list(pair);
-                    out.put(kv.get(0), kv.get(1));
+                    Values.dictPut(out, kv.get(0), kv.get(1));
                 }
             }
-            out.putAll(kwargs);
+            kwargs.forEach((k, v) -> Values.dictPut(out, k, v));
             return out;
         }));
         g.set("namespace", new Builtin("namespace", (args, kwargs) -> {
@@ -324,7 +324,7 @@ final class Interpreter {
         List<Object> out = new ArrayList<>();
         for (long i = start; step > 0 ? i < stop : i > stop; i += step) {
             if (out.size() >= MAX_RANGE) {
-                throw new TemplateException(TemplateException.Kind.RUNTIME,
+                throw new TemplateException(TemplateException.Kind.OVERFLOW,
                         "Range too big. The sandbox blocks ranges larger than MAX_RANGE (" + MAX_RANGE + ").");
             }
             out.add(i);

@@ -34,9 +34,6 @@ final class Macro implements PyCallable {
         for (int i = 0; i < params.size(); i++) {
             String p = params.get(i);
             if (i < args.size()) {
-                if (rest.containsKey(p)) {
-                    throw TemplateException.type("macro '" + name + "' got multiple values for argument '" + p + "'");
-                }
                 frame.set(p, args.get(i));
             } else if (rest.containsKey(p)) {
                 frame.set(p, rest.remove(p));

@@ -49,13 +49,19 @@ final class Parser {
         return TemplateException.syntax(message, cur().line());
     }
 
+    /** Jinja2's message for a missing token: {@code expected token 'X', got 'Y'}. */
+    private TemplateException unexpected(String expected) {
+        if (cur().is(Type.EOF)) return fail("unexpected end of template, expected '" + expected + "'.");
+        return fail("expected token '" + expected + "', got '" + cur().describe() + "'");
+    }
+
     private Token expect(Type type) {
-        if (!cur().is(type)) throw fail("expected " + type.name().toLowerCase() + ", got " + cur().describe());
+        if (!cur().is(type)) throw unexpected(Token.describe(type));
         return next();
     }
 
     private void expectOp(String op) {
-        if (!cur().isOp(op)) throw fail("expected '" + op + "', got " + cur().describe());
+        if (!cur().isOp(op)) throw unexpected(op);
         next();
     }
 
@@ -64,7 +70,7 @@ final class Parser {
     }
 
     private void expectName(String name) {
-        if (!cur().isName(name)) throw fail("expected '" + name + "', got " + cur().describe());
+        if (!cur().isName(name)) throw unexpected(name);
         next();
     }
 
@@ -114,7 +120,7 @@ final class Parser {
                     }
                     return body;
                 }
-                default -> throw fail("unexpected " + t.describe());
+                default -> throw fail("unexpected '" + t.describe() + "'");
             }
         }
     }
@@ -297,7 +303,7 @@ final class Parser {
         }
         if (!isTuple) {
             if (!items.isEmpty()) return items.getFirst();
-            if (!explicitParens) throw fail("Expected an expression, got " + cur().describe());
+            if (!explicitParens) throw fail("Expected an expression, got '" + cur().describe() + "'");
         }
         return new Expr.TupleLit(List.copyOf(items));
     }
@@ -447,7 +453,8 @@ final class Parser {
             }
             default -> { }
         }
-        throw fail("unexpected " + t.describe());
+        if (t.is(Type.EOF)) throw fail("unexpected end of template");
+        throw fail("unexpected '" + t.describe() + "'");
     }
 
     private Expr parseList() {

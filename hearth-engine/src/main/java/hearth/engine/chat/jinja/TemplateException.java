@@ -21,6 +21,8 @@ public final class TemplateException extends RuntimeException {
         VALUE_ERROR("ValueError"),
         /** Division or modulo by zero. */
         ZERO_DIVISION("ZeroDivisionError"),
+        /** Python OverflowError (e.g. a sandboxed {@code range} that is too large). */
+        OVERFLOW("OverflowError"),
         /** Jinja2 sandbox refusal, e.g. calling {@code list.append} in the immutable sandbox. */
         SECURITY("SecurityError"),
         /** Other runtime misuse (assigning an attribute of a non-namespace, bad filter arguments...). */
@@ -39,14 +41,25 @@ public final class TemplateException extends RuntimeException {
     }
 
     private final Kind kind;
+    private final int line;
 
     public TemplateException(Kind kind, String message) {
+        this(kind, message, 0);
+    }
+
+    public TemplateException(Kind kind, String message, int line) {
         super(message);
         this.kind = kind;
+        this.line = line;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Template line of a syntax error (1-based), or 0 when unknown. */
+    public int line() {
+        return line;
     }
 
     /** The error as Python prints it: {@code "TypeError: can only concatenate str (not \"list\") to str"}. */
@@ -59,7 +72,7 @@ public final class TemplateException extends RuntimeException {
     }
 
     static TemplateException syntax(String message, int line) {
-        return new TemplateException(Kind.SYNTAX, message + " (line " + line + ")");
+        return new TemplateException(Kind.SYNTAX, message, line);
     }
 
     static TemplateException runtime(String message) {

@@ -21,13 +21,21 @@ record Token(Type type, Object value, int line) {
         return String.valueOf(value);
     }
 
+    /** Jinja2's describe_token: a name or operator as itself, other tokens by their kind. */
     String describe() {
+        return type == Type.NAME || type == Type.OP ? (String) value : describe(type);
+    }
+
+    /** Jinja2's describe_token_type. */
+    static String describe(Type type) {
         return switch (type) {
             case EOF -> "end of template";
+            case TEXT -> "template data / text";
+            case VAR_BEGIN -> "begin of print statement";
             case VAR_END -> "end of print statement";
+            case BLOCK_BEGIN -> "begin of statement block";
             case BLOCK_END -> "end of statement block";
-            case STRING -> "string";
-            default -> "'" + value + "'";
+            default -> type.name().toLowerCase(java.util.Locale.ROOT);
         };
     }
 }

@@ -174,6 +174,12 @@ final class Values {
         return NO_KEY;
     }
 
+    /** {@code map[key] = value} where a Python-equal key already present (1 vs True vs 1.0) keeps its identity. */
+    static void dictPut(Map<Object, Object> map, Object key, Object value) {
+        Object existing = findKey(map, key);
+        map.put(existing == NO_KEY ? key : existing, value);
+    }
+
     static boolean hasKey(Map<?, ?> map, Object key) {
         return findKey(map, key) != NO_KEY;
     }
