@@ -173,9 +173,7 @@ final class Lexer {
         out.add(new Token(begin, "", line));
         Deque<Character> brackets = new ArrayDeque<>();
         while (true) {
-            if (pos >= src.length()) {
-                throw TemplateException.syntax("unexpected end of template, expected '" + endDelimiter + "'", line);
-            }
+            if (pos >= src.length()) return;  // the parser reports the missing end
             if (brackets.isEmpty()) {
                 int tokenLine = line;
                 boolean ended = begin == Type.BLOCK_BEGIN ? blockEnd(endDelimiter) : variableEnd();
@@ -288,10 +286,13 @@ final class Lexer {
     /** A quoted string with Python escape sequences ({@code \n}, {@code \'}, {@code \x41}, {@code \u00e9}...). */
     private void string(char quote) {
         int startLine = line;
+        int start = pos;
         StringBuilder sb = new StringBuilder();
         pos++;
         while (true) {
-            if (pos >= src.length()) throw TemplateException.syntax("unexpected end of string", startLine);
+            if (pos >= src.length()) {
+                throw TemplateException.syntax("unexpected char '" + quote + "' at " + start, startLine);
+            }
             char c = src.charAt(pos++);
             if (c == quote) break;
             if (c == '\n') line++;

@@ -15,10 +15,16 @@ import java.util.Set;
  * operator: {@code not x|length} is {@code not (x|length)}).
  */
 final class Parser {
+    private static final Set<String> TAGS =
+            Set.of("if", "for", "set", "macro", "call", "filter", "with", "break", "continue", "generation");
     private final List<Token> tokens;
     private int pos;
     /** Names referenced inside each macro body being parsed (to know whether it takes caller/kwargs/varargs). */
     private final Deque<Set<String>> macroNames = new ArrayDeque<>();
+    /** Tags of the statements being parsed, innermost first (for error messages). */
+    private final Deque<String> openBlocks = new ArrayDeque<>();
+    /** End tags each enclosing body is looking for, innermost first. */
+    private final Deque<List<String>> endTagStack = new ArrayDeque<>();
 
     private Parser(List<Token> tokens) {
         this.tokens = tokens;
@@ -93,7 +99,30 @@ final class Parser {
     // ---------------------------------------------------------------- statements
 
     /** Statements until a block tag named in {@code endTags} (left as the current token), or EOF when null. */
-    private List<Node> subparse(Set<String> endTags) {
+    private List<Node> subparse(List<String> endTags) {
+        if (endTags != null) endTagStack.push(endTags);
+        try {
+            return statements(endTags);
+        } finally {
+            if (endTags != null) endTagStack.pop();
+        }
+    }
+
+    /** Jinja2's message for an unknown tag ({@code name}) or a premature end of template (null). */
+    private TemplateException unknownTagOrEof(String name) {
+        StringBuilder msg = new StringBuilder(name == null ? "Unexpected end of template."
+                : "Encountered unknown tag '" + name + "'.");
+        if (!endTagStack.isEmpty()) {
+            String looking = String.join(" or ", endTagStack.peek().stream().map(t -> "'" + t + "'").toList());
+            boolean expected = name != null && endTagStack.stream().anyMatch(l -> l.contains(name));
+            msg.append(expected ? " You probably made a nesting mistake. Jinja is expecting this tag, but currently looking for "
+                    + looking + "." : " Jinja was looking for the following tags: " + looking + ".");
+        }
+        if (!openBlocks.isEmpty()) msg.append(" The innermost block that needs to be closed is '").append(openBlocks.peek()).append("'.");
+        return fail(msg.toString());
+    }
+
+    private List<Node> statements(List<String> endTags) {
         List<Node> body = new ArrayList<>();
         while (true) {
             Token t = cur();
@@ -104,7 +133,7 @@ final class Parser {
                 }
                 case VAR_BEGIN -> {
                     next();
-                    body.add(new Node.Output(parseTuple(false, true, Set.of(), false)));
+                    body.add(new Node.Output(parseTuple(false, true, false)));
                     expect(Type.VAR_END);
                 }
                 case BLOCK_BEGIN -> {
@@ -114,10 +143,7 @@ final class Parser {
                     expect(Type.BLOCK_END);
                 }
                 case EOF -> {
-                    if (endTags != null) {
-                        throw fail("Unexpected end of template. Jinja was looking for the following tags: "
-                                + String.join(" or ", endTags.stream().sorted().map(s -> "'" + s + "'").toList()));
-                    }
+                    if (endTags != null) throw unknownTagOrEof(null);
                     return body;
                 }
                 default -> throw fail("unexpected '" + t.describe() + "'");
@@ -125,16 +151,26 @@ final class Parser {
         }
     }
 
-    /** Consumes the block end of a header and the body up to (and including the name of) one of the end tags. */
+    /** Consumes the block end of a header and the body up to (not including) the name of one of the end tags. */
     private List<Node> block(String... endTags) {
         expect(Type.BLOCK_END);
-        return subparse(Set.of(endTags));
+        return subparse(List.of(endTags));
     }
 
     private Node parseStatement() {
         if (!cur().is(Type.NAME)) throw fail("tag name expected");
         String tag = (String) cur().value();
+        if (!TAGS.contains(tag)) throw unknownTagOrEof(tag);
         next();
+        openBlocks.push(tag);
+        try {
+            return statement(tag);
+        } finally {
+            openBlocks.pop();
+        }
+    }
+
+    private Node statement(String tag) {
         return switch (tag) {
             case "if" -> parseIf();
             case "for" -> parseFor();
@@ -150,19 +186,19 @@ final class Parser {
                 next();
                 yield new Node.Block(body);
             }
-            default -> throw TemplateException.syntax("Encountered unknown tag '" + tag + "'.", cur().line());
+            default -> throw new IllegalStateException(tag);
         };
     }
 
     private Node parseIf() {
         List<Node.Branch> branches = new ArrayList<>();
-        Expr test = parseTuple(false, false, Set.of(), false);
+        Expr test = parseTuple(false, false, false);
         branches.add(new Node.Branch(test, block("elif", "else", "endif")));
         while (true) {
             String tag = (String) next().value();
             switch (tag) {
                 case "elif" -> {
-                    Expr t = parseTuple(false, false, Set.of(), false);
+                    Expr t = parseTuple(false, false, false);
                     branches.add(new Node.Branch(t, block("elif", "else", "endif")));
                 }
                 case "else" -> {
@@ -178,9 +214,9 @@ final class Parser {
     }
 
     private Node parseFor() {
-        Expr target = parseAssignTarget(false, false, Set.of("in"));
+        Expr target = parseAssignTarget(false, false);
         expectName("in");
-        Expr iter = parseTuple(false, false, Set.of("recursive"), false);
+        Expr iter = parseTuple(false, false, false);
         Expr filter = skipName("if") ? parseExpression(true) : null;
         boolean recursive = skipName("recursive");
         List<Node> body = block("endfor", "else");
@@ -193,8 +229,8 @@ final class Parser {
     }
 
     private Node parseSet() {
-        Expr target = parseAssignTarget(false, true, Set.of());
-        if (skipOp("=")) return new Node.Set(target, parseTuple(false, true, Set.of(), false));
+        Expr target = parseAssignTarget(false, true);
+        if (skipOp("=")) return new Node.Set(target, parseTuple(false, true, false));
         Expr.Filter filter = cur().isOp("|") ? (Expr.Filter) parseFilter(null, false) : null;
         List<Node> body = block("endset");
         next();
@@ -255,7 +291,7 @@ final class Parser {
         List<Expr> values = new ArrayList<>();
         while (!cur().is(Type.BLOCK_END)) {
             if (!targets.isEmpty()) expectOp(",");
-            targets.add(parseAssignTarget(false, false, Set.of()));
+            targets.add(parseAssignTarget(false, false));
             expectOp("=");
             values.add(parseExpression(true));
         }
@@ -264,7 +300,7 @@ final class Parser {
         return new Node.With(targets, values, body);
     }
 
-    private Expr parseAssignTarget(boolean nameOnly, boolean withNamespace, Set<String> extraEnd) {
+    private Expr parseAssignTarget(boolean nameOnly, boolean withNamespace) {
         Expr target;
         if (nameOnly) {
             target = new Expr.Name(expectName());
@@ -273,7 +309,7 @@ final class Parser {
             next();
             target = new Expr.NsRef(name, expectName());
         } else {
-            target = parseTuple(true, false, extraEnd, false);
+            target = parseTuple(true, false, false);
         }
         checkAssignable(target);
         return target;
@@ -284,19 +320,19 @@ final class Parser {
             case Expr.Name n -> { }
             case Expr.NsRef r -> { }
             case Expr.TupleLit t -> t.items().forEach(this::checkAssignable);
-            default -> throw fail("can't assign to " + target.getClass().getSimpleName());
+            default -> throw fail("can't assign to '" + target.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + "'");
         }
     }
 
     // ---------------------------------------------------------------- expressions
 
     /** Comma-separated expressions: a tuple when there is a comma, else the single expression. */
-    private Expr parseTuple(boolean simplified, boolean withCondexpr, Set<String> extraEnd, boolean explicitParens) {
+    private Expr parseTuple(boolean simplified, boolean withCondexpr, boolean explicitParens) {
         List<Expr> items = new ArrayList<>();
         boolean isTuple = false;
         while (true) {
             if (!items.isEmpty()) expectOp(",");
-            if (isTupleEnd(extraEnd)) break;
+            if (isTupleEnd()) break;
             items.add(simplified ? parsePrimary() : parseExpression(withCondexpr));
             if (cur().isOp(",")) isTuple = true;
             else break;
@@ -308,10 +344,13 @@ final class Parser {
         return new Expr.TupleLit(List.copyOf(items));
     }
 
-    private boolean isTupleEnd(Set<String> extraEnd) {
+    /**
+     * Jinja2 3.1 passes "extra end rules" here (the {@code in} of a for loop) but its check never matches them, so
+     * {@code {% for in y %}} parses {@code in} as the target; we do the same to report the same errors.
+     */
+    private boolean isTupleEnd() {
         Token t = cur();
-        if (t.is(Type.VAR_END) || t.is(Type.BLOCK_END) || t.isOp(")")) return true;
-        return t.is(Type.NAME) && extraEnd.contains((String) t.value());
+        return t.is(Type.VAR_END) || t.is(Type.BLOCK_END) || t.isOp(")");
     }
 
     private Expr parseExpression(boolean withCondexpr) {
@@ -438,7 +477,7 @@ final class Parser {
                 switch ((String) t.value()) {
                     case "(" -> {
                         next();
-                        Expr e = parseTuple(false, true, Set.of(), true);
+                        Expr e = parseTuple(false, true, true);
                         expectOp(")");
                         return e;
                     }
@@ -590,7 +629,7 @@ final class Parser {
             StringBuilder name = new StringBuilder(expectName());
             while (skipOp(".")) name.append('.').append(expectName());
             if (!Filters.exists(name.toString())) {
-                throw TemplateException.syntax("No filter named '" + name + "'.", line);
+                throw new TemplateException(TemplateException.Kind.ASSERTION, "No filter named '" + name + "'.", line);
             }
             CallArgs a = cur().isOp("(") ? parseCallArgs() : new CallArgs(List.of(), List.of(), null, null);
             if (a.starArgs() != null || a.starKwargs() != null) throw fail("*args in filter calls are not supported");
@@ -606,7 +645,9 @@ final class Parser {
         int line = cur().line();
         StringBuilder name = new StringBuilder(expectName());
         while (skipOp(".")) name.append('.').append(expectName());
-        if (!Tests.exists(name.toString())) throw TemplateException.syntax("No test named '" + name + "'.", line);
+        if (!Tests.exists(name.toString())) {
+            throw new TemplateException(TemplateException.Kind.ASSERTION, "No test named '" + name + "'.", line);
+        }
         List<Expr> args = List.of();
         List<Expr.Kwarg> kwargs = List.of();
         Token t = cur();

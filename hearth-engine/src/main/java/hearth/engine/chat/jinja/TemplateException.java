@@ -13,6 +13,8 @@ public final class TemplateException extends RuntimeException {
         TEMPLATE_ERROR("TemplateError"),
         /** Bad template source. */
         SYNTAX("TemplateSyntaxError"),
+        /** Template source naming a filter or test that does not exist. */
+        ASSERTION("TemplateAssertionError"),
         /** Use of an undefined value in a way that needs a value (call, arithmetic, attribute of undefined...). */
         UNDEFINED("UndefinedError"),
         /** Python TypeError: an operation on values of the wrong type. */
