@@ -41,7 +41,10 @@ final class Access {
         }
     }
 
-    /** Python attribute of {@code obj}, or null when it has none (not even through the sandbox). */
+    /** Marks the absence of an attribute (null is a legitimate value: None). */
+    static final Object MISSING = new Object();
+
+    /** Python attribute of {@code obj}, or {@link #MISSING} when it has none. */
     static Object pythonAttribute(Object obj, String name) {
         return switch (obj) {
             case String s when STR_METHODS.contains(name) -> new BoundMethod(s, name);
@@ -55,7 +58,7 @@ final class Access {
             case Object n when Values.isNumber(n) && name.equals("imag") -> Values.isFloat(n) ? (Object) 0.0 : (Object) 0L;
             case Namespace ns when ns.has(name) -> ns.get(name);
             case LoopContext loop -> loop.attribute(name);
-            case null, default -> null;
+            case null, default -> MISSING;
         };
     }
 
@@ -63,7 +66,7 @@ final class Access {
     static Object getAttr(Object obj, String name) {
         if (obj instanceof Undefined u) throw u.error();
         Object attr = pythonAttribute(obj, name);
-        if (attr != null) return attr;
+        if (attr != MISSING) return attr;
         if (obj instanceof Map<?, ?> m && Values.hasKey(m, name)) return Values.dictGet(m, name);
         return Undefined.member(obj, name);
     }
@@ -92,7 +95,7 @@ final class Access {
         }
         if (key instanceof String name) {
             Object attr = pythonAttribute(obj, name);
-            if (attr != null) return attr;
+            if (attr != MISSING) return attr;
         }
         return Undefined.member(obj, key);
     }

@@ -45,7 +45,7 @@ final class Filters {
                 if (v instanceof Undefined u) throw u.error();
                 String attr = Values.str(a.required(0, "name"));
                 Object found = Access.pythonAttribute(v, attr);
-                yield found != null ? found : Undefined.member(v, attr);
+                yield found != Access.MISSING ? found : Undefined.member(v, attr);
             }
             case "capitalize" -> PyStrings.capitalize(Values.str(v));
             case "center" -> PyStrings.center(Values.str(v), a.integer(0, "width", 80), " ");

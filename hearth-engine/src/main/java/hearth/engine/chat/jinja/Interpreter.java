@@ -28,7 +28,7 @@ final class Interpreter {
         try {
             execBody(template, root, out);
         } catch (StackOverflowError e) {
-            throw TemplateException.runtime("maximum recursion depth exceeded");
+            throw new TemplateException(TemplateException.Kind.RECURSION, "maximum recursion depth exceeded");
         }
         return out.toString();
     }

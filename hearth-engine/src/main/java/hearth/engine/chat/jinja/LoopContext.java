@@ -27,7 +27,7 @@ final class LoopContext implements PyCallable {
         return depth0;
     }
 
-    /** The attribute {@code name}, or null when loop has no such attribute. */
+    /** The attribute {@code name}, or {@link Access#MISSING} when loop has no such attribute. */
     Object attribute(String name) {
         int n = items.size();
         return switch (name) {
@@ -51,7 +51,7 @@ final class LoopContext implements PyCallable {
                 lastChanged = List.copyOf(args);
                 return true;
             });
-            default -> null;
+            default -> Access.MISSING;
         };
     }
 

@@ -23,6 +23,8 @@ public final class TemplateException extends RuntimeException {
         VALUE_ERROR("ValueError"),
         /** Division or modulo by zero. */
         ZERO_DIVISION("ZeroDivisionError"),
+        /** Python RecursionError: the template recursed too deeply (e.g. a macro calling itself without end). */
+        RECURSION("RecursionError"),
         /** Python OverflowError (e.g. a sandboxed {@code range} that is too large). */
         OVERFLOW("OverflowError"),
         /** Jinja2 sandbox refusal, e.g. calling {@code list.append} in the immutable sandbox. */
