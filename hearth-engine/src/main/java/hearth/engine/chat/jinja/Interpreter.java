@@ -9,11 +9,18 @@ import java.util.Map;
 /** Walks the syntax tree for one render. Not shared between renders: each render gets its own instance. */
 final class Interpreter {
     private static final int MAX_RANGE = 100_000;
+    /**
+     * Deepest nesting of macro calls and recursive loops. Python Jinja2 hits its recursion limit at about the same
+     * depth (a self-calling macro fails between 197 and 198 levels); the explicit limit keeps the failure independent
+     * of the thread's stack size.
+     */
+    static final int MAX_CALL_DEPTH = 200;
 
     /** How a statement list finished: normally, or by {@code break}/{@code continue} unwinding to its loop. */
     enum Flow { NORMAL, BREAK, CONTINUE }
 
     private final LocalDateTime now;
+    private int callDepth;
 
     Interpreter(LocalDateTime now) {
         this.now = now;
@@ -31,6 +38,19 @@ final class Interpreter {
             throw new TemplateException(TemplateException.Kind.RECURSION, "maximum recursion depth exceeded");
         }
         return out.toString();
+    }
+
+    /** Runs a macro body or recursive loop one level deeper, failing like Python past {@link #MAX_CALL_DEPTH}. */
+    <T> T nested(java.util.function.Supplier<T> body) {
+        if (callDepth >= MAX_CALL_DEPTH) {
+            throw new TemplateException(TemplateException.Kind.RECURSION, "maximum recursion depth exceeded");
+        }
+        callDepth++;
+        try {
+            return body.get();
+        } finally {
+            callDepth--;
+        }
     }
 
     // ---------------------------------------------------------------- statements
@@ -105,11 +125,11 @@ final class Interpreter {
             }
             items = kept;
         }
-        LoopContext loop = new LoopContext(items, depth, !f.recursive() ? null : next -> {
-            StringBuilder nested = new StringBuilder();
-            runFor(f, next, scope, nested, depth + 1);
-            return nested.toString();
-        });
+        LoopContext loop = new LoopContext(items, depth, !f.recursive() ? null : next -> nested(() -> {
+            StringBuilder inner = new StringBuilder();
+            runFor(f, next, scope, inner, depth + 1);
+            return inner.toString();
+        }));
         for (Object item : items) {
             loop.advance();
             Scope frame = new Scope(scope);

@@ -59,9 +59,11 @@ final class Macro implements PyCallable {
         } else if (!rest.isEmpty()) {
             throw TemplateException.type("macro '" + name + "' takes no keyword argument '" + rest.keySet().iterator().next() + "'");
         }
-        StringBuilder out = new StringBuilder();
-        interpreter.execBody(body, frame, out);
-        return out.toString();
+        return interpreter.nested(() -> {
+            StringBuilder out = new StringBuilder();
+            interpreter.execBody(body, frame, out);
+            return out.toString();
+        });
     }
 
     @Override

@@ -60,16 +60,25 @@ final class Operators {
         if (intLike(a) && intLike(b)) {
             long x = Values.toLong(a);
             long y = Values.toLong(b);
-            return op.equals("+") ? x + y : x - y;
+            return exact(() -> op.equals("+") ? Math.addExact(x, y) : Math.subtractExact(x, y));
         }
         double x = Values.toDouble(a);
         double y = Values.toDouble(b);
         return op.equals("+") ? x + y : x - y;
     }
 
+    /** Python ints are unbounded; ours are 64-bit, so a result that does not fit is refused rather than wrapped. */
+    private static long exact(java.util.function.LongSupplier op) {
+        try {
+            return op.getAsLong();
+        } catch (ArithmeticException e) {
+            throw new TemplateException(TemplateException.Kind.OVERFLOW, "integer result does not fit in 64 bits");
+        }
+    }
+
     private static Object multiply(Object a, Object b) {
         if (Values.isNumber(a) && Values.isNumber(b)) {
-            if (intLike(a) && intLike(b)) return Values.toLong(a) * Values.toLong(b);
+            if (intLike(a) && intLike(b)) return exact(() -> Math.multiplyExact(Values.toLong(a), Values.toLong(b)));
             return Values.toDouble(a) * Values.toDouble(b);
         }
         if (intLike(a) && !Values.isNumber(b)) return multiply(b, a);
@@ -131,9 +140,17 @@ final class Operators {
         if (!Values.isNumber(a) || !Values.isNumber(b)) throw unsupported("** or pow()", a, b);
         if (intLike(a) && intLike(b) && Values.toLong(b) >= 0) {
             long base = Values.toLong(a);
-            long result = 1;
-            for (long e = Values.toLong(b); e > 0; e--) result *= base;
-            return result;
+            long exponent = Values.toLong(b);
+            return exact(() -> {
+                long result = 1;
+                long square = base;
+                for (long e = exponent; e > 0; ) {
+                    if ((e & 1) == 1) result = Math.multiplyExact(result, square);
+                    e >>= 1;
+                    if (e > 0) square = Math.multiplyExact(square, square);
+                }
+                return result;
+            });
         }
         return Math.pow(Values.toDouble(a), Values.toDouble(b));
     }

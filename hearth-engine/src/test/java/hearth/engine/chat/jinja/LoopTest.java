@@ -30,6 +30,7 @@ class LoopTest {
                 row("{% for x in [1, 2] %}{% if loop.first %}{% set first = x %}{% endif %}{{ first }},{% endfor %}", "{}", "1,,"),
                 row("{% for m in messages[::-1] %}{{ (messages | length - 1) - loop.index0 }}{{ m }}{% endfor %}", "{\"messages\": [\"a\", \"b\", \"c\"]}", "2c1b0a"),
                 row("{% for x in none %}{% endfor %}", "{}", "!TypeError: 'NoneType' object is not iterable"),
+                row("{% for x in [none, 1, none] %}{{ loop.previtem is none }}{{ loop.previtem is defined }}{{ loop.nextitem is none }} {% endfor %}", "{}", "FalseFalseFalse TrueTrueTrue FalseTrueFalse "),
                 row("{% for a, b in [[1, 2, 3]] %}{% endfor %}", "{}", "!ValueError: too many values to unpack (expected 2)"),
                 row("{% for x in 5 %}{% endfor %}", "{}", "!TypeError: 'int' object is not iterable"),
                 row("{% for i in [1] %}{% for j in [2] %}{{ loop.depth0 }}{{ loop.depth }}{% endfor %}{% endfor %}|{% for x in [1, 2, 3] %}{% if x > 1 %}{{ loop.index }}{% endif %}{% endfor %}", "{}", "01|23"),

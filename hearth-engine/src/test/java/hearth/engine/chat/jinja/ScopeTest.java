@@ -20,6 +20,7 @@ class ScopeTest {
                 row("{% set x = 1 %}{% for i in [1] %}{% set x = 2 %}{{ x }}{% endfor %}{{ x }}", "{}", "21"),
                 row("{% if true %}{% set x = 'leaks' %}{% endif %}{{ x }}", "{}", "leaks"),
                 row("{% set ns = namespace(count=0, found=false) %}{% for i in [1, 2, 3] %}{% set ns.count = ns.count + i %}{% if i == 2 %}{% set ns.found = true %}{% endif %}{% endfor %}{{ ns.count }} {{ ns.found }} {{ ns.missing }}|{{ ns }}", "{}", "6 True |<Namespace {'count': 6, 'found': True}>"),
+                row("{% set ns = namespace(interval=none) %}{{ ns.interval is none }}{% set ns.interval = 5 %}{{ ns.interval }}{{ ns['interval'] }}", "{}", "True55"),
                 row("{% set ns = namespace() %}{% set ns.index = 0 %}{{ ns.index }}{% set ns2 = namespace({'a': 1}, b=2) %}{{ ns2.a }}{{ ns2.b }}", "{}", "012"),
                 row("{% set a, b = 1, 2 %}{{ a }}{{ b }}{% set t = 1, %}{{ t }}", "{}", "12(1,)"),
                 row("{% set block %}  text {{ 1 + 1 }}  {% endset %}[{{ block }}]{% set trimmed | trim | upper %}  text  {% endset %}[{{ trimmed }}]", "{}", "[  text 2  ][TEXT]"),
