@@ -54,12 +54,17 @@ final class Access {
             case List<?> l when LIST_METHODS.contains(name) ->
                     LIST_MUTATORS.contains(name) ? Undefined.unsafe(l, name) : new BoundMethod(l, name);
             case PyTuple t when TUPLE_METHODS.contains(name) -> new BoundMethod(t, name);
-            case Object n when Values.isNumber(n) && name.equals("real") -> n instanceof Boolean b ? (Object) (b ? 1L : 0L) : n;
-            case Object n when Values.isNumber(n) && name.equals("imag") -> Values.isFloat(n) ? (Object) 0.0 : (Object) 0L;
+            case Object n when Values.isNumber(n) && (name.equals("real") || name.equals("imag")) -> numberPart(n, name);
             case Namespace ns when ns.has(name) -> ns.get(name);
             case LoopContext loop -> loop.attribute(name);
             case null, default -> MISSING;
         };
+    }
+
+    /** {@code x.real} / {@code x.imag} of an int, bool or float. */
+    private static Object numberPart(Object n, String part) {
+        if (part.equals("imag")) return Values.isFloat(n) ? (Object) 0.0 : (Object) 0L;
+        return n instanceof Boolean b ? (Object) (b ? 1L : 0L) : n;
     }
 
     /** {@code obj.name}. */
