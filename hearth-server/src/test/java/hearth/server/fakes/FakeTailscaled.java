@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * it is terminated.
  */
 public final class FakeTailscaled {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] argv) throws Exception {
+        String[] args = java.util.Arrays.copyOfRange(argv, 1, argv.length);
         String socket = null;
         String stateDir = null;
         boolean userspace = false;
