@@ -11,8 +11,8 @@ import java.util.TreeMap;
 /**
  * Named settings looked up in layers, first hit wins: command-line flags, environment, {@code .env} file, profile,
  * built-in defaults. Keys are flag names without dashes ({@code ctx-size}); the environment name of a key is the
- * key upper-cased with {@code -} → {@code _} ({@code CTX_SIZE}), or one of its {@link #ALIASES} (the seeds' names,
- * such as {@code MODEL_PATH}).
+ * key upper-cased with {@code -} → {@code _} ({@code CTX_SIZE}), the same with a {@code HEARTH_} prefix, or one of
+ * its {@link #ALIASES} (the seeds' names, such as {@code MODEL_PATH}).
  */
 public final class Settings {
     public enum Source { FLAG, ENV, DOTENV, PROFILE, DEFAULT }
@@ -22,7 +22,7 @@ public final class Settings {
 
     /** Other environment names accepted for a key, after the derived one. */
     public static final Map<String, List<String>> ALIASES = Map.of(
-            "model", List.of("MODEL_PATH", "HEARTH_MODEL"),
+            "model", List.of("MODEL_PATH"),
             "models-dir", List.of("MODELS_DIR"),
             "upstream-url", List.of("OPENAI_API_BASE"));
 
@@ -63,7 +63,9 @@ public final class Settings {
     /** The environment variable names of {@code key}, derived name first. */
     public static List<String> envNames(String key) {
         List<String> names = new ArrayList<>();
-        names.add(key.toUpperCase(Locale.ROOT).replace('-', '_'));
+        String derived = key.toUpperCase(Locale.ROOT).replace('-', '_');
+        names.add(derived);
+        names.add("HEARTH_" + derived);
         names.addAll(ALIASES.getOrDefault(key, List.of()));
         return names;
     }

@@ -24,8 +24,8 @@ class SettingsTest {
 
     @Test
     void environmentNamesAreFlagNamesUpperCasedPlusTheSeedAliases() {
-        assertThat(Settings.envNames("threads-batch")).containsExactly("THREADS_BATCH");
-        assertThat(Settings.envNames("model")).containsExactly("MODEL", "MODEL_PATH", "HEARTH_MODEL");
+        assertThat(Settings.envNames("threads-batch")).containsExactly("THREADS_BATCH", "HEARTH_THREADS_BATCH");
+        assertThat(Settings.envNames("model")).containsExactly("MODEL", "HEARTH_MODEL", "MODEL_PATH");
         Settings s = new Settings(Map.of(), Map.of("MODEL_PATH", "/m/glm5.gguf", "TS_AUTHKEY", "tskey-1"), Map.of(),
                 Map.of("model", "./.models/gguf"), Map.of());
         assertThat(s.get("model")).contains("/m/glm5.gguf");
