@@ -2,9 +2,7 @@ package hearth.engine.quant;
 
 import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.dot32;
-import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.fp16;
-import static hearth.engine.quant.Simd.pairSums;
 import static hearth.engine.quant.Simd.s8;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
