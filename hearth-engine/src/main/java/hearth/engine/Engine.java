@@ -96,6 +96,16 @@ public final class Engine implements AutoCloseable {
         return model.fileBytes();
     }
 
+    /** Number of weights in the model file (0 for models without a file). */
+    public long parameterCount() {
+        return file == null ? 0 : file.parameterCount();
+    }
+
+    /** One-line summary of the model file (architecture, tensor types, size). */
+    public String describe() {
+        return file == null ? name : file.describe();
+    }
+
     public long kvCacheBytes() {
         return cache.byteSize();
     }

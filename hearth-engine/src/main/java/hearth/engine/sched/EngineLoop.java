@@ -97,11 +97,15 @@ public final class EngineLoop implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                if (!takeIncoming()) continue;
+                if (!takeIncoming()) {
+                    stats = snapshot();
+                    continue;
+                }
                 dropCancelled();
                 Step step = scheduler.schedule();
                 if (step.isEmpty()) {
                     rejectUnfittable();
+                    stats = snapshot();
                     continue;
                 }
                 try {

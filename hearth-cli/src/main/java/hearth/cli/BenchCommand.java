@@ -1,0 +1,52 @@
+package hearth.cli;
+
+import hearth.bench.ModelBench;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hearth bench}: measurements. */
+@Command(name = "bench", description = "Benchmarks.", mixinStandardHelpOptions = true,
+        subcommands = {BenchCommand.Model.class})
+final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** {@code hearth bench model}: llama-bench-style pp/tg table for the embedded engine. */
+    @Command(name = "model", description = "Prompt-processing and generation speed of a GGUF model (like llama-bench).",
+            mixinStandardHelpOptions = true)
+    static final class Model implements Callable<Integer> {
+        @Option(names = {"-m", "--model"}, required = true, description = "GGUF file")
+        Path model;
+
+        @Option(names = {"-p", "--n-prompt"}, defaultValue = "128", description = "prompt tokens (pp test; 0 = skip)")
+        int prompt;
+
+        @Option(names = {"-n", "--n-gen"}, defaultValue = "64", description = "generated tokens (tg test; 0 = skip)")
+        int gen;
+
+        @Option(names = {"-r", "--repetitions"}, defaultValue = "3", description = "repetitions per test")
+        int reps;
+
+        @Option(names = {"-t", "--threads"}, split = ",", description = "thread counts, e.g. 1,2 (default: all cores)")
+        List<Integer> threads;
+
+        @Option(names = "--json", description = "print JSON instead of the markdown table")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Integer> t = threads == null || threads.isEmpty() ? List.of(Runtime.getRuntime().availableProcessors()) : threads;
+            var rows = new ModelBench(model, prompt, gen, reps).run(t);
+            System.out.print(json ? ModelBench.json(rows) : ModelBench.markdown(rows));
+            return 0;
+        }
+    }
+}

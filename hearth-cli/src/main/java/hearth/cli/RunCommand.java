@@ -1,0 +1,81 @@
+package hearth.cli;
+
+import hearth.engine.Engine;
+import hearth.engine.EngineConfig;
+import hearth.engine.Event;
+import hearth.engine.GenerateRequest;
+import hearth.engine.sample.SamplingParams;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hearth run}: generate from a prompt with the embedded engine, streaming text to stdout. */
+@Command(name = "run", description = "Generate text from a prompt with a local GGUF model.", mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, required = true, description = "GGUF file (first split of a split model)")
+    Path model;
+
+    @Option(names = {"-p", "--prompt"}, description = "prompt text (without it: interactive chat, if the model has a chat template)")
+    String prompt;
+
+    @Option(names = {"-n", "--n-predict"}, defaultValue = "128", description = "tokens to generate (default ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    @Option(names = "--temp", defaultValue = "0.8", description = "temperature; 0 = greedy (default ${DEFAULT-VALUE})")
+    float temperature;
+
+    @Option(names = "--top-k", defaultValue = "40") int topK;
+    @Option(names = "--top-p", defaultValue = "0.95") float topP;
+    @Option(names = "--min-p", defaultValue = "0.05") float minP;
+    @Option(names = "--repeat-penalty", defaultValue = "1.0") float repeatPenalty;
+
+    @Option(names = {"-s", "--seed"}, description = "RNG seed (same seed, same output)")
+    Long seed;
+
+    @Option(names = {"-t", "--threads"}, description = "compute threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = {"-c", "--ctx-size"}, defaultValue = "0", description = "context size (0 = model's, at most 4096)")
+    int ctxSize;
+
+    @Option(names = "--json", description = "print one JSON object with tokens, text and speeds instead of streaming")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        EngineConfig cfg = EngineConfig.of(model).withContextSize(ctxSize).withPrefixCache(false);
+        if (threads != null) cfg = cfg.withThreads(threads);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (Engine engine = Engine.load(cfg)) {
+            if (prompt == null) {
+                System.err.println("hearth run: no prompt given (-p TEXT)" + (engine.chatTemplate().isPresent()
+                        ? "; interactive chat needs the chat-template renderer" : " and the model has no chat template for a chat"));
+                return 2;
+            }
+            SamplingParams sampling = new SamplingParams(temperature, topK, topP, minP, repeatPenalty, 64, 0f, 0f, seed, Map.of(), 0);
+            int[] ids = engine.tokenizer().encode(prompt, true, true);
+            GenerateRequest req = new GenerateRequest("run", ids, sampling, maxTokens, List.of(), false);
+            Engine.Result r = engine.generate(req, json ? null : (Event.Token t) -> out.print(t.text()));
+            var u = r.done().usage();
+            if (json) {
+                out.println(String.format(Locale.ROOT,
+                        "{\"prompt_tokens\":%s,\"tokens\":%s,\"text\":%s,\"prefill_tps\":%.3f,\"decode_tps\":%.3f}",
+                        Arrays.toString(ids).replace(" ", ""), r.tokens().toString().replace(" ", ""), Json.quote(r.text()),
+                        u.prefillTokensPerSecond(), u.decodeTokensPerSecond()));
+            } else {
+                out.println();
+                System.err.printf(Locale.ROOT, "prefill: %d tokens, %.2f tokens/s | decode: %d tokens, %.2f tokens/s | finish: %s%n",
+                        u.promptTokens(), u.prefillTokensPerSecond(), u.completionTokens(), u.decodeTokensPerSecond(),
+                        r.done().reason().name().toLowerCase(Locale.ROOT));
+            }
+        }
+        return 0;
+    }
+}

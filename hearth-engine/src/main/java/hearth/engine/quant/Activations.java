@@ -1,0 +1,145 @@
+package hearth.engine.quant;
+
+/**
+ * Activations (n rows of k floats) converted to an {@link ActivationFormat}, the way ggml's CPU backend converts
+ * {@code src1} before a mat-mul. One instance is reused across calls; buffers only grow.
+ *
+ * <p>Layouts (row t starts at t*k in {@link #q}/{@link #f}; block b of row t is index t*(k/blockSize)+b):
+ * <ul>
+ *   <li>F32/F16/BF16: {@link #f} holds the (rounded) floats.</li>
+ *   <li>Q8_0/Q8_1: {@link #q} holds the int8 values widened to short (so kernels can multiply them as 16-bit lanes
+ *       straight from memory), {@link #d} the block scale (fp16 value as float); Q8_1 adds {@link #s} = fp16(d*sum).</li>
+ *   <li>Q8_K: {@link #q}, {@link #d} (float scale per 256) and {@link #bsums}: sum of each 16 values.</li>
+ * </ul>
+ */
+public final class Activations {
+    ActivationFormat format;
+    int n;
+    int k;
+    float[] f = new float[0];
+    short[] q = new short[0];
+    float[] d = new float[0];
+    float[] s = new float[0];
+    int[] bsums = new int[0];
+
+    public ActivationFormat format() {
+        return format;
+    }
+
+    public int rows() {
+        return n;
+    }
+
+    public int rowLength() {
+        return k;
+    }
+
+    /** Sizes the buffers for n rows of k elements in {@code fmt}; call {@link #convertRows} afterwards. */
+    public Activations prepare(ActivationFormat fmt, int n, int k) {
+        if (k % fmt.blockSize() != 0) {
+            throw new IllegalArgumentException("row length " + k + " is not a multiple of " + fmt + "'s block size " + fmt.blockSize());
+        }
+        this.format = fmt;
+        this.n = n;
+        this.k = k;
+        int len = n * k;
+        if (fmt.isQuantized()) {
+            if (q.length < len) q = new short[len];
+            int blocks = len / fmt.blockSize();
+            if (d.length < blocks) d = new float[blocks];
+            if (fmt == ActivationFormat.Q8_1 && s.length < blocks) s = new float[blocks];
+            if (fmt == ActivationFormat.Q8_K && bsums.length < len / 16) bsums = new int[len / 16];
+        } else if (f.length < len) {
+            f = new float[len];
+        }
+        return this;
+    }
+
+    /** Converts rows [from, to) of {@code x} (row-major, k floats a row). Rows are independent: callers may split. */
+    public void convertRows(float[] x, int from, int to) {
+        int start = from * k, end = to * k;
+        switch (format) {
+            case F32 -> System.arraycopy(x, start, f, start, end - start);
+            case F16 -> { for (int i = start; i < end; i++) f[i] = Float.float16ToFloat(Float.floatToFloat16(x[i])); }
+            case BF16 -> { for (int i = start; i < end; i++) f[i] = roundToBf16(x[i]); }
+            case Q8_0 -> { for (int b = start / 32; b < end / 32; b++) quantizeQ8Block(x, b, false); }
+            case Q8_1 -> { for (int b = start / 32; b < end / 32; b++) quantizeQ8Block(x, b, true); }
+            case Q8_K -> { for (int b = start / 256; b < end / 256; b++) quantizeQ8KBlock(x, b); }
+        }
+    }
+
+    /** Convenience: prepare and convert all rows on the calling thread. */
+    public static Activations of(ActivationFormat fmt, float[] x, int n, int k) {
+        Activations a = new Activations().prepare(fmt, n, k);
+        a.convertRows(x, 0, n);
+        return a;
+    }
+
+    /** The value element i (of the flattened n×k array) stands for, in float: what ggml's dot products "see". */
+    public float value(int i) {
+        return switch (format) {
+            case F32, F16, BF16 -> f[i];
+            case Q8_0, Q8_1 -> q[i] * d[i / 32];
+            case Q8_K -> q[i] * d[i / 256];
+        };
+    }
+
+    /**
+     * ggml's AVX2 {@code quantize_row_q8_0}/{@code _q8_1}: scale 127/amax, round half to even (vroundps), fp16 scale.
+     * (The portable reference uses roundf and 1/d; the x86 build this project matches does not.)
+     */
+    private void quantizeQ8Block(float[] x, int b, boolean withSum) {
+        int o = b * 32;
+        float amax = 0;
+        for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[o + j]));
+        float dd = amax / 127f;
+        float id = amax != 0 ? 127f / amax : 0f;
+        int sum = 0;
+        for (int j = 0; j < 32; j++) {
+            int v = (int) Math.rint(x[o + j] * id);
+            q[o + j] = (short) v;
+            sum += v;
+        }
+        d[b] = Float.float16ToFloat(Float.floatToFloat16(dd));
+        if (withSum) s[b] = Float.float16ToFloat(Float.floatToFloat16(dd * (float) sum));
+    }
+
+    /** ggml's {@code quantize_row_q8_K_ref} (also what the x86 build runs): the signed extreme maps to -127. */
+    private void quantizeQ8KBlock(float[] x, int b) {
+        int o = b * 256;
+        float max = 0, amax = 0;
+        for (int j = 0; j < 256; j++) {
+            float ax = Math.abs(x[o + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[o + j];
+            }
+        }
+        if (amax == 0) {
+            d[b] = 0;
+            java.util.Arrays.fill(q, o, o + 256, (short) 0);
+            java.util.Arrays.fill(bsums, o / 16, o / 16 + 16, 0);
+            return;
+        }
+        float iscale = -127f / max;
+        for (int j = 0; j < 256; j++) {
+            // nearest_int: round half to even, as adding 1.5*2^23 does
+            q[o + j] = (short) Math.min(127, (int) Math.rint(iscale * x[o + j]));
+        }
+        for (int g = 0; g < 16; g++) {
+            int sum = 0;
+            for (int j = 0; j < 16; j++) sum += q[o + g * 16 + j];
+            bsums[o / 16 + g] = sum;
+        }
+        d[b] = 1 / iscale;
+    }
+
+    /** fp32 -> bf16 -> fp32 with round-to-nearest-even; NaNs stay (quiet) NaNs, like ggml_compute_fp32_to_bf16. */
+    static float roundToBf16(float v) {
+        int u = Float.floatToRawIntBits(v);
+        int h;
+        if ((u & 0x7fffffff) > 0x7f800000) h = (u >>> 16) | 64;
+        else h = (u + (0x7fff + ((u >>> 16) & 1))) >>> 16;
+        return Float.intBitsToFloat(h << 16);
+    }
+}

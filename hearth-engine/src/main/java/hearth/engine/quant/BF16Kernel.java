@@ -1,0 +1,88 @@
+package hearth.engine.quant;
+
+import static hearth.engine.quant.Simd.F256;
+
+import hearth.engine.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * BF16: bfloat16 (the upper 16 bits of a float), 2 bytes per value. ggml rounds the activations to bf16 first
+ * (vec_dot_type BF16), then multiplies in fp32.
+ */
+final class BF16Kernel extends TiledKernel {
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.BF16;
+    }
+
+    @Override
+    public ActivationFormat activationFormat() {
+        return ActivationFormat.BF16;
+    }
+
+    static float bf16(MemorySegment w, long off) {
+        return Float.intBitsToFloat((w.get(Simd.U16, off) & 0xffff) << 16);
+    }
+
+    @Override
+    public void dequantizeRow(MemorySegment w, long offset, int k, float[] dst, int dstOffset) {
+        for (int i = 0; i < k; i++) dst[dstOffset + i] = bf16(w, offset + 2L * i);
+    }
+
+    @Override
+    public float dotReference(MemorySegment w, long offset, Activations a, int t) {
+        float sum = 0;
+        int xo = t * a.k;
+        for (int i = 0; i < a.k; i++) sum += bf16(w, offset + 2L * i) * a.f[xo + i];
+        return sum;
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, Activations a, int t) {
+        if (!Simd.ENABLED) return dotReference(w, offset, a, t);
+        int k = a.k, xo = t * k;
+        float[] x = a.f;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        int i = 0;
+        for (; i + 16 <= k; i += 16) {
+            long o = offset + 2L * i;
+            acc0 = HalfFloats.bf16(w, o).fma(FloatVector.fromArray(F256, x, xo + i), acc0);
+            acc1 = HalfFloats.bf16(w, o + 16).fma(FloatVector.fromArray(F256, x, xo + i + 8), acc1);
+        }
+        for (; i + 8 <= k; i += 8) acc0 = HalfFloats.bf16(w, offset + 2L * i).fma(FloatVector.fromArray(F256, x, xo + i), acc0);
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) sum += bf16(w, offset + 2L * i) * x[xo + i];
+        return sum;
+    }
+
+    @Override
+    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+        int k = a.k, x0 = t * k;
+        float[] x = a.f;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        int i = 0;
+        for (; i + 8 <= k; i += 8) {
+            FloatVector wv = HalfFloats.bf16(w, offset + 2L * i);
+            acc0 = wv.fma(FloatVector.fromArray(F256, x, x0 + i), acc0);
+            acc1 = wv.fma(FloatVector.fromArray(F256, x, x0 + k + i), acc1);
+            acc2 = wv.fma(FloatVector.fromArray(F256, x, x0 + 2 * k + i), acc2);
+            acc3 = wv.fma(FloatVector.fromArray(F256, x, x0 + 3 * k + i), acc3);
+        }
+        float s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
+        float s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
+        for (; i < k; i++) {
+            float wi = bf16(w, offset + 2L * i);
+            s0 += wi * x[x0 + i];
+            s1 += wi * x[x0 + k + i];
+            s2 += wi * x[x0 + 2 * k + i];
+            s3 += wi * x[x0 + 3 * k + i];
+        }
+        out[outIndex] = s0;
+        out[outIndex + outStride] = s1;
+        out[outIndex + 2 * outStride] = s2;
+        out[outIndex + 3 * outStride] = s3;
+    }
+}

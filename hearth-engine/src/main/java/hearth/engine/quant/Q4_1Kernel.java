@@ -1,0 +1,118 @@
+package hearth.engine.quant;
+
+import static hearth.engine.quant.Simd.F256;
+import static hearth.engine.quant.Simd.dot32;
+import static hearth.engine.quant.Simd.fp16;
+import static hearth.engine.quant.Simd.shorts;
+import static hearth.engine.quant.Simd.toFloat;
+import static hearth.engine.quant.Simd.u8;
+
+import hearth.engine.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q4_1: blocks of 32 values, 20 bytes: {@code fp16 d} at +0, {@code fp16 m} at +2, {@code uint8 qs[16]} at +4.
+ * Value j (j < 16) is d * (qs[j] & 15) + m, value j + 16 is d * (qs[j] >> 4) + m. Dot with Q8_1 activations:
+ * sum of (d_w * d_x) * isum + m * s_x, where s_x = fp16(d_x * sum of the block's activation quants).
+ */
+final class Q4_1Kernel extends TiledKernel {
+    static final int BLOCK = 32, BYTES = 20;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_1;
+    }
+
+    @Override
+    public ActivationFormat activationFormat() {
+        return ActivationFormat.Q8_1;
+    }
+
+    @Override
+    public void dequantizeRow(MemorySegment w, long offset, int k, float[] dst, int dstOffset) {
+        for (int b = 0; b < k / BLOCK; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = fp16(w, o), m = fp16(w, o + 2);
+            int y = dstOffset + b * BLOCK;
+            for (int j = 0; j < 16; j++) {
+                int q = u8(w, o + 4 + j);
+                dst[y + j] = (q & 15) * d + m;
+                dst[y + j + 16] = (q >> 4) * d + m;
+            }
+        }
+    }
+
+    @Override
+    public float dotReference(MemorySegment w, long offset, Activations a, int t) {
+        int nb = a.k / BLOCK;
+        float sum = 0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            int xi = t * a.k + b * BLOCK;
+            int isum = 0;
+            for (int j = 0; j < 16; j++) {
+                int q = u8(w, o + 4 + j);
+                isum += (q & 15) * a.q[xi + j] + (q >> 4) * a.q[xi + j + 16];
+            }
+            sum += (fp16(w, o) * a.d[t * nb + b]) * isum + fp16(w, o + 2) * a.s[t * nb + b];
+        }
+        return sum;
+    }
+
+    private static ShortVector lo(ShortVector s) {
+        return s.and((short) 15);
+    }
+
+    private static ShortVector hi(ShortVector s) {
+        return s.lanewise(VectorOperators.ASHR, 4).and((short) 15);
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, Activations a, int t) {
+        if (!Simd.ENABLED) return dotReference(w, offset, a, t);
+        int nb = a.k / BLOCK;
+        short[] xq = a.q;
+        float[] xd = a.d, xs = a.s;
+        int xo = t * a.k, bo = t * nb;
+        FloatVector acc = FloatVector.zero(F256);
+        float mins = 0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            ShortVector s = shorts(w, o + 4);
+            acc = toFloat(dot32(lo(s), hi(s), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            mins += fp16(w, o + 2) * xs[bo + b];
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + mins;
+    }
+
+    @Override
+    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+        int k = a.k, nb = k / BLOCK;
+        short[] xq = a.q;
+        float[] xd = a.d, xs = a.s;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            ShortVector s = shorts(w, o + 4);
+            ShortVector lo = lo(s), hi = hi(s);
+            float dw = fp16(w, o), mw = fp16(w, o + 2);
+            int x0 = t * k + b * BLOCK, d0 = t * nb + b;
+            acc0 = toFloat(dot32(lo, hi, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
+            acc1 = toFloat(dot32(lo, hi, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
+            acc2 = toFloat(dot32(lo, hi, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
+            acc3 = toFloat(dot32(lo, hi, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
+            m0 += mw * xs[d0];
+            m1 += mw * xs[d0 + nb];
+            m2 += mw * xs[d0 + 2 * nb];
+            m3 += mw * xs[d0 + 3 * nb];
+        }
+        out[outIndex] = acc0.reduceLanes(VectorOperators.ADD) + m0;
+        out[outIndex + outStride] = acc1.reduceLanes(VectorOperators.ADD) + m1;
+        out[outIndex + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD) + m2;
+        out[outIndex + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD) + m3;
+    }
+}

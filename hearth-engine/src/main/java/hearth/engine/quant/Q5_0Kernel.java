@@ -1,0 +1,116 @@
+package hearth.engine.quant;
+
+import static hearth.engine.quant.Simd.F256;
+import static hearth.engine.quant.Simd.U32;
+import static hearth.engine.quant.Simd.bitsClear;
+import static hearth.engine.quant.Simd.dot32;
+import static hearth.engine.quant.Simd.fp16;
+import static hearth.engine.quant.Simd.shorts;
+import static hearth.engine.quant.Simd.toFloat;
+import static hearth.engine.quant.Simd.u8;
+
+import hearth.engine.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q5_0: blocks of 32 values, 22 bytes: {@code fp16 d} at +0, {@code uint32 qh} at +2 (bit j = 5th bit of value j),
+ * {@code uint8 qs[16]} at +6. Value j (j < 16) is d * ((qs[j] & 15 | bit j << 4) - 16), value j + 16 is
+ * d * ((qs[j] >> 4 | bit (j+16) << 4) - 16). Dot with Q8_0 activations.
+ */
+final class Q5_0Kernel extends TiledKernel {
+    static final int BLOCK = 32, BYTES = 22;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q5_0;
+    }
+
+    @Override
+    public ActivationFormat activationFormat() {
+        return ActivationFormat.Q8_0;
+    }
+
+    private static int value(MemorySegment w, long o, int qh, int j) {
+        int q = u8(w, o + 6 + (j & 15));
+        int nib = j < 16 ? q & 15 : q >> 4;
+        return (nib | ((qh >>> j) & 1) << 4) - 16;
+    }
+
+    @Override
+    public void dequantizeRow(MemorySegment w, long offset, int k, float[] dst, int dstOffset) {
+        for (int b = 0; b < k / BLOCK; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = fp16(w, o);
+            int qh = w.get(U32, o + 2);
+            for (int j = 0; j < BLOCK; j++) dst[dstOffset + b * BLOCK + j] = value(w, o, qh, j) * d;
+        }
+    }
+
+    @Override
+    public float dotReference(MemorySegment w, long offset, Activations a, int t) {
+        int nb = a.k / BLOCK;
+        float sum = 0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            int qh = w.get(U32, o + 2);
+            int xi = t * a.k + b * BLOCK;
+            int isum = 0;
+            for (int j = 0; j < BLOCK; j++) isum += value(w, o, qh, j) * a.q[xi + j];
+            sum += isum * (fp16(w, o) * a.d[t * nb + b]);
+        }
+        return sum;
+    }
+
+    /** (nibble | high bit << 4) - 16 = nibble - 16 where the high bit is clear. */
+    private static ShortVector lo(ShortVector s, int qh) {
+        return s.and((short) 15).add(bitsClear(qh).lanewise(VectorOperators.LSHL, 4));
+    }
+
+    private static ShortVector hi(ShortVector s, int qh) {
+        return s.lanewise(VectorOperators.ASHR, 4).and((short) 15).add(bitsClear(qh >>> 16).lanewise(VectorOperators.LSHL, 4));
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, Activations a, int t) {
+        if (!Simd.ENABLED) return dotReference(w, offset, a, t);
+        int nb = a.k / BLOCK;
+        short[] xq = a.q;
+        float[] xd = a.d;
+        int xo = t * a.k, bo = t * nb;
+        FloatVector acc = FloatVector.zero(F256);
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            ShortVector s = shorts(w, o + 6);
+            int qh = w.get(U32, o + 2);
+            acc = toFloat(dot32(lo(s, qh), hi(s, qh), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+        int k = a.k, nb = k / BLOCK;
+        short[] xq = a.q;
+        float[] xd = a.d;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            ShortVector s = shorts(w, o + 6);
+            int qh = w.get(U32, o + 2);
+            ShortVector lo = lo(s, qh), hi = hi(s, qh);
+            float dw = fp16(w, o);
+            int x0 = t * k + b * BLOCK, d0 = t * nb + b;
+            acc0 = toFloat(dot32(lo, hi, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
+            acc1 = toFloat(dot32(lo, hi, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
+            acc2 = toFloat(dot32(lo, hi, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
+            acc3 = toFloat(dot32(lo, hi, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
+        }
+        out[outIndex] = acc0.reduceLanes(VectorOperators.ADD);
+        out[outIndex + outStride] = acc1.reduceLanes(VectorOperators.ADD);
+        out[outIndex + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD);
+        out[outIndex + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD);
+    }
+}
