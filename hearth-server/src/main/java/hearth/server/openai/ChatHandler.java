@@ -1,0 +1,36 @@
+package hearth.server.openai;
+
+import hearth.engine.tokenizer.Tokenizer;
+import hearth.server.http.Bodies;
+import hearth.server.http.Json;
+import io.javalin.http.Context;
+import java.util.List;
+
+/** {@code POST /v1/chat/completions}: template the messages, tokenise, generate. */
+public final class ChatHandler {
+    private final Services s;
+    private final Runner runner;
+
+    public ChatHandler(Services s) {
+        this.s = s;
+        this.runner = new Runner(s);
+    }
+
+    public void handle(Context ctx) {
+        ChatRequest req = RequestReader.chat(Json.parse(Bodies.read(ctx, s.config().maxBodyBytes())));
+        s.checkModel(req.model());
+        String prompt = s.prompts().render(req.messages(), req.tools(), true);
+        int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
+        var o = req.options();
+        var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs());
+        runner.run(ctx, call, List.of(ids), o, req.stream(), req.includeUsage());
+    }
+
+    /** Templated text: special tokens parsed, BOS added if the vocabulary wants it, but never twice. */
+    static int[] tokenizeTemplated(Tokenizer tok, String prompt) {
+        int[] ids = tok.encode(prompt, true, true);
+        int bos = tok.bos();
+        if (ids.length >= 2 && bos >= 0 && ids[0] == bos && ids[1] == bos) return java.util.Arrays.copyOfRange(ids, 1, ids.length);
+        return ids;
+    }
+}
