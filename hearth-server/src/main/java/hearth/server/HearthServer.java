@@ -58,6 +58,8 @@ public final class HearthServer implements AutoCloseable {
         c.router.ignoreTrailingSlashes = true;
         c.requestLogger.http(this::logRequest);
         c.routes.exception(Exception.class, ErrorMapper::handle);
+        c.routes.error(404, ErrorMapper::unmatched);
+        c.routes.error(405, ErrorMapper::unmatched);
         routes(c, new Services(backend, config, metrics));
     }
 

@@ -51,6 +51,19 @@ public final class ErrorMapper {
         Bodies.json(ctx, e.status(), e.body());
     }
 
+    /**
+     * Javalin error handler for 404/405 answered by the router itself (no such route, wrong method): rewrites its plain
+     * text into the JSON error shape. Responses a handler already wrote as JSON are left alone.
+     */
+    public static void unmatched(Context ctx) {
+        String type = ctx.res().getContentType();
+        if (type != null && type.startsWith("application/json")) return;
+        String message = ctx.statusCode() == 405
+                ? "method " + ctx.method() + " is not allowed on " + ctx.path()
+                : "no route " + ctx.method() + " " + ctx.path();
+        write(ctx, fromStatus(ctx.statusCode(), message));
+    }
+
     /** Javalin exception handler: maps and writes. */
     public static void handle(Exception e, Context ctx) {
         write(ctx, map(e));

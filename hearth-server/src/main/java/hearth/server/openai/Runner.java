@@ -37,7 +37,7 @@ final class Runner {
         int promptTokens = 0;
         for (int p = 0; p < prompts.size(); p++) {
             int[] ids = prompts.get(p);
-            checkPrompt(ids, contextSize, vocab, prompts.size() == 1 ? "prompt" : "prompt[" + p + "]");
+            checkPrompt(ids, contextSize, vocab, call.chat() ? "messages" : prompts.size() == 1 ? "prompt" : "prompt[" + p + "]");
             promptTokens += ids.length;
             for (int i = 0; i < o.n(); i++) {
                 int index = requests.size();
