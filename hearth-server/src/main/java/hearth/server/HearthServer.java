@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,9 @@ public final class HearthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HearthServer.class);
     /** Idle time before Jetty drops a connection; long, because a non-streamed generation writes nothing until done. */
     private static final long IDLE_TIMEOUT_MS = Duration.ofMinutes(10).toMillis();
+
+    /** How long Jetty waits on stop for responses still being written. */
+    private static final long STOP_TIMEOUT_MS = 5_000;
 
     private final ServerConfig config;
     private final Backend backend;
@@ -57,6 +61,11 @@ public final class HearthServer implements AutoCloseable {
         c.http.prefer405over404 = true;
         c.router.ignoreTrailingSlashes = true;
         c.requestLogger.http(this::logRequest);
+        // on stop, Jetty lets requests whose handler has returned finish writing before it closes connections
+        c.jetty.modifyServer(server -> {
+            server.setHandler(new GracefulHandler());
+            server.setStopTimeout(STOP_TIMEOUT_MS);
+        });
         c.routes.exception(Exception.class, ErrorMapper::handle);
         c.routes.error(404, ErrorMapper::unmatched);
         c.routes.error(405, ErrorMapper::unmatched);
@@ -153,7 +162,10 @@ public final class HearthServer implements AutoCloseable {
         }
     }
 
-    /** Stops the HTTP server and the engine (unfinished generations are cancelled). */
+    /**
+     * Stops the engine (unfinished generations are cancelled, their handlers answer at once) and then the HTTP server,
+     * which lets responses still being written complete.
+     */
     @Override
     public void close() {
         admission.startDraining();
