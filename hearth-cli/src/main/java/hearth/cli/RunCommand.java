@@ -4,6 +4,7 @@ import hearth.engine.Engine;
 import hearth.engine.EngineConfig;
 import hearth.engine.Event;
 import hearth.engine.GenerateRequest;
+import hearth.engine.chat.ChatTemplate;
 import hearth.engine.sample.SamplingParams;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,16 +51,20 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EngineConfig cfg = EngineConfig.of(model).withContextSize(ctxSize).withPrefixCache(false);
+        EngineConfig cfg = EngineConfig.of(model).withContextSize(ctxSize).withPrefixCache(prompt == null);
         if (threads != null) cfg = cfg.withThreads(threads);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Engine engine = Engine.load(cfg)) {
-            if (prompt == null) {
-                System.err.println("hearth run: no prompt given (-p TEXT)" + (engine.chatTemplate().isPresent()
-                        ? "; interactive chat needs the chat-template renderer" : " and the model has no chat template for a chat"));
-                return 2;
-            }
             SamplingParams sampling = new SamplingParams(temperature, topK, topP, minP, repeatPenalty, 64, 0f, 0f, seed, Map.of(), 0);
+            if (prompt == null) {
+                if (engine.chatTemplate().isEmpty()) {
+                    System.err.println("hearth run: no prompt given (-p TEXT), and the model has no chat template for an interactive chat");
+                    return 2;
+                }
+                new InteractiveChat(engine, ChatTemplate.compile(engine.chatTemplate().get()), sampling, maxTokens).run(
+                        new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+                return 0;
+            }
             int[] ids = engine.tokenizer().encode(prompt, true, true);
             GenerateRequest req = new GenerateRequest("run", ids, sampling, maxTokens, List.of(), false);
             Engine.Result r = engine.generate(req, json ? null : (Event.Token t) -> out.print(t.text()));
@@ -74,8 +79,25 @@ final class RunCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "prefill: %d tokens, %.2f tokens/s | decode: %d tokens, %.2f tokens/s | finish: %s%n",
                         u.promptTokens(), u.prefillTokensPerSecond(), u.completionTokens(), u.decodeTokensPerSecond(),
                         r.done().reason().name().toLowerCase(Locale.ROOT));
+                System.err.printf(Locale.ROOT, "load: %.0f ms | model file %.1f MiB | KV cache %.1f MiB | peak RSS %s%n",
+                        engine.loadNanos() / 1e6, engine.fileBytes() / 1048576.0, engine.kvCacheBytes() / 1048576.0, peakRss());
             }
         }
         return 0;
+    }
+
+    /** Peak resident set size of this process (Linux), or "n/a". */
+    static String peakRss() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.1f MiB", kb / 1024.0);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // not Linux: no figure
+        }
+        return "n/a";
     }
 }

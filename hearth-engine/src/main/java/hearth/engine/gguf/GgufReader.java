@@ -258,13 +258,19 @@ public final class GgufReader {
     }
 
     private String string(String what) {
-        long len = i64("length of " + what);
+        // hot: vocabularies have 100k+ strings, so no message is built unless something is wrong
+        if (pos + 8 > seg.byteSize()) need(8, "length of " + what);
+        long len = seg.get(U64, pos);
+        pos += 8;
         if (len < 0 || len > MAX_STRING) throw failAt(pos - 8, what + ": invalid string length " + Long.toUnsignedString(len));
-        need(len, what);
-        byte[] bytes = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
+        if (pos + len > seg.byteSize()) need(len, what);
+        byte[] bytes = new byte[(int) len];
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, bytes, 0, (int) len);
         pos += len;
+        String s = new String(bytes, StandardCharsets.UTF_8);
+        if (s.indexOf('\uFFFD') < 0) return s;
         try {
-            return utf8.reset().decode(ByteBuffer.wrap(bytes)).toString();
+            return utf8.reset().decode(ByteBuffer.wrap(bytes)).toString(); // a genuine U+FFFD, or invalid UTF-8?
         } catch (CharacterCodingException e) {
             // GGUF strings must be UTF-8, but llama.cpp does not check. Keep the bytes as Latin-1 code points rather
             // than failing; such a string does not write back byte-identical.

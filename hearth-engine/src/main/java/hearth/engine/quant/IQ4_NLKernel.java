@@ -79,14 +79,16 @@ final class IQ4_NLKernel extends TiledKernel {
         short[] xq = a.q;
         float[] xd = a.d;
         int xo = t * a.k, bo = t * nb;
-        FloatVector acc = FloatVector.zero(F256);
+        FloatVector acc = FloatVector.zero(F256), other = acc;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ByteVector q = ByteVector.fromMemorySegment(B128, w, o + 2, LE);
             ShortVector lo = levels(q.and((byte) 15)), hi = levels(q.lanewise(VectorOperators.LSHR, 4));
-            acc = toFloat(dot32(lo, hi, xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            FloatVector next = toFloat(dot32(lo, hi, xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            acc = other;
+            other = next;
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc.add(other).reduceLanes(VectorOperators.ADD);
     }
 
     @Override

@@ -67,7 +67,7 @@ final class Q4_0Kernel extends TiledKernel {
     }
 
     private static ShortVector hi(ShortVector s) {
-        return s.lanewise(VectorOperators.ASHR, 4).and((short) 15).sub((short) 8);
+        return Simd.highNibbles(s).sub((short) 8);
     }
 
     @Override
@@ -77,13 +77,17 @@ final class Q4_0Kernel extends TiledKernel {
         short[] xq = a.q;
         float[] xd = a.d;
         int xo = t * a.k, bo = t * nb;
-        FloatVector acc = FloatVector.zero(F256);
+        // two accumulators, swapped every block (once unrolled, two independent FMA chains; one chain would cap
+        // the loop at one block per FMA latency). One copy of the body keeps C2 within its inlining budget.
+        FloatVector acc = FloatVector.zero(F256), other = acc;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ShortVector s = shorts(w, o + 2);
-            acc = toFloat(dot32(lo(s), hi(s), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            FloatVector next = toFloat(dot32(lo(s), hi(s), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            acc = other;
+            other = next;
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc.add(other).reduceLanes(VectorOperators.ADD);
     }
 
     @Override

@@ -67,7 +67,7 @@ final class Q4_1Kernel extends TiledKernel {
     }
 
     private static ShortVector hi(ShortVector s) {
-        return s.lanewise(VectorOperators.ASHR, 4).and((short) 15);
+        return Simd.highNibbles(s);
     }
 
     @Override
@@ -77,15 +77,17 @@ final class Q4_1Kernel extends TiledKernel {
         short[] xq = a.q;
         float[] xd = a.d, xs = a.s;
         int xo = t * a.k, bo = t * nb;
-        FloatVector acc = FloatVector.zero(F256);
+        FloatVector acc = FloatVector.zero(F256), other = acc;
         float mins = 0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ShortVector s = shorts(w, o + 4);
-            acc = toFloat(dot32(lo(s), hi(s), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            FloatVector next = toFloat(dot32(lo(s), hi(s), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            acc = other;
+            other = next;
             mins += fp16(w, o + 2) * xs[bo + b];
         }
-        return acc.reduceLanes(VectorOperators.ADD) + mins;
+        return acc.add(other).reduceLanes(VectorOperators.ADD) + mins;
     }
 
     @Override

@@ -66,11 +66,11 @@ final class Q5_0Kernel extends TiledKernel {
 
     /** (nibble | high bit << 4) - 16 = nibble - 16 where the high bit is clear. */
     private static ShortVector lo(ShortVector s, int qh) {
-        return s.and((short) 15).add(bitsClear(qh).lanewise(VectorOperators.LSHL, 4));
+        return s.and((short) 15).add(bitsClear(qh).and((short) -16));
     }
 
     private static ShortVector hi(ShortVector s, int qh) {
-        return s.lanewise(VectorOperators.ASHR, 4).and((short) 15).add(bitsClear(qh >>> 16).lanewise(VectorOperators.LSHL, 4));
+        return Simd.highNibbles(s).add(bitsClear(qh >>> 16).and((short) -16));
     }
 
     @Override
@@ -80,14 +80,16 @@ final class Q5_0Kernel extends TiledKernel {
         short[] xq = a.q;
         float[] xd = a.d;
         int xo = t * a.k, bo = t * nb;
-        FloatVector acc = FloatVector.zero(F256);
+        FloatVector acc = FloatVector.zero(F256), other = acc;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ShortVector s = shorts(w, o + 6);
             int qh = w.get(U32, o + 2);
-            acc = toFloat(dot32(lo(s, qh), hi(s, qh), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            FloatVector next = toFloat(dot32(lo(s, qh), hi(s, qh), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            acc = other;
+            other = next;
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc.add(other).reduceLanes(VectorOperators.ADD);
     }
 
     @Override

@@ -64,13 +64,13 @@ final class Q5_1Kernel extends TiledKernel {
         return sum;
     }
 
-    /** nibble | high bit << 4: subtracting -1 << 4 adds 16 where the bit is set. */
+    /** nibble | high bit << 4. */
     private static ShortVector lo(ShortVector s, int qh) {
-        return s.and((short) 15).sub(bitsSet(qh).lanewise(VectorOperators.LSHL, 4));
+        return s.and((short) 15).or(bitsSet(qh).and((short) 16));
     }
 
     private static ShortVector hi(ShortVector s, int qh) {
-        return s.lanewise(VectorOperators.ASHR, 4).and((short) 15).sub(bitsSet(qh >>> 16).lanewise(VectorOperators.LSHL, 4));
+        return Simd.highNibbles(s).or(bitsSet(qh >>> 16).and((short) 16));
     }
 
     @Override
@@ -80,16 +80,18 @@ final class Q5_1Kernel extends TiledKernel {
         short[] xq = a.q;
         float[] xd = a.d, xs = a.s;
         int xo = t * a.k, bo = t * nb;
-        FloatVector acc = FloatVector.zero(F256);
+        FloatVector acc = FloatVector.zero(F256), other = acc;
         float mins = 0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ShortVector s = shorts(w, o + 8);
             int qh = w.get(U32, o + 4);
-            acc = toFloat(dot32(lo(s, qh), hi(s, qh), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            FloatVector next = toFloat(dot32(lo(s, qh), hi(s, qh), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            acc = other;
+            other = next;
             mins += fp16(w, o + 2) * xs[bo + b];
         }
-        return acc.reduceLanes(VectorOperators.ADD) + mins;
+        return acc.add(other).reduceLanes(VectorOperators.ADD) + mins;
     }
 
     @Override

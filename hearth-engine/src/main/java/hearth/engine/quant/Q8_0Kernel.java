@@ -62,13 +62,16 @@ final class Q8_0Kernel extends TiledKernel {
         short[] xq = a.q;
         float[] xd = a.d;
         int xo = t * a.k, bo = t * nb;
-        FloatVector acc = FloatVector.zero(F256);
+        // two accumulators swapped every block: two independent FMA chains once C2 unrolls the loop
+        FloatVector acc = FloatVector.zero(F256), other = acc;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            acc = toFloat(dot32(shorts(w, o + 2), shorts(w, o + 18), xq, xo + b * BLOCK))
+            FloatVector next = toFloat(dot32(shorts(w, o + 2), shorts(w, o + 18), xq, xo + b * BLOCK))
                     .fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
+            acc = other;
+            other = next;
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc.add(other).reduceLanes(VectorOperators.ADD);
     }
 
     @Override
