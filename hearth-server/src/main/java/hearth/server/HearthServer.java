@@ -21,6 +21,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -43,6 +46,7 @@ public final class HearthServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Admission admission = new Admission();
     private final Auth auth;
+    private final GracefulHandler graceful = new GracefulHandler();
     private final Javalin app;
 
     public HearthServer(ServerConfig config, Backend backend) {
@@ -61,11 +65,8 @@ public final class HearthServer implements AutoCloseable {
         c.http.prefer405over404 = true;
         c.router.ignoreTrailingSlashes = true;
         c.requestLogger.http(this::logRequest);
-        // on stop, Jetty lets requests whose handler has returned finish writing before it closes connections
-        c.jetty.modifyServer(server -> {
-            server.setHandler(new GracefulHandler());
-            server.setStopTimeout(STOP_TIMEOUT_MS);
-        });
+        // tracks requests until their response is complete, so that close() can wait for the last bytes to go out
+        c.jetty.modifyServer(server -> server.setHandler(graceful));
         c.routes.exception(Exception.class, ErrorMapper::handle);
         c.routes.error(404, ErrorMapper::unmatched);
         c.routes.error(405, ErrorMapper::unmatched);
@@ -163,13 +164,20 @@ public final class HearthServer implements AutoCloseable {
     }
 
     /**
-     * Stops the engine (unfinished generations are cancelled, their handlers answer at once) and then the HTTP server,
-     * which lets responses still being written complete.
+     * Stops the engine (unfinished generations are cancelled, their handlers answer at once), waits for responses
+     * still being written to complete, and stops the HTTP server.
      */
     @Override
     public void close() {
         admission.startDraining();
         backend.close();
+        try {
+            graceful.shutdown().get(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("responses still being written after {} ms; closing their connections", STOP_TIMEOUT_MS);
+        }
         app.stop();
     }
 }

@@ -44,6 +44,7 @@ public final class GracefulShutdown {
     public void onSignal(String name) {
         if (signals.incrementAndGet() == 1) {
             LOG.info("SIG{}: draining (no new requests; in-flight ones may finish within {} s)", name, grace.toSeconds());
+            server.admission().startDraining(); // before returning: a request after the signal is refused
             Thread.ofPlatform().name("hearth-drain").start(this::drainAndExit);
         } else {
             LOG.warn("SIG{} again: exiting now", name);

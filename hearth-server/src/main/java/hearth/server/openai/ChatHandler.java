@@ -26,11 +26,9 @@ public final class ChatHandler {
         runner.run(ctx, call, List.of(ids), o, req.stream(), req.includeUsage());
     }
 
-    /** Templated text: special tokens parsed, BOS added if the vocabulary wants it, but never twice. */
+    /** Templated text: special tokens parsed; BOS added if the vocabulary wants it, unless the template wrote it. */
     static int[] tokenizeTemplated(Tokenizer tok, String prompt) {
-        int[] ids = tok.encode(prompt, true, true);
-        int bos = tok.bos();
-        if (ids.length >= 2 && bos >= 0 && ids[0] == bos && ids[1] == bos) return java.util.Arrays.copyOfRange(ids, 1, ids.length);
-        return ids;
+        boolean templateHasBos = tok.bos() >= 0 && prompt.startsWith(tok.tokenText(tok.bos()));
+        return tok.encode(prompt, !templateHasBos, true);
     }
 }
