@@ -7,6 +7,7 @@ import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGTERM / SIGINT handling: the first signal stops admitting (readyz turns 503, new requests 503), lets requests in
@@ -36,8 +37,11 @@ public final class GracefulShutdown {
 
     /** Installs the handlers for TERM and INT in this JVM. */
     public void install() {
-        Signal.handle(new Signal("TERM"), s -> onSignal(s.getName()));
-        Signal.handle(new Signal("INT"), s -> onSignal(s.getName()));
+        for (String name : new String[] {"TERM", "INT"}) {
+            SignalHandler old = Signal.handle(new Signal(name), s -> onSignal(s.getName()));
+            // the JVM leaves a signal alone when the process was started with it ignored (e.g. under nohup)
+            if (old == SignalHandler.SIG_IGN) LOG.warn("SIG{} is ignored by this process; it cannot start a graceful shutdown", name);
+        }
     }
 
     /** What a signal does; public so that tests can drive it without signals. */
