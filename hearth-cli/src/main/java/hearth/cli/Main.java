@@ -17,6 +17,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        CommandLine hearth = new CommandLine(new Main());
+        ServeCommand.prepare(hearth, args);
+        System.exit(hearth.execute(args));
     }
 }

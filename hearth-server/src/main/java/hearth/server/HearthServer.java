@@ -1,6 +1,9 @@
 package hearth.server;
 
 import hearth.server.backend.Backend;
+import hearth.server.backend.EmbeddedBackend;
+import hearth.server.backend.ForwardingBackend;
+import hearth.server.backend.proxy.ProxyRoutes;
 import hearth.server.http.Admission;
 import hearth.server.http.Auth;
 import hearth.server.http.ErrorMapper;
@@ -70,20 +73,24 @@ public final class HearthServer implements AutoCloseable {
         c.routes.exception(Exception.class, ErrorMapper::handle);
         c.routes.error(404, ErrorMapper::unmatched);
         c.routes.error(405, ErrorMapper::unmatched);
-        routes(c, new Services(backend, config, metrics));
-    }
-
-    private void routes(JavalinConfig c, Services s) {
         Probes probes = new Probes(backend, admission);
-        ChatHandler chat = new ChatHandler(s);
-        CompletionHandler completions = new CompletionHandler(s);
-        ModelHandlers models = new ModelHandlers(s);
-        TokenHandlers tokens = new TokenHandlers(s);
         var r = c.routes;
         r.get("/health", probes::health);
         r.get("/healthz", probes::healthz);
         r.get("/readyz", probes::readyz);
         r.get("/metrics", guarded(this::metrics));
+        switch (backend) {
+            case EmbeddedBackend e -> routes(c, new Services(e, config, metrics));
+            case ForwardingBackend f -> new ProxyRoutes(f, config, metrics).register(r, this::guarded);
+        }
+    }
+
+    private void routes(JavalinConfig c, Services s) {
+        ChatHandler chat = new ChatHandler(s);
+        CompletionHandler completions = new CompletionHandler(s);
+        ModelHandlers models = new ModelHandlers(s);
+        TokenHandlers tokens = new TokenHandlers(s);
+        var r = c.routes;
         r.get("/v1/models", guarded(models::list));
         r.get("/models", guarded(models::list));
         r.get("/v1/models/{id}", guarded(models::get));

@@ -121,6 +121,16 @@ public final class ServerMetrics {
         itl.labelValues(model).observe(seconds);
     }
 
+    /** The registry, for series a backend adds (engine restarts, upstream errors). */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** The model label of this server's series. */
+    public String model() {
+        return model;
+    }
+
     /** Writes the Prometheus text exposition of all series. */
     public void write(OutputStream out) throws IOException {
         PrometheusTextFormatWriter.create().write(out, registry.scrape());

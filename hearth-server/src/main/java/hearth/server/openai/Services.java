@@ -1,13 +1,13 @@
 package hearth.server.openai;
 
 import hearth.server.ServerConfig;
-import hearth.server.backend.Backend;
+import hearth.server.backend.EmbeddedBackend;
 import hearth.server.http.ApiError;
 import hearth.server.metrics.ServerMetrics;
 
 /** What the OpenAI handlers share; built once by {@link hearth.server.HearthServer}. */
-public record Services(Backend backend, ServerConfig config, ServerMetrics metrics, ChatPrompts prompts, OpenAiMapper mapper) {
-    public Services(Backend backend, ServerConfig config, ServerMetrics metrics) {
+public record Services(EmbeddedBackend backend, ServerConfig config, ServerMetrics metrics, ChatPrompts prompts, OpenAiMapper mapper) {
+    public Services(EmbeddedBackend backend, ServerConfig config, ServerMetrics metrics) {
         this(backend, config, metrics, new ChatPrompts(backend, config.chatTemplate()), new OpenAiMapper(backend.modelId()));
     }
 

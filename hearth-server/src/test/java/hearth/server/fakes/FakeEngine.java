@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
@@ -34,17 +35,26 @@ public final class FakeEngine {
 
     final String program;
     final List<String> args;
+    final Map<String, String> knobs;
     final Path dir;
     final long started = System.nanoTime();
-    final long loadMs = env("FAKE_LOAD_MS", 200);
+    final long loadMs;
+    /** What the last request carried, and how many streams lost their client (for in-process tests). */
+    public volatile String lastAuthorization;
+    public volatile JsonNode lastBody;
+    public volatile String lastContentType;
+    public final java.util.concurrent.atomic.AtomicInteger clientsGone = new java.util.concurrent.atomic.AtomicInteger();
+    private HttpServer server;
     String model = "fake-model";
     String host = "127.0.0.1";
     int port = 8080;
 
-    FakeEngine(String program, List<String> args) {
+    FakeEngine(String program, List<String> args, Map<String, String> knobs) {
         this.program = program;
         this.args = args;
-        String d = System.getenv("FAKE_DIR");
+        this.knobs = knobs;
+        this.loadMs = env("FAKE_LOAD_MS", 200);
+        String d = knobs.get("FAKE_DIR");
         this.dir = d == null ? null : Path.of(d);
         for (int i = 0; i < args.size() - 1; i++) {
             String a = args.get(i);
@@ -61,13 +71,30 @@ public final class FakeEngine {
     }
 
     public static void main(String[] argv) throws Exception {
-        FakeEngine e = new FakeEngine(argv[0], List.of(argv).subList(1, argv.length));
+        FakeEngine e = new FakeEngine(argv[0], List.of(argv).subList(1, argv.length), System.getenv());
         int start = e.record();
         e.serve(start);
     }
 
-    static long env(String name, long fallback) {
-        String v = System.getenv(name);
+    /** A stand-in in this JVM on 127.0.0.1 and a free port (no loading phase unless FAKE_LOAD_MS says so). */
+    public static FakeEngine inProcess(String program, String model, Map<String, String> knobs) throws IOException {
+        Map<String, String> k = new java.util.HashMap<>(knobs);
+        k.putIfAbsent("FAKE_LOAD_MS", "0");
+        FakeEngine e = new FakeEngine(program, List.of("--host", "127.0.0.1", "--port", "0", "--alias", model), k);
+        e.listen();
+        return e;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public void close() {
+        server.stop(0);
+    }
+
+    long env(String name, long fallback) {
+        String v = knobs.get(name);
         return v == null || v.isBlank() ? fallback : Long.parseLong(v.strip());
     }
 
@@ -81,17 +108,21 @@ public final class FakeEngine {
         return before;
     }
 
-    void serve(int startNumber) throws Exception {
-        System.out.println(program + ": loading model " + model + " on " + host + ":" + port);
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    private void listen() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::route);
         server.start();
+    }
+
+    void serve(int startNumber) throws Exception {
+        System.out.println(program + ": loading model " + model + " on " + host + ":" + port);
+        listen();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(program + ": received SIGTERM, shutting down");
             try {
                 if (dir != null) Files.writeString(dir.resolve("term-" + program), "TERM\n");
-                if (System.getenv("FAKE_IGNORE_TERM") != null) Thread.sleep(600_000);
+                if (knobs.get("FAKE_IGNORE_TERM") != null) Thread.sleep(600_000);
                 Thread.sleep(env("FAKE_STOP_MS", 0));
             } catch (IOException | InterruptedException ignored) {
                 // exiting anyway
@@ -115,6 +146,11 @@ public final class FakeEngine {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             byte[] body = ex.getRequestBody().readAllBytes();
+            lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
+            lastContentType = ex.getRequestHeaders().getFirst("Content-Type");
+            if (path.startsWith("/v1/") && body.length > 0 && lastContentType != null && lastContentType.contains("json")) {
+                lastBody = JSON.readTree(body);
+            }
             if (path.equals("/health")) {
                 if (loading()) send(ex, 503, "{\"error\":{\"code\":503,\"message\":\"Loading model\",\"type\":\"unavailable_error\"}}");
                 else send(ex, 200, "{\"status\":\"ok\"}");
@@ -158,9 +194,16 @@ public final class FakeEngine {
                     out.flush();
                     Thread.sleep(tokenMs);
                 }
+                if (req.path("stream_options").path("include_usage").asBoolean(false)) {
+                    ObjectNode usage = JSON.createObjectNode().put("id", "fake-1").put("model", model);
+                    usage.putArray("choices");
+                    usage.putObject("usage").put("prompt_tokens", 11).put("completion_tokens", tokens).put("total_tokens", 11 + tokens);
+                    out.write(("data: " + usage + "\n\n").getBytes(StandardCharsets.UTF_8));
+                }
                 out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();
             } catch (IOException | InterruptedException gone) {
+                clientsGone.incrementAndGet();
                 System.out.println(program + ": client went away, generation cancelled");
             }
             return;
@@ -172,7 +215,8 @@ public final class FakeEngine {
         if (chat) choice.putObject("message").put("role", "assistant").put("content", text);
         else choice.put("text", text);
         r.putObject("usage").put("prompt_tokens", 3).put("completion_tokens", 4).put("total_tokens", 7);
-        r.putObject("x_fake").put("authorization", auth == null ? "" : auth).put("request_model", req.path("model").asText());
+        r.putObject("x_fake").put("authorization", auth == null ? "" : auth).put("request_model", req.path("model").asText())
+                .put("max_tokens", req.path("max_tokens").asInt(-1));
         send(ex, 200, r.toString());
     }
 
@@ -188,9 +232,8 @@ public final class FakeEngine {
         String type = ex.getRequestHeaders().getFirst("Content-Type");
         String text = new String(body, StandardCharsets.ISO_8859_1);
         List<String> names = new ArrayList<>();
-        for (int i = text.indexOf("name=\""); i >= 0; i = text.indexOf("name=\"", i + 6)) {
-            names.add(text.substring(i + 6, text.indexOf('"', i + 6)));
-        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<![a-z])name=\"([^\"]*)\"").matcher(text);
+        while (m.find()) names.add(m.group(1));
         ObjectNode r = JSON.createObjectNode().put("created", 1);
         r.putArray("data").addObject().put("b64_json", "iVBORw0KGgo=");
         r.putObject("x_fake_request").put("content_type", type == null ? "" : type).put("bytes", body.length)

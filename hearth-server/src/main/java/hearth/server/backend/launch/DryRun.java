@@ -14,7 +14,7 @@ public final class DryRun {
         LaunchContext c = LaunchContext.resolve(s, job, gpus, machineCpus);
         LaunchPlan plan = LaunchPlanner.plan(kind, c);
         sb.append("# hearth serve").append(s.get("profile").map(p -> " --profile " + p).orElse(""))
-                .append(": backend ").append(kind.flag()).append(", API on http://").append(s.get("host", "0.0.0.0"))
+                .append(": backend ").append(kind.flag()).append(", API on http://").append(s.get("host", "127.0.0.1"))
                 .append(':').append(c.port()).append(" -> engine ").append(plan.engineUrl()).append('\n');
         if (job.inSlurm()) {
             sb.append("# SLURM job ").append(job.jobId()).append(" on ").append(job.thisNode()).append(", nodes ")

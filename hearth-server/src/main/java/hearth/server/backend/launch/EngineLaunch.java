@@ -15,9 +15,14 @@ import java.util.Map;
  * once, and the plan made from them: what {@code hearth serve} runs and {@code --dry-run} prints.
  */
 public record EngineLaunch(EngineKind kind, Settings settings, SlurmJob job, GpuInventory gpus, int cpus) {
-    /** Finds the facts: {@code nvidia-smi} (setting {@code nvidia-smi}) only for engines that use GPUs. */
-    public static EngineLaunch detect(EngineKind kind, Settings s, Map<String, String> env) {
+    /**
+     * Finds the facts: {@code nvidia-smi} (setting {@code nvidia-smi}) only for engines that use GPUs. The model id
+     * defaults to the model's name, so that Hearth and the engine call it the same ({@code --alias},
+     * {@code --served-model-name}).
+     */
+    public static EngineLaunch detect(EngineKind kind, Settings given, Map<String, String> env) {
         SlurmJob job = SlurmJob.fromEnv(env);
+        Settings s = defaultAlias(kind, given).map(a -> given.withDefaults(Map.of("alias", a))).orElse(given);
         GpuInventory gpus = kind.external()
                 ? GpuInventory.detect(s.get("nvidia-smi", "nvidia-smi"), Duration.ofSeconds(15)).visible(env.get("CUDA_VISIBLE_DEVICES"))
                 : GpuInventory.none("not needed for --backend " + kind.flag());
@@ -31,6 +36,25 @@ public record EngineLaunch(EngineKind kind, Settings settings, SlurmJob job, Gpu
             s = s.withFlags(Map.of("engine-port", Integer.toString(freePort())));
         }
         return LaunchPlanner.plan(kind, LaunchContext.resolve(s, job, gpus, cpus));
+    }
+
+    /** The id clients use: {@code alias}, else the model's name; empty in router mode. */
+    public java.util.Optional<String> modelId() {
+        return settings.get("alias");
+    }
+
+    static java.util.Optional<String> defaultAlias(EngineKind kind, Settings s) {
+        if (s.get("alias").isPresent() || s.get("model").isEmpty()) return java.util.Optional.empty();
+        String model = s.get("model").get();
+        if (kind == EngineKind.LLAMA_SERVER) model = GgufPath.resolve(model).orElse(model);
+        return java.util.Optional.of(nameOf(model));
+    }
+
+    /** {@code /m/GLM-5-UD-Q4_K_XL-00001-of-00008.gguf} → {@code GLM-5-UD-Q4_K_XL}; {@code ~/models/GLM-4.6/} → {@code GLM-4.6}. */
+    static String nameOf(String model) {
+        String m = model.replaceAll("/+$", "");
+        String last = m.substring(m.lastIndexOf('/') + 1);
+        return last.replaceFirst("(?i)(-\\d{5}-of-\\d{5})?\\.gguf$", "");
     }
 
     public String dryRun() {

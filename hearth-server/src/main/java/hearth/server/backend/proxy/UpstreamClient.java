@@ -54,8 +54,21 @@ public final class UpstreamClient {
         return base;
     }
 
-    /** What happened, for metrics and logs. */
-    public record Outcome(int status, boolean streamed, long firstByteNanos, long bytes, byte[] jsonBody) {}
+    /**
+     * What happened, for metrics and logs.
+     *
+     * @param firstByteNanos time from sending to the first body bytes (streams: the first event)
+     * @param jsonBody       a JSON answer up to 4 MiB, to read usage from; null for streams and other types
+     * @param clientGone     the client disconnected while the answer was copied (the engine's request was aborted)
+     * @param upstreamError  the engine broke the stream after it had begun, or null
+     */
+    public record Outcome(int status, boolean streamed, long firstByteNanos, long bytes, byte[] jsonBody,
+                          boolean clientGone, String upstreamError) {}
+
+    /** Sees the bytes of a streamed answer as they pass (to count events and read usage). */
+    public interface Tap {
+        void bytes(byte[] b, int off, int len);
+    }
 
     /** The engine could not be reached or did not answer in time: maps to 502/503/504 for the client. */
     public static final class Unreachable extends IOException {
@@ -75,7 +88,7 @@ public final class UpstreamClient {
      * Sends {@code method path} with {@code body} and the client's headers, and writes the engine's answer to
      * {@code ctx}. JSON bodies up to 4 MiB are also returned (to read usage from).
      */
-    public Outcome forward(Context ctx, String method, String path, byte[] body) throws IOException {
+    public Outcome forward(Context ctx, String method, String path, byte[] body, Tap tap) throws IOException {
         String query = ctx.queryString();
         URI uri = URI.create(base + path + (query == null || query.isEmpty() ? "" : "?" + query));
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(headersTimeout)
@@ -98,33 +111,58 @@ public final class UpstreamClient {
         });
         String type = res.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
         try (InputStream in = res.body()) {
-            if (type.startsWith("text/event-stream")) return stream(in, out, res.statusCode(), t0);
-            byte[] whole = in.readAllBytes();
-            OutputStream o = out.getOutputStream();
-            o.write(whole);
-            o.flush();
+            if (type.startsWith("text/event-stream")) return stream(in, out, res.statusCode(), t0, tap);
+            byte[] whole;
+            try {
+                whole = in.readAllBytes();
+            } catch (IOException e) {
+                throw new Unreachable(502, "the engine at " + base + " broke the connection: " + e.getMessage());
+            }
+            long first = System.nanoTime() - t0;
             boolean json = type.contains("json") && whole.length <= (4 << 20);
-            return new Outcome(res.statusCode(), false, System.nanoTime() - t0, whole.length, json ? whole : null);
+            try {
+                OutputStream o = out.getOutputStream();
+                o.write(whole);
+                o.flush();
+            } catch (IOException clientGone) {
+                return new Outcome(res.statusCode(), false, first, whole.length, json ? whole : null, true, null);
+            }
+            return new Outcome(res.statusCode(), false, first, whole.length, json ? whole : null, false, null);
         }
     }
 
-    private Outcome stream(InputStream in, HttpServletResponse out, int status, long t0) throws IOException {
+    private Outcome stream(InputStream in, HttpServletResponse out, int status, long t0, Tap tap) throws IOException {
         out.setHeader("Cache-Control", "no-cache");
         out.setHeader("X-Accel-Buffering", "no");
         OutputStream o = out.getOutputStream();
-        out.flushBuffer();
         byte[] buf = new byte[8192];
         long first = -1;
         long total = 0;
-        for (int n; (n = in.read(buf)) >= 0; ) {
+        try {
+            out.flushBuffer();
+        } catch (IOException clientGone) {
+            return new Outcome(status, true, first, total, null, true, null);
+        }
+        while (true) {
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (IOException e) {
+                return new Outcome(status, true, first, total, null, false, e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            if (n < 0) return new Outcome(status, true, first, total, null, false, null);
             if (n == 0) continue;
             if (first < 0) first = System.nanoTime() - t0;
-            // a client gone throws here; closing `in` (try-with-resources) then aborts the engine's request
-            o.write(buf, 0, n);
-            o.flush();
+            if (tap != null) tap.bytes(buf, 0, n);
+            try {
+                o.write(buf, 0, n);
+                o.flush();
+            } catch (IOException clientGone) {
+                // returning closes `in` (try-with-resources in forward): the engine sees its client leave and stops
+                return new Outcome(status, true, first, total, null, true, null);
+            }
             total += n;
         }
-        return new Outcome(status, true, first, total, null);
     }
 
     private HttpResponse<InputStream> send(HttpRequest req) throws IOException {
