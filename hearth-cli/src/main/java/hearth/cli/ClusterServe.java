@@ -26,12 +26,12 @@ final class ClusterServe {
     private ClusterServe() {}
 
     /** {@code --dry-run}: the command lines, nothing started. */
-    static String dryRun(EngineKind kind, Settings s) {
+    static String dryRun(EngineKind kind, Settings s, java.util.Map<String, String> env) {
         if (kind == EngineKind.OPENAI) {
             return "# hearth serve: backend openai, API on http://" + s.get("host", "127.0.0.1") + ":" + s.get("port", "8080")
                     + " -> " + s.get("upstream-url").orElseThrow(() -> new IllegalArgumentException("--backend openai needs --upstream-url")) + "\n";
         }
-        return EngineLaunch.detect(kind, s, System.getenv()).dryRun();
+        return EngineLaunch.detect(kind, s, env).dryRun();
     }
 
     static int serve(EngineKind kind, Settings s, ServerConfig server) throws InterruptedException {
@@ -51,9 +51,11 @@ final class ClusterServe {
             boolean router = launch.modelId().isEmpty();
             Duration stopGrace = SupervisorSettings.seconds(s, "engine-stop-grace", Duration.ofSeconds(10));
             backend = new ProcessBackend(launch.modelId().orElse(s.get("tier", kind.flag())), !router, plan,
-                    SupervisorSettings.from(launch.settings()), headers, stopGrace).start();
+                    SupervisorSettings.from(launch.settings()), headers, stopGrace);
         }
+        // the port opens first: /healthz answers and /readyz says "loading" while the engine starts
         HearthServer http = new HearthServer(server, backend).start();
+        if (backend instanceof ProcessBackend p) p.start();
         ServeLifecycle.install(http, s, server.shutdownGrace());
         if (backend instanceof ProcessBackend p) exitWhenFailed(http, p);
         new java.util.concurrent.CountDownLatch(1).await(); // the signal handler ends the process

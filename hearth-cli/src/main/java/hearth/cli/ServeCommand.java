@@ -203,7 +203,7 @@ public final class ServeCommand implements Callable<Integer> {
             Settings settings = settings();
             if (kind == EngineKind.EMBEDDED) embeddedOnly(settings);
             if (dryRun) {
-                System.out.print(kind == EngineKind.EMBEDDED ? embeddedDryRun() : ClusterServe.dryRun(kind, settings));
+                System.out.print(kind == EngineKind.EMBEDDED ? embeddedDryRun() : ClusterServe.dryRun(kind, settings, environment()));
                 return 0;
             }
             // the logback configuration reads this; set before the first logger exists
@@ -231,13 +231,17 @@ public final class ServeCommand implements Callable<Integer> {
             flags.put(ProfileDefaults.key(o), typed.isEmpty() ? "true" : String.join(",", typed));
         }
         flags.putAll(EngineArgs.parse(engineArgs));
-        Map<String, String> env = prepared != null ? prepared.environment : System.getenv();
+        Map<String, String> env = environment();
         Map<String, String> dot = prepared != null ? prepared.dotEnv : DotEnv.read(Path.of(".env"));
         Map<String, String> prof = prepared != null && prepared.profile != null ? prepared.profile.settings() : Map.of();
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("backend", backendName);
         if (prepared != null && prepared.profile != null) defaults.put("profile", prepared.profile.name());
         return new Settings(flags, env, dot, prof, defaults);
+    }
+
+    private Map<String, String> environment() {
+        return prepared != null ? prepared.environment : System.getenv();
     }
 
     /** The embedded engine takes only the registry's extra settings; engine flags of external engines are a mistake. */

@@ -4,6 +4,7 @@ import hearth.server.backend.launch.LaunchPlan;
 import hearth.server.backend.launch.LaunchStep;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +30,13 @@ public final class ProcessSupervisor implements AutoCloseable {
 
     /**
      * @param maxRestarts restarts in a row (without a stable run between) before giving up; negative = never
+     * @param logDir      where the children's output files are kept; null = temporary files, deleted after use
      */
     public record Config(Duration helperStartTimeout, Duration engineStartTimeout, Duration healthInterval,
-                         int unhealthyAfter, Backoff backoff, int maxRestarts, Duration restartStopGrace) {
+                         int unhealthyAfter, Backoff backoff, int maxRestarts, Duration restartStopGrace, Path logDir) {
         public static Config defaults() {
             return new Config(Duration.ofSeconds(120), Duration.ofSeconds(600), Duration.ofSeconds(5), 3,
-                    Backoff.DEFAULT, 10, Duration.ofSeconds(10));
+                    Backoff.DEFAULT, 10, Duration.ofSeconds(10), null);
         }
     }
 
@@ -145,6 +147,9 @@ public final class ProcessSupervisor implements AutoCloseable {
             if (stopping()) return null;
             ChildProcess dead = firstDead();
             String why = dead.step.name() + (dead.step.remote() ? " on " + dead.step.node() : "") + " exited (" + dead.exitDescription() + ")";
+            // the reason first: whoever sees "not ready" can ask why at once
+            failure = why;
+            state = State.RESTARTING;
             answering = false;
             LOG.error("{}: {} not ready; last output: {}", why, plan.kind().flag(), lastLines(dead));
             return why;
@@ -177,7 +182,7 @@ public final class ProcessSupervisor implements AutoCloseable {
             if (stopping()) throw new StartFailure("stopped while starting");
             ChildProcess child;
             try {
-                child = ChildProcess.start(step);
+                child = ChildProcess.start(step, config.logDir());
             } catch (IOException e) {
                 throw new StartFailure("cannot start " + step.name() + ": " + e.getMessage());
             }

@@ -17,7 +17,8 @@ public final class SupervisorSettings {
                 new Backoff(seconds(s, "restart-backoff", d.backoff().initial()), seconds(s, "restart-backoff-max", d.backoff().max()),
                         d.backoff().stable()),
                 s.integer("max-restarts", d.maxRestarts()),
-                d.restartStopGrace());
+                d.restartStopGrace(),
+                s.get("engine-log-dir").map(java.nio.file.Path::of).orElse(null));
     }
 
     public static Duration seconds(Settings s, String key, Duration fallback) {

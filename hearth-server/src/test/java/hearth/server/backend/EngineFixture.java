@@ -83,7 +83,7 @@ public final class EngineFixture {
 
     public static ProcessSupervisor.Config quick() {
         return new ProcessSupervisor.Config(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMillis(200), 2,
-                new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMinutes(10)), 3, Duration.ofSeconds(3));
+                new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMinutes(10)), 3, Duration.ofSeconds(3), null);
     }
 
     public static int freePort() {

@@ -57,7 +57,8 @@ class ProcessSupervisorTest {
 
     @Test
     void aCrashingEngineIsRestartedWithGrowingDelays() throws Exception {
-        EngineFixture f = new EngineFixture(dir, Map.of("FAKE_CRASH_STARTS", "2", "FAKE_CRASH_MS", "100", "FAKE_LOAD_MS", "0"));
+        // each crash comes while the engine is still loading, before it could answer its health check
+        EngineFixture f = new EngineFixture(dir, Map.of("FAKE_CRASH_STARTS", "2", "FAKE_CRASH_MS", "50", "FAKE_LOAD_MS", "400"));
         supervisor = new ProcessSupervisor(f.plan("llama-server", Map.of()), EngineFixture.quick()).start();
         assertThat(await(supervisor::ready, WAIT)).as("failure: %s", supervisor.failure()).isTrue();
         assertThat(supervisor.restarts()).isEqualTo(2);
@@ -70,7 +71,7 @@ class ProcessSupervisorTest {
         EngineFixture f = new EngineFixture(dir, Map.of("FAKE_CRASH_STARTS", "99", "FAKE_CRASH_MS", "0", "FAKE_LOAD_MS", "5000"));
         var cfg = EngineFixture.quick();
         var once = new ProcessSupervisor.Config(cfg.helperStartTimeout(), cfg.engineStartTimeout(), cfg.healthInterval(),
-                cfg.unhealthyAfter(), cfg.backoff(), 1, cfg.restartStopGrace());
+                cfg.unhealthyAfter(), cfg.backoff(), 1, cfg.restartStopGrace(), null);
         supervisor = new ProcessSupervisor(f.plan("llama-server", Map.of()), once).start();
         assertThat(await(() -> supervisor.state() == ProcessSupervisor.State.FAILED, WAIT)).isTrue();
         assertThat(supervisor.failure()).contains("llama-server exited while starting (exit 134", "simulated crash");

@@ -29,7 +29,7 @@ public final class EngineKeys {
             "sglang-command", "mem-fraction-static",
             // every engine process
             "engine-args", "engine-env", "engine-host", "engine-port", "engine-stop-grace", "engine-start-timeout",
-            "helper-start-timeout", "engine-health-interval", "max-restarts", "restart-backoff", "restart-backoff-max",
+            "helper-start-timeout", "engine-health-interval", "max-restarts", "restart-backoff", "restart-backoff-max", "engine-log-dir",
             // cluster, registry, upstream
             "nodes", "nodelist", "srun", "srun-args", "nvidia-smi", "scontrol", "registry-dir", "registry-name", "tier",
             "public-url", "registry-interval", "requeue-on-term", "upstream-url", "upstream-api-key", "upstream-timeout");

@@ -116,7 +116,7 @@ class Glm46VllmProfileTest {
                 hearth.server.cluster.Settings.of(Map.of("model", "/m/GLM-4.6", "nodes", "2", "port", "8001", "profile", "x")),
                 hearth.server.cluster.SlurmJob.fromEnv(job("gh-[01-02]")), hearth.server.cluster.GpuInventory.parse(ONE_GH200), 4);
         List<String> lines = List.of(text.split("\n"));
-        assertThat(lines.getFirst()).isEqualTo("# hearth serve --profile x: backend vllm, API on http://0.0.0.0:8001 -> engine http://127.0.0.1:9001");
+        assertThat(lines.getFirst()).isEqualTo("# hearth serve --profile x: backend vllm, API on http://127.0.0.1:8001 -> engine http://127.0.0.1:9001");
         assertThat(lines).contains("# SLURM job 5001 on gh-01, nodes gh-01,gh-02",
                 "ray start --head --port=6379 --dashboard-host=0.0.0.0 --dashboard-port=8265 --num-cpus=72 --num-gpus=1 --block",
                 "srun --nodes=1 --ntasks=1 -w gh-02 ray start --address=gh-01:6379 --num-cpus=72 --num-gpus=1 --block",
