@@ -186,11 +186,16 @@ public final class ServeCommand implements Callable<Integer> {
      * the profile named in {@code args} (picocli asks for defaults while parsing, so the profile is found first).
      */
     static void prepare(CommandLine hearth, String[] args) {
+        prepare(hearth, args, System.getenv(), DotEnv.read(Path.of(".env")));
+    }
+
+    /** The same with a given environment and {@code .env} (tests). */
+    static void prepare(CommandLine hearth, String[] args, Map<String, String> environment, Map<String, String> dotEnv) {
         List<String> all = List.of(args);
         int at = all.indexOf("serve");
         if (at < 0) return;
         CommandLine serve = hearth.getSubcommands().get("serve");
-        ProfileDefaults d = ProfileDefaults.prepare(all.subList(at + 1, all.size()), System.getenv(), DotEnv.read(Path.of(".env")));
+        ProfileDefaults d = ProfileDefaults.prepare(all.subList(at + 1, all.size()), environment, dotEnv);
         serve.setDefaultValueProvider(d);
         ((ServeCommand) serve.getCommand()).prepared = d;
     }
