@@ -10,6 +10,7 @@ import hearth.server.backend.ProxyBackend;
 import hearth.server.backend.SupervisorSettings;
 import hearth.server.backend.launch.EngineLaunch;
 import hearth.server.backend.launch.LaunchPlan;
+import hearth.server.backend.launch.LaunchPlanner;
 import hearth.server.cluster.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -29,7 +30,8 @@ final class ClusterServe {
     static String dryRun(EngineKind kind, Settings s, java.util.Map<String, String> env) {
         if (kind == EngineKind.OPENAI) {
             return "# hearth serve: backend openai, API on http://" + s.get("host", "127.0.0.1") + ":" + s.get("port", "8080")
-                    + " -> " + s.get("upstream-url").orElseThrow(() -> new IllegalArgumentException("--backend openai needs --upstream-url")) + "\n";
+                    + " -> " + LaunchPlanner.upstreamBase(s.get("upstream-url").orElseThrow(
+                            () -> new IllegalArgumentException("--backend openai needs --upstream-url"))) + "\n";
         }
         return EngineLaunch.detect(kind, s, env).dryRun();
     }
@@ -38,7 +40,7 @@ final class ClusterServe {
         Duration headers = SupervisorSettings.seconds(s, "upstream-timeout", Duration.ofMinutes(10));
         ForwardingBackend backend;
         if (kind == EngineKind.OPENAI) {
-            URI url = URI.create(s.get("upstream-url").orElseThrow(() -> new IllegalArgumentException("--backend openai needs --upstream-url")));
+            URI url = LaunchPlanner.upstreamBase(s.get("upstream-url").orElseThrow(() -> new IllegalArgumentException("--backend openai needs --upstream-url")));
             backend = new ProxyBackend(s.get("alias", "upstream"), false, url, s.get("upstream-api-key").orElse(null), headers);
             LOG.info("forwarding to {}", url);
         } else {

@@ -20,9 +20,8 @@ public final class LaunchPlanner {
             case LLAMA_SERVER -> llamaServer(c, steps);
             case VLLM -> vllm(c, steps);
             case SGLANG -> steps.add(engine(c, "sglang", SglangCommand.from(c).argv(), engineEnv(c.settings())));
-            case OPENAI -> url = URI.create(c.settings().get("upstream-url").orElseThrow(
-                    () -> new IllegalArgumentException("--backend openai needs --upstream-url")).replaceAll("/+$", "")
-                    .replaceAll("/v1$", ""));
+            case OPENAI -> url = upstreamBase(c.settings().get("upstream-url").orElseThrow(
+                    () -> new IllegalArgumentException("--backend openai needs --upstream-url")));
             case EMBEDDED -> throw new IllegalArgumentException("the embedded backend starts no processes");
         }
         return new LaunchPlan(kind, steps, url, c.notes());
@@ -74,6 +73,23 @@ public final class LaunchPlanner {
     private static LaunchStep engine(LaunchContext c, String name, List<String> argv, Map<String, String> env) {
         URI health = URI.create("http://" + hostForUrl(c.engineHost()) + ":" + c.enginePort() + "/health");
         return new LaunchStep(name, LaunchStep.Role.ENGINE, null, argv, env, Optional.empty(), Optional.of(health), List.of());
+    }
+
+    /**
+     * The root of an OpenAI-compatible server from what users write ({@code OPENAI_API_BASE} style
+     * {@code http://host:8080/v1/}): requests keep their {@code /v1/...} paths.
+     */
+    public static URI upstreamBase(String url) {
+        URI u;
+        try {
+            u = URI.create(url.strip().replaceAll("/+$", "").replaceAll("/v1$", ""));
+        } catch (IllegalArgumentException e) {
+            u = null;
+        }
+        if (u == null || !"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+            throw new IllegalArgumentException("--upstream-url must be an http(s) URL with a host, got '" + url + "'");
+        }
+        return u;
     }
 
     /** {@code engine-env}: {@code KEY=VALUE} pairs (comma- or space-separated) added to the engine's environment. */
