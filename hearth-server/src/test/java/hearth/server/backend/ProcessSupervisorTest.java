@@ -108,18 +108,6 @@ class ProcessSupervisorTest {
     }
 
     @Test
-    void anEngineIgnoringSigtermIsKilledAfterTheGrace() throws Exception {
-        EngineFixture f = new EngineFixture(dir, Map.of("FAKE_LOAD_MS", "0", "FAKE_IGNORE_TERM", "1"));
-        supervisor = new ProcessSupervisor(f.plan("llama-server", Map.of()), EngineFixture.quick()).start();
-        assertThat(await(supervisor::ready, WAIT)).isTrue();
-        long pid = f.pidOf("llama-server", 0);
-        long t0 = System.nanoTime();
-        supervisor.stop(Duration.ofMillis(500));
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(450)).isLessThan(Duration.ofSeconds(8));
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-    }
-
-    @Test
     void rayWorkersJoinTheHeadBeforeVllmStarts() throws Exception {
         EngineFixture f = new EngineFixture(dir, Map.of("FAKE_LOAD_MS", "0"));
         int rayPort = EngineFixture.freePort();
