@@ -37,6 +37,10 @@ final class ClusterServe {
     }
 
     static int serve(EngineKind kind, Settings s, ServerConfig server) throws InterruptedException {
+        StringBuilder eff = new StringBuilder("engine settings:");
+        s.effective().forEach((k, v) -> eff.append("\n  ").append(k).append(" = ").append(v.value())
+                .append("  (").append(v.source().name().toLowerCase(java.util.Locale.ROOT)).append(')'));
+        LOG.info(eff.toString());
         Duration headers = SupervisorSettings.seconds(s, "upstream-timeout", Duration.ofMinutes(10));
         ForwardingBackend backend;
         if (kind == EngineKind.OPENAI) {
