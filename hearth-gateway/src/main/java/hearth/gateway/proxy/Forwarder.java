@@ -1,6 +1,7 @@
 package hearth.gateway.proxy;
 
 import hearth.gateway.GatewayConfig.ProxyConfig;
+import hearth.gateway.Units;
 import hearth.gateway.Upstream;
 import hearth.gateway.health.HealthChecker;
 import hearth.gateway.health.HealthState.Failure;
@@ -48,7 +49,7 @@ final class Forwarder {
         } catch (HttpConnectTimeoutException | ConnectException e) {
             return new Outcome.Retry(Failure.CONNECT, false, "connect failed: " + describe(e), null);
         } catch (HttpTimeoutException e) {
-            return new Outcome.Retry(Failure.TIMEOUT, false, "no response headers within " + config.headersTimeout().toSeconds() + " s", null);
+            return new Outcome.Retry(Failure.TIMEOUT, false, "no response headers within " + Units.format(config.headersTimeout()), null);
         } catch (IOException e) {
             return new Outcome.Retry(Failure.RESET, false, "request failed: " + describe(e), null);
         }
@@ -127,7 +128,7 @@ final class Forwarder {
                         n = in.read(buf);
                     } catch (IOException e) {
                         String why = watch.timedOut()
-                                ? "upstream " + u.name() + " sent nothing for " + config.idleTimeout().toSeconds() + " s"
+                                ? "upstream " + u.name() + " sent nothing for " + Units.format(config.idleTimeout())
                                 : "upstream " + u.name() + " failed mid-stream: " + describe(e);
                         out.write(tail.errorEvent(why));
                         out.flush();

@@ -114,6 +114,10 @@ public final class Client implements AutoCloseable {
         return m;
     }
 
+    public URI base() {
+        return base;
+    }
+
     public HttpClient http() {
         return http;
     }
