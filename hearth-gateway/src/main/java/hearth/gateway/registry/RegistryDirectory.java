@@ -42,10 +42,13 @@ public final class RegistryDirectory implements AutoCloseable {
     private List<Endpoint> last = null;
     private Thread thread;
     private volatile boolean closed;
-    private WatchService watcher;
+    private volatile WatchService watcher;
 
-    /** A file as last read: its endpoint or why it was refused, keyed by modification time and size. */
-    private record Parsed(long modified, long size, Endpoint endpoint, String error) {}
+    /**
+     * A file as last read: its endpoint or why it was refused. It is read again when its identity (inode: a rename
+     * replaces it), modification time or size changes.
+     */
+    private record Parsed(Object fileKey, long modified, long size, Endpoint endpoint, String error) {}
 
     public RegistryDirectory(Path dir, Duration rescan, Duration heartbeatTtl, Clock clock,
             Consumer<List<Endpoint>> onChange) {
@@ -62,6 +65,7 @@ public final class RegistryDirectory implements AutoCloseable {
 
     /** Reads the directory once, then follows it on a background thread. */
     public RegistryDirectory start() {
+        watcher(); // before the first scan, so no change after it goes unnoticed
         scan();
         thread = Thread.ofPlatform().daemon().name("registry-" + dir.getFileName()).start(this::follow);
         return this;
@@ -166,14 +170,15 @@ public final class RegistryDirectory implements AutoCloseable {
             if (!a.isRegularFile()) return null;
             long modified = a.lastModifiedTime().toMillis();
             Parsed old = cache.get(file);
-            if (old != null && old.modified == modified && old.size == a.size()) return old;
+            if (old != null && java.util.Objects.equals(old.fileKey, a.fileKey()) && old.modified == modified
+                    && old.size == a.size()) return old;
             Parsed p;
             try {
                 Endpoint e = EndpointFile.parse(Files.readAllBytes(file), Endpoint.Source.FILE);
                 if (e.heartbeat() == null) e = withHeartbeat(e, a.lastModifiedTime().toInstant());
-                p = new Parsed(modified, a.size(), e, null);
+                p = new Parsed(a.fileKey(), modified, a.size(), e, null);
             } catch (EndpointFile.Invalid bad) {
-                p = new Parsed(modified, a.size(), null, bad.getMessage());
+                p = new Parsed(a.fileKey(), modified, a.size(), null, bad.getMessage());
             }
             cache.put(file, p);
             return p;
