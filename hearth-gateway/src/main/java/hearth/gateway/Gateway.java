@@ -149,6 +149,14 @@ public final class Gateway implements AutoCloseable {
         if (checker != null) checker.start();
         app.start(config.host(), config.port());
         LOG.info("gateway listening on {} with tiers {}", baseUri(), tiers);
+        var r = config.registry();
+        var h = config.health();
+        var p = config.proxy();
+        LOG.info("config: registry dir={} rescan={} heartbeat_ttl={} http registry={}; health {} every {} (fall {}, rise {}); "
+                + "attempts {}, queue_timeout {}, max_body {} B; gateway keys: {}; route_by_model {}",
+                r.dir(), Units.format(r.rescan()), Units.format(r.heartbeatTtl()), r.token() == null ? "off" : "on (token ****)",
+                h.path(), h.active() ? Units.format(h.interval()) : "never", h.fall(), h.rise(), p.maxAttempts(),
+                Units.format(p.queueTimeout()), p.maxBodyBytes(), config.keys().size(), config.routeByModel());
         return this;
     }
 
