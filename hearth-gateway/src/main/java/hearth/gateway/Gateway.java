@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
                 : new RegistryDirectory(r.dir(), r.rescan(), r.heartbeatTtl(), clock, registry::filesChanged);
         TierRouter router = new TierRouter(tiers);
         this.proxy = new ProxyHandler(config, router, new ApiKeys(config.keys()), new RateLimiter(System::nanoTime),
-                metrics, client);
+                metrics);
         this.ticker = Executors.newSingleThreadScheduledExecutor(x -> Thread.ofPlatform().daemon().name("registry-expiry").unstarted(x));
         this.app = Javalin.create(c -> configure(c, new ApiKeys(config.keys()), clock));
     }

@@ -3,7 +3,6 @@ package hearth.gateway.proxy;
 import hearth.gateway.GatewayConfig.ProxyConfig;
 import hearth.gateway.Units;
 import hearth.gateway.Upstream;
-import hearth.gateway.health.HealthChecker;
 import hearth.gateway.health.HealthState.Failure;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
@@ -11,13 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -25,38 +21,41 @@ import java.util.Locale;
  * (SSE) or its whole body (other responses up to {@code responseBufferBytes}), so any failure before that can be
  * retried elsewhere. From then on SSE is relayed chunk by chunk with a flush after each, and a failure becomes an
  * error event that ends the stream cleanly. A failed write to the client closes the upstream body, which cancels
- * the upstream request (its connection is closed, not reused).
+ * the upstream request (its socket is closed, not reused).
  */
 final class Forwarder {
     private static final int CHUNK = 16 * 1024;
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
-    private final HttpClient client;
+    private final Http1Client client;
     private final ProxyConfig config;
-    private final IdleWatchdog watchdog;
 
-    Forwarder(HttpClient client, ProxyConfig config, IdleWatchdog watchdog) {
+    Forwarder(Http1Client client, ProxyConfig config) {
         this.client = client;
         this.config = config;
-        this.watchdog = watchdog;
     }
 
     Outcome attempt(Upstream u, Incoming in, HttpServletResponse res) throws InterruptedException {
         long start = System.nanoTime();
-        HttpResponse<InputStream> resp;
+        Http1Response resp;
         try {
-            resp = client.send(request(u, in), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException | ConnectException e) {
+            resp = client.send(u.url(), in.method(), in.pathAndQuery(), headers(u, in), in.body(),
+                    config.headersTimeout(), config.idleTimeout());
+        } catch (Http1Client.ConnectFailed e) {
             return new Outcome.Retry(Failure.CONNECT, false, "connect failed: " + describe(e), null);
-        } catch (HttpTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             return new Outcome.Retry(Failure.TIMEOUT, false, "no response headers within " + Units.format(config.headersTimeout()), null);
         } catch (IOException e) {
             return new Outcome.Retry(Failure.RESET, false, "request failed: " + describe(e), null);
         }
-        int status = resp.statusCode();
-        if (retryable(status)) return retry(u, resp);
-        String type = resp.headers().firstValue("content-type").orElse("");
-        return type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")
+        if (Thread.interrupted()) {
+            resp.abort();
+            throw new InterruptedException();
+        }
+        int status = resp.status();
+        if (retryable(status)) return retry(resp);
+        String type = resp.header("content-type");
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")
                 ? stream(u, resp, res, start)
                 : buffered(u, resp, res, start);
     }
@@ -66,28 +65,24 @@ final class Forwarder {
         return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
     }
 
-    private HttpRequest request(Upstream u, Incoming in) {
-        HttpRequest.BodyPublisher body = in.body().length == 0
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(in.body());
-        HttpRequest.Builder b = HttpRequest.newBuilder(HealthChecker.resolve(u.url(), in.pathAndQuery()))
-                .timeout(config.headersTimeout())
-                .method(in.method(), body);
+    /** The headers sent upstream: the client's minus hop-by-hop and credentials, plus key and X-Forwarded-*. */
+    private static List<String[]> headers(Upstream u, Incoming in) {
         String key = u.endpoint().apiKey();
         boolean dropCredentials = in.gatewayAuth() || key != null;
-        for (String[] h : in.headers()) if (Headers.forwardRequest(h[0], dropCredentials)) b.header(h[0], h[1]);
-        if (key != null) b.header("Authorization", "Bearer " + key);
-        b.header("X-Forwarded-For", in.clientAddress());
-        b.header("X-Forwarded-Proto", in.scheme());
-        if (in.host() != null) b.header("X-Forwarded-Host", in.host());
-        if (!in.prefix().equals("/")) b.header("X-Forwarded-Prefix", in.prefix().substring(0, in.prefix().length() - 1));
-        return b.build();
+        List<String[]> out = new ArrayList<>(in.headers().size() + 5);
+        for (String[] h : in.headers()) if (Headers.forwardRequest(h[0], dropCredentials)) out.add(h);
+        if (key != null) out.add(new String[] {"Authorization", "Bearer " + key});
+        out.add(new String[] {"X-Forwarded-For", in.clientAddress()});
+        out.add(new String[] {"X-Forwarded-Proto", in.scheme()});
+        if (in.host() != null) out.add(new String[] {"X-Forwarded-Host", in.host()});
+        if (!in.prefix().equals("/")) out.add(new String[] {"X-Forwarded-Prefix", in.prefix().substring(0, in.prefix().length() - 1)});
+        return out;
     }
 
-    private Outcome retry(Upstream u, HttpResponse<InputStream> resp) {
-        int status = resp.statusCode();
+    private Outcome retry(Http1Response resp) {
+        int status = resp.status();
         byte[] body;
-        try (InputStream in = resp.body(); var w = watchdog.watch(in)) {
+        try (Http1Response.Body in = resp.body()) {
             body = in.readNBytes(ERROR_BODY_LIMIT);
         } catch (IOException e) {
             body = new byte[0];
@@ -99,16 +94,17 @@ final class Forwarder {
         return new Outcome.Retry(Failure.STATUS_5XX, false, reason, kept);
     }
 
-    private Outcome stream(Upstream u, HttpResponse<InputStream> resp, HttpServletResponse res, long start) {
+    private Outcome stream(Upstream u, Http1Response resp, HttpServletResponse res, long start) {
         byte[] buf = new byte[CHUNK];
-        InputStream in = resp.body();
-        try (in; IdleWatchdog.Watch watch = watchdog.watch(in)) {
+        Http1Response.Body in = resp.body();
+        try (in) {
             int n;
             try {
                 n = in.read(buf);
             } catch (IOException e) {
-                return new Outcome.Retry(watch.timedOut() ? Failure.TIMEOUT : Failure.RESET, false,
-                        (watch.timedOut() ? "no first event within the idle timeout" : "stream failed before its first byte: " + describe(e)), null);
+                boolean timedOut = e instanceof SocketTimeoutException;
+                return new Outcome.Retry(timedOut ? Failure.TIMEOUT : Failure.RESET, false,
+                        (timedOut ? "no first event within the idle timeout" : "stream failed before its first byte: " + describe(e)), null);
             }
             long firstByte = System.nanoTime() - start;
             OutputStream out;
@@ -123,73 +119,63 @@ final class Forwarder {
                         out.flush();
                         tail.saw(buf, n);
                     }
-                    watch.touch();
                     try {
                         n = in.read(buf);
                     } catch (IOException e) {
-                        String why = watch.timedOut()
+                        String why = e instanceof SocketTimeoutException
                                 ? "upstream " + u.name() + " sent nothing for " + Units.format(config.idleTimeout())
                                 : "upstream " + u.name() + " failed mid-stream: " + describe(e);
                         out.write(tail.errorEvent(why));
                         out.flush();
-                        return new Outcome.Broken(resp.statusCode(), why);
+                        return new Outcome.Broken(resp.status(), why);
                     }
                 }
             } catch (IOException clientWrite) {
-                return new Outcome.ClientGone(resp.statusCode());
+                resp.abort(); // closes the upstream socket: the upstream stops generating
+                return new Outcome.ClientGone(resp.status());
             }
-            return new Outcome.Relayed(resp.statusCode(), firstByte);
-        } catch (IOException closing) {
-            return new Outcome.Relayed(resp.statusCode(), System.nanoTime() - start);
+            return new Outcome.Relayed(resp.status(), firstByte);
         }
     }
 
-    private Outcome buffered(Upstream u, HttpResponse<InputStream> resp, HttpServletResponse res, long start) {
-        InputStream in = resp.body();
+    private Outcome buffered(Upstream u, Http1Response resp, HttpServletResponse res, long start) {
+        Http1Response.Body in = resp.body();
         ByteArrayOutputStream acc = new ByteArrayOutputStream();
         byte[] buf = new byte[CHUNK];
-        try (in; IdleWatchdog.Watch watch = watchdog.watch(in)) {
+        try (in) {
             int n = 0;
             try {
-                while (acc.size() <= config.responseBufferBytes() && (n = in.read(buf)) >= 0) {
-                    acc.write(buf, 0, n);
-                    watch.touch();
-                }
+                while (acc.size() <= config.responseBufferBytes() && (n = in.read(buf)) >= 0) acc.write(buf, 0, n);
             } catch (IOException e) {
-                return new Outcome.Retry(watch.timedOut() ? Failure.TIMEOUT : Failure.RESET, false,
+                return new Outcome.Retry(e instanceof SocketTimeoutException ? Failure.TIMEOUT : Failure.RESET, false,
                         "response body failed: " + describe(e), null);
             }
             long firstByte = System.nanoTime() - start;
             boolean complete = n < 0;
             try {
-                commit(res, resp, u, complete ? acc.size() : resp.headers().firstValueAsLong("content-length").orElse(-1));
+                String length = resp.header("content-length");
+                commit(res, resp, u, complete ? acc.size() : length == null ? -1 : Long.parseLong(length.trim()));
                 OutputStream out = res.getOutputStream();
                 acc.writeTo(out);
-                if (complete) return new Outcome.Relayed(resp.statusCode(), firstByte);
+                if (complete) return new Outcome.Relayed(resp.status(), firstByte);
                 // larger than the buffer: relay the rest as it comes
                 try {
-                    while ((n = in.read(buf)) >= 0) {
-                        out.write(buf, 0, n);
-                        watch.touch();
-                    }
+                    while ((n = in.read(buf)) >= 0) out.write(buf, 0, n);
                 } catch (IOException e) {
                     // a truncated plain body cannot be repaired: make the client's connection fail, not end cleanly
                     throw new UncheckedIOException("upstream " + u.name() + " failed mid-body", e);
                 }
-                return new Outcome.Relayed(resp.statusCode(), firstByte);
+                return new Outcome.Relayed(resp.status(), firstByte);
             } catch (IOException clientWrite) {
-                return new Outcome.ClientGone(resp.statusCode());
+                resp.abort();
+                return new Outcome.ClientGone(resp.status());
             }
-        } catch (IOException closing) {
-            return new Outcome.Relayed(resp.statusCode(), System.nanoTime() - start);
         }
     }
 
-    private static void commit(HttpServletResponse res, HttpResponse<?> resp, Upstream u, long length) {
-        res.setStatus(resp.statusCode());
-        resp.headers().map().forEach((k, vs) -> {
-            if (Headers.relayResponse(k)) for (String v : vs) res.addHeader(k, v);
-        });
+    private static void commit(HttpServletResponse res, Http1Response resp, Upstream u, long length) {
+        res.setStatus(resp.status());
+        for (String[] h : resp.headers()) if (Headers.relayResponse(h[0])) res.addHeader(h[0], h[1]);
         res.setHeader("X-Hearth-Upstream", u.name());
         if (length >= 0) res.setContentLengthLong(length);
     }
@@ -197,9 +183,7 @@ final class Forwarder {
     /** Writes an upstream response that was kept because it might have been retried. */
     static void relay(Outcome.Buffered b, String upstream, HttpServletResponse res) throws IOException {
         res.setStatus(b.status());
-        b.headers().map().forEach((k, vs) -> {
-            if (Headers.relayResponse(k)) for (String v : vs) res.addHeader(k, v);
-        });
+        for (String[] h : b.headers()) if (Headers.relayResponse(h[0])) res.addHeader(h[0], h[1]);
         res.setHeader("X-Hearth-Upstream", upstream);
         res.setContentLength(b.body().length);
         res.getOutputStream().write(b.body());

@@ -1,7 +1,7 @@
 package hearth.gateway.proxy;
 
 import hearth.gateway.health.HealthState;
-import java.net.http.HttpHeaders;
+import java.util.List;
 
 /** How one attempt at one upstream ended. Only {@link Retry} leaves the client untouched. */
 sealed interface Outcome {
@@ -22,5 +22,5 @@ sealed interface Outcome {
     record ClientGone(int status) implements Outcome {}
 
     /** A complete, small upstream response kept in memory. */
-    record Buffered(int status, HttpHeaders headers, byte[] body) {}
+    record Buffered(int status, List<String[]> headers, byte[] body) {}
 }

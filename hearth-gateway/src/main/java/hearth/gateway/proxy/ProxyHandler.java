@@ -13,7 +13,6 @@ import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -37,11 +36,11 @@ public final class ProxyHandler implements AutoCloseable {
     private final RequestInspector inspector;
     private final Balancer balancer;
     private final GatewayMetrics metrics;
-    private final IdleWatchdog watchdog;
+    private final Http1Client upstreams;
     private final Forwarder forwarder;
 
     public ProxyHandler(GatewayConfig config, TierRouter router, ApiKeys keys, RateLimiter limiter,
-            GatewayMetrics metrics, HttpClient client) {
+            GatewayMetrics metrics) {
         this.config = config;
         this.router = router;
         this.keys = keys;
@@ -49,8 +48,8 @@ public final class ProxyHandler implements AutoCloseable {
         this.metrics = metrics;
         this.inspector = new RequestInspector(config.affinity());
         this.balancer = new Balancer(config.affinity().maxImbalance());
-        this.watchdog = new IdleWatchdog(config.proxy().idleTimeout());
-        this.forwarder = new Forwarder(client, config.proxy(), watchdog);
+        this.upstreams = new Http1Client(config.proxy().connectTimeout());
+        this.forwarder = new Forwarder(upstreams, config.proxy());
     }
 
     public void handle(Context ctx) throws Exception {
@@ -233,6 +232,6 @@ public final class ProxyHandler implements AutoCloseable {
 
     @Override
     public void close() {
-        watchdog.close();
+        upstreams.close();
     }
 }

@@ -162,13 +162,14 @@ public final class MockUpstream implements AutoCloseable {
         }
         JsonNode req = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
         int n = req.path("max_tokens").asInt(tokens);
+        long delay = req.path("mock_token_delay_ms").asLong(tokenDelayMillis);
         String model = req.path("model").asText(models.isEmpty() ? "mock" : models.get(0));
         sleep(headerDelayMillis);
-        if (req.path("stream").asBoolean(false)) stream(ex, n, model, chat);
+        if (req.path("stream").asBoolean(false)) stream(ex, n, model, chat, delay);
         else send(ex, 200, whole(n, model, chat));
     }
 
-    private void stream(HttpExchange ex, int n, String model, boolean chat) throws IOException {
+    private void stream(HttpExchange ex, int n, String model, boolean chat, long delay) throws IOException {
         ex.getResponseHeaders().add("Content-Type", "text/event-stream");
         ex.getResponseHeaders().add("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
@@ -176,7 +177,7 @@ public final class MockUpstream implements AutoCloseable {
         try {
             OutputStream out = ex.getResponseBody();
             for (int i = 0; i < n; i++) {
-                if (i > 0) sleep(tokenDelayMillis);
+                if (i > 0) sleep(delay);
                 out.write(("data: " + chunk(i, model, chat) + "\n\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
