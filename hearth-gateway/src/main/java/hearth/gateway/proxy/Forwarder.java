@@ -116,9 +116,9 @@ final class Forwarder {
                 while (n >= 0) {
                     if (n > 0) {
                         out.write(buf, 0, n);
-                        out.flush();
                         tail.saw(buf, n);
                     }
+                    if (!in.moreBuffered()) out.flush();
                     try {
                         n = in.read(buf);
                     } catch (IOException e) {

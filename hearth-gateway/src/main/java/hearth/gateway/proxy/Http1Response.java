@@ -136,7 +136,8 @@ final class Http1Response {
         private final Reader r;
         private final Framing framing;
         private long remaining;
-        private boolean reusable;
+        private final boolean reusable;
+        private boolean crlfPending;
         private boolean eof;
         private boolean closed;
 
@@ -177,10 +178,8 @@ final class Http1Response {
                     int n = r.read(b, off, (int) Math.min(len, remaining));
                     if (n < 0) throw new EOFException("upstream closed the connection inside a chunk");
                     remaining -= n;
-                    if (remaining == 0) {
-                        String crlf = r.line();
-                        if (!crlf.isEmpty()) throw new ProtocolException("chunk not followed by CRLF");
-                    }
+                    // the CRLF after the data is read with the next size line: returning now never waits on it
+                    if (remaining == 0) crlfPending = true;
                     return n;
                 }
                 default -> {
@@ -189,8 +188,36 @@ final class Http1Response {
             }
         }
 
+        /**
+         * True when the next {@link #read} can return data without waiting on the socket: the rest of the current chunk,
+         * or a whole chunk-size line plus a data byte, is already buffered. The proxy flushes only when this is false,
+         * so events that arrived together leave together, and none waits.
+         */
+        boolean moreBuffered() {
+            if (eof || r.pos >= r.end) return false;
+            if (framing != Framing.CHUNKED || remaining > 0) return true;
+            int from = r.pos;
+            if (crlfPending) {
+                int nl = indexOf('\n', from);
+                if (nl < 0) return false;
+                from = nl + 1;
+            }
+            int nl = indexOf('\n', from);
+            // a size line and one data byte after it; "0" is the last chunk, which ends the body instead
+            return nl >= 0 && nl + 1 < r.end && r.buf[from] != '0';
+        }
+
+        private int indexOf(char c, int from) {
+            for (int i = from; i < r.end; i++) if (r.buf[i] == c) return i;
+            return -1;
+        }
+
         /** Reads the next chunk-size line; false (and trailers consumed) at the last chunk. */
         private boolean nextChunk() throws IOException {
+            if (crlfPending) {
+                if (!r.line().isEmpty()) throw new ProtocolException("chunk not followed by CRLF");
+                crlfPending = false;
+            }
             String line = r.line();
             int semi = line.indexOf(';');
             String hex = (semi >= 0 ? line.substring(0, semi) : line).trim();

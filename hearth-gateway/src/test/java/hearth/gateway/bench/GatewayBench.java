@@ -40,7 +40,16 @@ public final class GatewayBench {
     record Shape(String name, int concurrency, int tokens, int tokenDelayMs) {}
 
     /** What one run against one target measured. */
-    record Run(long requests, long failures, double seconds, long[] ttftNanos, long[] totalNanos, long events) {
+    record Run(long requests, long failures, double seconds, long[] ttftNanos, long[] totalNanos, long events, double cpuSeconds) {
+        Run withCpu(double cpu) {
+            return new Run(requests, failures, seconds, ttftNanos, totalNanos, events, cpu);
+        }
+
+        /** CPU the proxy process spent per request (NaN when not measured). */
+        double cpuMillisPerRequest() {
+            return cpuSeconds <= 0 || requests == 0 ? Double.NaN : cpuSeconds * 1000 / requests;
+        }
+
         double rps() {
             return requests / seconds;
         }
@@ -54,7 +63,8 @@ public final class GatewayBench {
         switch (args[0]) {
             case "gateway" -> gateway(Integer.parseInt(args[1]), args[2]);
             case "nginx-site" -> System.out.print(Gateway.nginxConfig(config(Integer.parseInt(args[1]), args[2])));
-            case "compare" -> compare(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            case "compare" -> compare(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    args.length > 7 ? Map.of("nginx", Long.parseLong(args[6]), "hearth", Long.parseLong(args[7])) : Map.of());
             default -> throw new IllegalArgumentException("modes: gateway, nginx-site, compare");
         }
     }
@@ -76,22 +86,27 @@ public final class GatewayBench {
         Thread.currentThread().join();
     }
 
-    private static void compare(String direct, String nginx, String hearth, int rounds, int seconds) throws Exception {
+    private static void compare(String direct, String nginx, String hearth, int rounds, int seconds, Map<String, Long> pids)
+            throws Exception {
         Map<String, String> targets = new LinkedHashMap<>();
         targets.put("direct", direct);
         targets.put("nginx", nginx);
         targets.put("hearth", hearth);
         List<Shape> shapes = List.of(new Shape("latency", 8, 32, 5), new Shape("throughput", 32, 64, 0));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        for (String url : targets.values()) run(client, url, new Shape("warm-up", 16, 32, 0), 4);
+        for (String url : targets.values()) run(client, url, new Shape("warm-up", 16, 32, 1), 8);
         Map<String, Map<String, List<Run>>> results = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
             for (Shape s : shapes) {
                 for (var t : targets.entrySet()) {
+                    Long pid = pids.get(t.getKey());
+                    double cpu0 = pid == null ? 0 : cpuSeconds(pid);
                     Run r = run(client, t.getValue(), s, seconds);
+                    if (pid != null) r = r.withCpu(cpuSeconds(pid) - cpu0);
                     results.computeIfAbsent(s.name(), k -> new LinkedHashMap<>()).computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(r);
-                    System.err.printf(Locale.ROOT, "round %d %-10s %-6s %7.1f req/s  ttft p99 %6.2f ms  total p99 %7.2f ms  failures %d%n",
-                            round + 1, s.name(), t.getKey(), r.rps(), ms(pct(r.ttftNanos(), 99)), ms(pct(r.totalNanos(), 99)), r.failures());
+                    System.err.printf(Locale.ROOT, "round %d %-10s %-6s %7.1f req/s  ttft p99 %6.2f ms  total p99 %7.2f ms  cpu %.3f ms/req  failures %d%n",
+                            round + 1, s.name(), t.getKey(), r.rps(), ms(pct(r.ttftNanos(), 99)), ms(pct(r.totalNanos(), 99)),
+                            r.cpuMillisPerRequest(), r.failures());
                 }
             }
         }
@@ -158,7 +173,25 @@ public final class GatewayBench {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] tt = flatten(ttfts);
         long[] to = flatten(totals);
-        return new Run(to.length, Arrays.stream(failures).sum(), elapsed, tt, to, Arrays.stream(events).sum());
+        return new Run(to.length, Arrays.stream(failures).sum(), elapsed, tt, to, Arrays.stream(events).sum(), 0);
+    }
+
+    /** User + system CPU of a process and its children's live processes (nginx workers), from /proc. */
+    static double cpuSeconds(long pid) {
+        double total = 0;
+        List<Long> all = new ArrayList<>();
+        all.add(pid);
+        ProcessHandle.of(pid).ifPresent(p -> p.children().forEach(c -> all.add(c.pid())));
+        for (long p : all) {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + p + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+            } catch (IOException | RuntimeException gone) {
+                // exited meanwhile
+            }
+        }
+        return total;
     }
 
     /** Counts {@code data:} line starts, i.e. SSE events, in a chunk. */
@@ -201,17 +234,19 @@ public final class GatewayBench {
             double dTot99 = median(direct, r -> ms(pct(r.totalNanos(), 99)));
             b.append(String.format(Locale.ROOT, "**%s**: %d concurrent streams of %d tokens, %d ms between tokens at the upstream%n%n",
                     s.name(), s.concurrency(), s.tokens(), s.tokenDelayMs()));
-            b.append("| path | req/s | events/s | TTFT p50 ms | TTFT p99 ms | added TTFT p99 ms | stream p50 ms | stream p99 ms | added stream p99 ms | failures |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            b.append("| path | req/s | events/s | TTFT p50 ms | TTFT p99 ms | added TTFT p99 ms | stream p50 ms | stream p99 ms | added stream p99 ms | proxy CPU ms/req | failures |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (var t : byTarget.entrySet()) {
                 List<Run> rs = t.getValue();
                 double ttft99 = median(rs, r -> ms(pct(r.ttftNanos(), 99)));
                 double tot99 = median(rs, r -> ms(pct(r.totalNanos(), 99)));
-                b.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f | %.2f | %s | %.2f | %.2f | %s | %d |%n", t.getKey(),
+                double cpu = median(rs, Run::cpuMillisPerRequest);
+                b.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f | %.2f | %s | %.2f | %.2f | %s | %s | %d |%n", t.getKey(),
                         median(rs, Run::rps), median(rs, Run::eventsPerSecond), median(rs, r -> ms(pct(r.ttftNanos(), 50))),
                         ttft99, t.getKey().equals("direct") ? "–" : String.format(Locale.ROOT, "%.2f", ttft99 - dTtft99),
                         median(rs, r -> ms(pct(r.totalNanos(), 50))), tot99,
                         t.getKey().equals("direct") ? "–" : String.format(Locale.ROOT, "%.2f", tot99 - dTot99),
+                        Double.isNaN(cpu) ? "–" : String.format(Locale.ROOT, "%.3f", cpu),
                         rs.stream().mapToLong(Run::failures).sum()));
             }
             b.append(String.format(Locale.ROOT, "%n(direct: TTFT p50 %.2f ms, stream p50 %.2f ms)%n%n", dTtft50, dTot50));
