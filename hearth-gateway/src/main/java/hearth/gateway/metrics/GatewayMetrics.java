@@ -98,7 +98,7 @@ public final class GatewayMetrics implements UpstreamRegistry.Listener {
     public void removed(Upstream u) {
         String t = u.tier();
         String n = u.name();
-        for (String kind : new String[] {"connect", "timeout", "status_5xx", "unavailable", "reset", "midstream"})
+        for (String kind : new String[] {"connect", "timeout", "status_5xx", "unavailable", "reset", "midstream", "busy"})
             errors.remove(t, n, kind);
         duration.remove(t, n);
         firstByte.remove(t, n);
