@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,6 +149,10 @@ public final class Gateway implements AutoCloseable {
         ticker.scheduleWithFixedDelay(registry::expire, tick, tick, TimeUnit.MILLISECONDS);
         if (checker != null) checker.start();
         app.start(config.host(), config.port());
+        // a client connection is silent while its upstream prefills a long prompt: Jetty must not drop it meanwhile
+        long idleMs = Math.max(config.proxy().headersTimeout().toMillis(), config.proxy().idleTimeout().toMillis()) + 30_000;
+        for (var connector : app.jettyServer().server().getConnectors())
+            if (connector instanceof AbstractConnector ac) ac.setIdleTimeout(idleMs);
         LOG.info("gateway listening on {} with tiers {}", baseUri(), tiers);
         var r = config.registry();
         var h = config.health();

@@ -3,6 +3,7 @@ package hearth.gateway.proxy;
 import hearth.gateway.GatewayConfig;
 import hearth.gateway.GatewayConfig.KeyConfig;
 import hearth.gateway.Tier;
+import hearth.gateway.Units;
 import hearth.gateway.Upstream;
 import hearth.gateway.balance.Balancer;
 import hearth.gateway.health.HealthState;
@@ -81,9 +82,13 @@ public final class ProxyHandler implements AutoCloseable {
         Outcome.Retry last = null;
         Upstream lastUpstream = null;
         long deadline = start + config.proxy().queueTimeout().toNanos();
+        boolean timedOut = false;
         for (int attempt = 1; attempt <= config.proxy().maxAttempts(); attempt++) {
             Upstream u = acquire(tier, facts, tried, deadline);
-            if (u == null) break;
+            if (u == null) {
+                timedOut = true;
+                break;
+            }
             if (attempt > 1) metrics.retried(tier.name());
             Outcome o;
             try {
@@ -101,7 +106,7 @@ public final class ProxyHandler implements AutoCloseable {
             last = r;
             lastUpstream = u;
         }
-        giveUp(ctx, tier, last, lastUpstream);
+        giveUp(ctx, tier, timedOut ? null : last, lastUpstream, last);
     }
 
     /** Applies a retryable failure to the upstream's health and the metrics. */
@@ -150,20 +155,29 @@ public final class ProxyHandler implements AutoCloseable {
         }
     }
 
-    private void giveUp(Context ctx, Tier tier, Outcome.Retry last, Upstream lastUpstream) throws IOException {
-        if (last != null && last.response() != null) {
-            metrics.completed(tier.name(), lastUpstream.name(), last.response().status(), 0, 0);
-            Forwarder.relay(last.response(), lastUpstream.name(), ctx.res());
+    /**
+     * Every attempt failed ({@code exhausted}: relay the last upstream answer, or 502) or the wait for an eligible
+     * upstream ran out (503 with {@code Retry-After}; an earlier upstream answer is stale by then).
+     */
+    private void giveUp(Context ctx, Tier tier, Outcome.Retry exhausted, Upstream lastUpstream, Outcome.Retry last)
+            throws IOException {
+        if (exhausted != null && exhausted.response() != null) {
+            metrics.completed(tier.name(), lastUpstream.name(), exhausted.response().status(), 0, 0);
+            int status = exhausted.response().status();
+            if ((status == 503 || status == 429) && exhausted.response().headers().stream().noneMatch(h -> h[0].equalsIgnoreCase("retry-after")))
+                ctx.res().setHeader("Retry-After", Long.toString(ApiError.unavailable("", config.proxy().retryAfter()).retryAfterSeconds()));
+            Forwarder.relay(exhausted.response(), lastUpstream.name(), ctx.res());
             return;
         }
-        if (last != null) {
+        if (exhausted != null) {
             metrics.rejected(tier.name(), "upstream_failed");
-            throw ApiError.badGateway("no upstream of tier '" + tier.name() + "' could answer; last error: " + last.reason()).exception();
+            throw ApiError.badGateway("no upstream of tier '" + tier.name() + "' could answer; last error: " + exhausted.reason()).exception();
         }
         metrics.rejected(tier.name(), "no_upstream");
         String why = tier.upstreams().isEmpty() ? "tier '" + tier.name() + "' has no upstreams"
                 : "no healthy upstream in tier '" + tier.name() + "'";
-        throw ApiError.unavailable(why + " (waited " + config.proxy().queueTimeout().toSeconds() + " s)",
+        String lastError = last == null ? "" : "; last error: " + last.reason();
+        throw ApiError.unavailable(why + " (waited " + Units.format(config.proxy().queueTimeout()) + lastError + ")",
                 config.proxy().retryAfter()).exception();
     }
 
