@@ -27,7 +27,7 @@ final class SchemaCompiler {
     private final JsonRules json;
     private final RuleSet rules;
     private final boolean strictObjects;
-    private final Map<String, String> refRules = new HashMap<>();
+    private final Map<Object, Map<String, String>> refRules = new java.util.IdentityHashMap<>(); // root -> pointer -> rule
     private Object root;
 
     SchemaCompiler(JsonRules json, boolean strictObjects) {
@@ -111,11 +111,12 @@ final class SchemaCompiler {
             rest.remove("$ref");
             return compile(Map.of("allOf", List.of(Map.of("$ref", pointer), rest)), name);
         }
-        String rule = refRules.get(pointer);
+        Map<String, String> known = refRules.computeIfAbsent(root, r -> new HashMap<>());
+        String rule = known.get(pointer);
         if (rule == null) {
             Object target = resolve(pointer);
             rule = rules.reserve(SchemaMaps.refName(pointer));
-            refRules.put(pointer, rule);
+            known.put(pointer, rule);
             rules.define(rule, compile(target, rule));
         }
         return ref(rule);

@@ -13,11 +13,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Schemas compiled to grammars accept valid JSON instances and reject invalid ones (a table per schema). */
 class JsonSchemaGrammarTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON_MAPPER = new ObjectMapper();
 
     static Object schema(String json) {
         try {
-            return JSON.readValue(json, Object.class);
+            return JSON_MAPPER.readValue(json, Object.class);
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }
