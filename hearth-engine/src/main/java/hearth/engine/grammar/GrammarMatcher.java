@@ -21,7 +21,9 @@ import java.util.Map;
  */
 public final class GrammarMatcher {
     private static final int FRAME_LIMIT = 1 << 20;
-    private static final int STATE_LIMIT = 1 << 15;
+    private static final int STATE_LIMIT = 1 << 12; // a state holds a 256-entry transition table: ~4 MiB at most
+    private final int frameLimit;
+    private final int stateLimit;
 
     /** A set of parse stacks, interned: equal sets are the same object. */
     static final class State {
@@ -56,7 +58,14 @@ public final class GrammarMatcher {
     private int outSize;
 
     GrammarMatcher(Grammar g) {
+        this(g, FRAME_LIMIT, STATE_LIMIT);
+    }
+
+    /** A matcher whose caches are rebuilt once they hold more frames or states than given (tests use small limits). */
+    GrammarMatcher(Grammar g, int frameLimit, int stateLimit) {
         this.g = g;
+        this.frameLimit = frameLimit;
+        this.stateLimit = stateLimit;
         resetTables();
         this.current = initial;
     }
@@ -94,7 +103,7 @@ public final class GrammarMatcher {
         State s = walk(current, bytes, off, len);
         if (s.dead()) return false;
         current = s;
-        if (frames > FRAME_LIMIT || states.size() > STATE_LIMIT) compact();
+        if (frames > frameLimit || states.size() > stateLimit) compact();
         return true;
     }
 
@@ -103,13 +112,18 @@ public final class GrammarMatcher {
         return current.tops.length;
     }
 
+    /** Number of cached states (for tests and diagnostics). */
+    int cachedStates() {
+        return states.size();
+    }
+
     State current() {
         return current;
     }
 
     void moveTo(State s) {
         current = s;
-        if (frames > FRAME_LIMIT || states.size() > STATE_LIMIT) compact();
+        if (frames > frameLimit || states.size() > stateLimit) compact();
     }
 
     State walk(State s, byte[] bytes, int off, int len) {

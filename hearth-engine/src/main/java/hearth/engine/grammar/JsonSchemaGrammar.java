@@ -11,15 +11,16 @@ package hearth.engine.grammar;
  * {@code items} / {@code additionalItems}), {@code minItems}/{@code maxItems}, {@code enum}, {@code const},
  * {@code anyOf}/{@code oneOf} (both as "any of"), {@code allOf} (merged), {@code $ref} to {@code #}, {@code #/$defs/..},
  * {@code #/definitions/..} or any pointer into the same schema (recursion allowed), {@code minLength}/{@code maxLength},
- * {@code pattern} (see {@link PatternRules}), {@code format} date, time, date-time and uuid, and
- * {@code minimum}/{@code maximum} only as far as the sign goes (non-negative or non-positive numbers).
+ * {@code pattern} (see {@link PatternRules}), {@code format} date, time, date-time and uuid,
+ * {@code minimum}/{@code maximum}/{@code exclusiveMinimum}/{@code exclusiveMaximum} exactly for integers and, for
+ * other numbers, only as far as the sign goes (non-negative or non-positive).
  *
  * <p>Limits, by design or not yet done: a missing {@code additionalProperties} next to {@code properties} means no
  * other keys (set {@link Options#strictObjects} false for the JSON Schema default, any other keys); where other keys
  * are allowed they must differ from the declared ones (unless a declared key needs escapes in JSON), and they come
  * after the declared ones; an unsupported pattern leaves the string free; {@code uniqueItems},
  * {@code multipleOf}, {@code minProperties}/{@code maxProperties}, {@code patternProperties}, {@code not},
- * {@code if}/{@code then}/{@code else} and exact numeric ranges are ignored. Numbers have at most 16 digits before
+ * {@code if}/{@code then}/{@code else} and exact ranges of non-integer numbers are ignored. Numbers have at most 16 digits before
  * and after the point and 3 in the exponent. Generated JSON is compact or pretty-printed: between tokens the grammar
  * allows nothing, one space, or a line break followed by up to {@link Options#maxIndent} spaces or tabs, so the output
  * can never dissolve into endless whitespace.

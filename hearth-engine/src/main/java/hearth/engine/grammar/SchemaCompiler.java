@@ -77,7 +77,7 @@ final class SchemaCompiler {
         return switch (type) {
             case "string" -> string(s, name);
             case "number" -> json.number(sign(s));
-            case "integer" -> json.integer(sign(s));
+            case "integer" -> integer(s, name);
             case "boolean" -> json.bool();
             case "null" -> json.nul();
             case "object" -> object(s, name);
@@ -133,6 +133,22 @@ final class SchemaCompiler {
         if ((min != null && min >= 0) || (xmin != null && xmin >= 0)) return 1;
         if ((max != null && max <= 0) || (xmax != null && xmax <= 0)) return -1;
         return 0;
+    }
+
+    /** An integer within minimum/maximum (exclusive ones too, in the draft 4 and the later spelling). */
+    private Expr integer(Map<String, Object> s, String name) {
+        Double min = SchemaMaps.number(s.get("minimum")), max = SchemaMaps.number(s.get("maximum"));
+        Long lo = min == null ? null : (long) Math.ceil(min);
+        Long hi = max == null ? null : (long) Math.floor(max);
+        Object xmin = s.get("exclusiveMinimum"), xmax = s.get("exclusiveMaximum");
+        if (Boolean.TRUE.equals(xmin) && min != null && min == Math.rint(min)) lo = lo + 1;
+        if (Boolean.TRUE.equals(xmax) && max != null && max == Math.rint(max)) hi = hi - 1;
+        if (xmin instanceof Number n) lo = Math.max(lo == null ? Long.MIN_VALUE : lo, (long) Math.floor(n.doubleValue()) + 1);
+        if (xmax instanceof Number n) hi = Math.min(hi == null ? Long.MAX_VALUE : hi, (long) Math.ceil(n.doubleValue()) - 1);
+        if (lo == null && hi == null) return json.integer(0);
+        Expr range = IntegerRanges.of(lo, hi, JsonRules.MAX_DIGITS);
+        if (range == null) throw new GrammarException(name + ": no integer lies between minimum and maximum");
+        return ref(rules.add("integer-" + (lo == null ? "" : lo) + "-" + (hi == null ? "" : hi), range));
     }
 
     private Expr string(Map<String, Object> s, String name) {

@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
  * <p>Not thread-safe: one per generation.
  */
 public final class TokenConstraint {
-    private static final long MASK_CACHE_BYTES = 8L << 20;
+    private static final long MASK_CACHE_BYTES = 4L << 20;
 
     private final GrammarMatcher matcher;
     private final TokenIndex index;
@@ -23,7 +23,11 @@ public final class TokenConstraint {
     private boolean ended;
 
     public TokenConstraint(Grammar grammar, TokenIndex index) {
-        this.matcher = grammar.matcher();
+        this(grammar.matcher(), index);
+    }
+
+    TokenConstraint(GrammarMatcher matcher, TokenIndex index) {
+        this.matcher = matcher;
         this.index = index;
         long maskBytes = 8L * ((index.vocabSize() + 63) / 64);
         this.maxMasks = (int) Math.max(4, MASK_CACHE_BYTES / Math.max(1, maskBytes));

@@ -24,8 +24,7 @@ class GrammarSamplingOverheadTest {
              "required":["path","line"]}""";
 
     @ParameterizedTest(name = "{0}, temperature {1}")
-    @CsvSource({"models/llama-2-tiny-random.gguf, 0", "models/llama-2-tiny-random.gguf, 1",
-            "tokenizer/ggml-vocab-deepseek-llm.gguf, 0", "tokenizer/ggml-vocab-deepseek-llm.gguf, 1"})
+    @CsvSource({"models/llama-2-tiny-random.gguf, 0", "models/llama-2-tiny-random.gguf, 1", "tokenizer/ggml-vocab-deepseek-llm.gguf, 1"})
     void grammarWorkPerTokenStaysSmall(String file, float temperature) throws Exception {
         Tokenizer tok = Tokenizer.fromGguf(TestData.require(file));
         int vocab = tok.vocabularySize();
@@ -35,11 +34,11 @@ class GrammarSamplingOverheadTest {
         Grammar g = JsonSchemaGrammar.fromSchema(JsonSchemaGrammarTest.schema(SCHEMA));
         SamplingParams base = SamplingParams.defaults().withTemperature(temperature).withSeed(5L);
         float[] logits = new float[vocab];
-        int steps = 400;
+        int steps = 250;
         long plain = 0, constrained = 0, worst = 0;
         int counted = 0;
         SplittableRandom rnd = new SplittableRandom(11);
-        for (int round = 0; round < 3; round++) { // round 0 warms up the JIT
+        for (int round = 0; round < 2; round++) { // round 0 warms up the JIT
             Sampler free = new Sampler(base, vocab);
             Sampler withGrammar = new Sampler(base.withGrammar(g), vocab, index);
             StringBuilder out = new StringBuilder();
