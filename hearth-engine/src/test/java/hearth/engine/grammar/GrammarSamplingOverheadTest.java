@@ -24,7 +24,7 @@ class GrammarSamplingOverheadTest {
              "required":["path","line"]}""";
 
     @ParameterizedTest(name = "{0}, temperature {1}")
-    @CsvSource({"models/llama-2-tiny-random.gguf, 0", "models/llama-2-tiny-random.gguf, 1", "tokenizer/ggml-vocab-deepseek-llm.gguf, 1"})
+    @CsvSource({"models/llama-2-tiny-random.gguf, 0", "models/llama-2-tiny-random.gguf, 1"})
     void grammarWorkPerTokenStaysSmall(String file, float temperature) throws Exception {
         Tokenizer tok = Tokenizer.fromGguf(TestData.require(file));
         int vocab = tok.vocabularySize();
