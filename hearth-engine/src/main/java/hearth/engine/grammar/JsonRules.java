@@ -9,8 +9,12 @@ import static hearth.engine.grammar.Expr.seq;
 import static hearth.engine.grammar.Expr.star;
 import static hearth.engine.grammar.Expr.text;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 /**
  * The building blocks of JSON grammars: whitespace, strings, numbers, literals and "any value". Numbers have bounded
@@ -70,18 +74,18 @@ final class JsonRules {
      * A JSON string other than the given ones (keys of additional properties must differ from the declared keys).
      * Works on the keys' characters as written; a key that needs escapes in JSON disables the exclusion.
      */
-    Expr stringExcept(java.util.Collection<String> excluded) {
+    Expr stringExcept(Collection<String> excluded) {
         if (excluded.isEmpty()) return string();
         for (String k : excluded) if (!JsonRules.quote(k).equals("\"" + k + "\"")) return string();
-        java.util.TreeSet<String> keys = new java.util.TreeSet<>(excluded);
+        TreeSet<String> keys = new TreeSet<>(excluded);
         return ref(rules.add("key-other", seq(text("\""), restExcept(keys, ""))));
     }
 
     /** The rest of a string (content and closing quote) after {@code prefix}, avoiding exactly the keys. */
-    private Expr restExcept(java.util.NavigableSet<String> keys, String prefix) {
-        java.util.List<Expr> options = new java.util.ArrayList<>();
+    private Expr restExcept(NavigableSet<String> keys, String prefix) {
+        List<Expr> options = new ArrayList<>();
         if (!keys.contains(prefix)) options.add(text("\""));
-        java.util.List<Integer> next = new java.util.ArrayList<>();
+        List<Integer> next = new ArrayList<>();
         for (String k : keys.tailSet(prefix, true)) {
             if (!k.startsWith(prefix)) break;
             if (k.length() == prefix.length()) continue;

@@ -188,16 +188,16 @@ public final class EngineLoop implements AutoCloseable {
     private void sampleNext(Sequence s, int off) {
         System.arraycopy(logits, off, row, 0, vocab);
         int token = s.sampler.sample(row);
-        int nTop = s.request.sampling().topLogprobs();
-        Logprobs lp = nTop > 0 ? Logprobs.of(java.util.Arrays.copyOfRange(logits, off, off + vocab), vocab, token, nTop) : null;
-        long now = System.nanoTime();
-        if (s.firstTokenAt == 0) s.firstTokenAt = now;
-        s.lastTokenAt = now;
         if (token == Sampler.NO_TOKEN) { // the grammar allows nothing more (and the vocabulary has no end token)
             s.emitText(s.stopMatcher.feed(s.decoder.flush()).emit() + s.stopMatcher.flush());
             end(s, FinishReason.STOP, null);
             return;
         }
+        int nTop = s.request.sampling().topLogprobs();
+        Logprobs lp = nTop > 0 ? Logprobs.of(java.util.Arrays.copyOfRange(logits, off, off + vocab), vocab, token, nTop) : null;
+        long now = System.nanoTime();
+        if (s.firstTokenAt == 0) s.firstTokenAt = now;
+        s.lastTokenAt = now;
         s.append(token);
         // a grammar's end is final even for ignore-EOS requests: nothing else may follow
         if ((!s.request.ignoreEos() || s.sampler.constrained()) && tokenizer.isEndOfGeneration(token)) {

@@ -136,6 +136,22 @@ class ConstrainedGenerationTest {
     }
 
     @Test
+    void concurrentConstrainedRequestsEachKeepTheirOwnGrammarState() throws Exception {
+        Grammar grammar = JsonSchemaGrammar.fromSchema(JsonSchemaGrammarTest.schema(WEATHER));
+        List<SamplingParams> params = new ArrayList<>();
+        for (long seed = 1; seed <= 6; seed++) params.add(SamplingParams.defaults().withTemperature(1.3f).withSeed(seed).withGrammar(grammar));
+        List<List<Integer>> alone = new ArrayList<>();
+        for (SamplingParams p : params) alone.add(generate(llama, p, MAX_TOKENS).tokens());
+        List<java.util.concurrent.CompletableFuture<Engine.Result>> together = new ArrayList<>();
+        for (SamplingParams p : params) together.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> generate(llama, p, MAX_TOKENS)));
+        for (int i = 0; i < params.size(); i++) {
+            Engine.Result r = together.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.tokens()).isEqualTo(alone.get(i));
+            assertThat(grammar.matches(r.text())).as(r.text()).isTrue();
+        }
+    }
+
+    @Test
     void jsonObjectModeGivesAnObjectOrAPrefixOfOne() throws Exception {
         // any object is unbounded: the story model happily writes dialogue into string after string. Left alone it
         // runs into the token limit (every output still a prefix of an object); nudged towards closing quotes,
@@ -202,7 +218,7 @@ class ConstrainedGenerationTest {
             String piece = new String(tok.piece(id, false), java.nio.charset.StandardCharsets.UTF_8);
             if (!piece.isEmpty() && piece.chars().allMatch(c -> c == 'a')) ban.put(id, Float.NEGATIVE_INFINITY);
         }
-        var p = new SamplingParams(0f, 0, 1f, 0f, 1f, 64, 0f, 0f, 0L, ban, 0).withGrammar(grammar);
+        var p = new SamplingParams(0f, 0, 1f, 0f, 1f, 64, 0f, 0f, 0L, ban, 2).withGrammar(grammar); // with logprobs too
         Engine.Result r = generate(stories, p, 10);
         assertThat(r.tokens()).isEmpty();
         assertThat(r.done().reason()).isEqualTo(FinishReason.STOP);
