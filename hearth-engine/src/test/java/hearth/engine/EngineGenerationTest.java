@@ -165,6 +165,26 @@ class EngineGenerationTest {
     }
 
     @Test
+    void outputParsingSplitsTheTextIntoNeutralDeltas() {
+        int[] prompt = engine.tokenizer().encode("Once upon a time", true, true);
+        var plain = new GenerateRequest("o", prompt, SamplingParams.GREEDY, 24, List.of(), false);
+        String text = engine.generate(plain, null).text();
+        for (boolean thinking : new boolean[] {false, true}) {
+            var out = new GenerateRequest.Output(hearth.engine.chat.parse.ToolCallFormat.HERMES, hearth.engine.chat.parse.ReasoningMarkers.THINK, thinking);
+            StringBuilder content = new StringBuilder(), reasoning = new StringBuilder();
+            engine.generate(plain.withOutput(out), t -> t.deltas().forEach(d -> {
+                switch (d) {
+                    case hearth.engine.chat.parse.ChatDelta.Content c -> content.append(c.text());
+                    case hearth.engine.chat.parse.ChatDelta.Reasoning r -> reasoning.append(r.text());
+                    case hearth.engine.chat.parse.ChatDelta.ToolCall c -> throw new AssertionError("no tool call expected");
+                }
+            }));
+            assertThat(thinking ? reasoning.toString() : content.toString()).isEqualTo(thinking ? text : text.stripLeading());
+            assertThat(thinking ? content.toString() : reasoning.toString()).isEmpty();
+        }
+    }
+
+    @Test
     void promptLongerThanTheContextIsRefusedWithTheNumbers() {
         int[] prompt = new int[300];
         java.util.Arrays.fill(prompt, 5);

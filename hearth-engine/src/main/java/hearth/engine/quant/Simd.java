@@ -39,6 +39,14 @@ final class Simd {
         return (ShortVector) ByteVector.fromMemorySegment(B128, s, off, LE).convertShape(VectorOperators.B2S, S256, 0);
     }
 
+    /**
+     * Bits 4..7 of each lane (the high nibble of a widened byte). Shifts the 32-bit lanes: C2 emits 16-bit lane
+     * shifts with a register count, 32-bit ones with an immediate.
+     */
+    static ShortVector highNibbles(ShortVector s) {
+        return s.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts().and((short) 15);
+    }
+
     /** Sums lanes 2i and 2i+1 of a 16-lane short vector into int lane i (like x86 pmaddwd against ones). */
     static IntVector pairSums(ShortVector v) {
         IntVector i = v.reinterpretAsInts();

@@ -9,6 +9,7 @@ import hearth.engine.kv.KvCache;
 import hearth.engine.model.Model;
 import hearth.engine.sample.Logprobs;
 import hearth.engine.sample.Sampler;
+import hearth.engine.tokenizer.StreamingDecoder;
 import hearth.engine.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +80,8 @@ public final class EngineLoop implements AutoCloseable {
         if (s.waiting() + incoming.size() >= queueSize) {
             throw new EngineException(EngineException.Kind.QUEUE_FULL, "the queue is full (" + queueSize + " waiting requests)");
         }
-        Sequence seq = new Sequence(req, sink, blocks.blockSize(), new Sampler(req.sampling(), vocab), tokenizer.streamingDecoder());
+        var decoder = req.output().parses() ? new StreamingDecoder(tokenizer, true, false) : tokenizer.streamingDecoder();
+        Sequence seq = new Sequence(req, sink, blocks.blockSize(), new Sampler(req.sampling(), vocab), decoder);
         incoming.add(seq);
         return seq;
     }

@@ -4,6 +4,8 @@ import hearth.engine.Event;
 import hearth.engine.FinishReason;
 import hearth.engine.GenerateRequest;
 import hearth.engine.Usage;
+import hearth.engine.chat.parse.ChatDelta;
+import hearth.engine.chat.parse.OutputParser;
 import hearth.engine.kv.BlockTable;
 import hearth.engine.sample.Logprobs;
 import hearth.engine.sample.Sampler;
@@ -26,6 +28,7 @@ public final class Sequence {
     final Sampler sampler;
     final StreamingDecoder decoder;
     final StopMatcher stopMatcher;
+    final OutputParser parser; // null when the request wants raw text
     final int promptLength;
     int[] tokens;
     int length;
@@ -48,6 +51,8 @@ public final class Sequence {
         this.sampler = sampler;
         this.decoder = decoder;
         this.stopMatcher = new StopMatcher(request.stop());
+        GenerateRequest.Output o = request.output();
+        this.parser = o.parses() ? new OutputParser(o.tools(), o.reasoning(), o.startInReasoning()) : null;
         this.promptLength = request.prompt().length;
         this.tokens = Arrays.copyOf(request.prompt(), promptLength + Math.min(request.maxTokens(), 4096) + 1);
         this.length = promptLength;
@@ -83,7 +88,17 @@ public final class Sequence {
     }
 
     void emit(String text, int token, Logprobs lp) {
-        sink.accept(new Event.Token(text, new int[] {token}, lp == null ? List.of() : List.of(lp)));
+        List<ChatDelta> deltas = parser == null || text.isEmpty() ? List.of() : parser.feed(text);
+        sink.accept(new Event.Token(text, new int[] {token}, lp == null ? List.of() : List.of(lp), deltas));
+    }
+
+    void finish(FinishReason reason, String stop) {
+        if (parser != null) {
+            List<ChatDelta> last = parser.finish();
+            if (!last.isEmpty()) sink.accept(new Event.Token("", new int[0], List.of(), last));
+        }
+        status = Status.FINISHED;
+        sink.accept(new Event.Done(reason, usage(), stop));
     }
 
     Usage usage() {
@@ -93,8 +108,4 @@ public final class Sequence {
                 lastTokenAt == 0 ? 0 : lastTokenAt - first);
     }
 
-    void finish(FinishReason reason, String stop) {
-        status = Status.FINISHED;
-        sink.accept(new Event.Done(reason, usage(), stop));
-    }
 }

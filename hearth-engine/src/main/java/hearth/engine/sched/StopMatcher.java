@@ -1,5 +1,6 @@
 package hearth.engine.sched;
 
+import hearth.engine.chat.parse.PartialMatch;
 import java.util.List;
 
 /**
@@ -34,7 +35,7 @@ public final class StopMatcher {
             held.setLength(0);
             return new Result(emit, found);
         }
-        int keep = longestPartialMatch();
+        int keep = PartialMatch.heldSuffix(held, stops);
         String emit = held.substring(0, held.length() - keep);
         held.delete(0, held.length() - keep);
         return new Result(emit, null);
@@ -45,25 +46,5 @@ public final class StopMatcher {
         String s = held.toString();
         held.setLength(0);
         return s;
-    }
-
-    private boolean endsWithPrefix(String s, int len) {
-        int off = held.length() - len;
-        for (int i = 0; i < len; i++) if (held.charAt(off + i) != s.charAt(i)) return false;
-        return true;
-    }
-
-    /** Length of the longest suffix of the held text that is a proper prefix of some stop string. */
-    private int longestPartialMatch() {
-        int best = 0;
-        for (String s : stops) {
-            for (int len = Math.min(s.length() - 1, held.length()); len > best; len--) {
-                if (endsWithPrefix(s, len)) {
-                    best = len;
-                    break;
-                }
-            }
-        }
-        return best;
     }
 }
