@@ -5,7 +5,7 @@ import hearth.bench.dataset.TokenEstimator;
 import hearth.bench.dataset.Words;
 import hearth.bench.dataset.Workload;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * {@code hearth bench serve} without the command line: resolves the model, sizes prompts with the server's
@@ -34,12 +35,18 @@ public final class ServeBench {
 
     private ServeBench() {}
 
-    public static Result run(Spec spec, Progress progress, PrintStream log) throws BenchException, InterruptedException {
+    /**
+     * Runs every load point in turn, handing each to {@code onPoint} as soon as it is measured; notes on what is
+     * going on (model, prompt sizing, warm-up) go to {@code log}.
+     */
+    public static Result run(Spec spec, Progress progress, PrintWriter log, Consumer<Point> onPoint)
+            throws BenchException, InterruptedException {
         try (ServerProbe probe = new ServerProbe(spec.url(), spec.apiKey(), spec.connectTimeout())) {
             String model = spec.model() != null ? spec.model() : probe.firstModel();
             TokenEstimator tokens = calibrate(probe, model, spec.seed());
             log.println("hearth bench: " + probe.base() + spec.endpoint().path() + "  model " + model + "  prompt sizes "
                     + (tokens.measured() ? "from the server's /tokenize" : "estimated at 4 characters a token"));
+            log.flush();
             Workload workload;
             try {
                 workload = spec.dataset().build(tokens, spec.seed());
@@ -67,9 +74,12 @@ public final class ServeBench {
                     String before = probe.metrics();
                     RunData data = runner.run(shapes.get(i));
                     PrefixCacheStats cache = PrefixCacheStats.between(before, probe.metrics());
-                    points.add(new Point(coords.get(i), data, Summary.of(data, spec.config().slo(), cache)));
+                    Point point = new Point(coords.get(i), data, Summary.of(data, spec.config().slo(), cache));
+                    points.add(point);
+                    onPoint.accept(point);
                     if (data.stoppedEarly() != null) {
                         if (i + 1 < shapes.size()) log.println("hearth bench: stopping the sweep: " + data.stoppedEarly());
+                        log.flush();
                         break;
                     }
                 }
@@ -78,10 +88,11 @@ public final class ServeBench {
         }
     }
 
-    private static void warmup(BenchRunner runner, LoadShape shape, PrintStream log) throws BenchException, InterruptedException {
+    private static void warmup(BenchRunner runner, LoadShape shape, PrintWriter log) throws BenchException, InterruptedException {
         RunData w = runner.warmup(shape);
         long failed = w.results().stream().filter(r -> r.error() != null).count();
         log.printf("hearth bench: warm-up %d requests in %.1f s, %d failed%n", w.results().size(), w.durationSeconds(), failed);
+        log.flush();
         boolean allFatal = !w.results().isEmpty() && w.results().stream().allMatch(r -> r.error() != null && r.error().kind().fatal());
         if (allFatal) throw new BenchException("every warm-up request failed: " + w.results().getFirst().error());
     }

@@ -48,7 +48,7 @@ class ErrorAccountingTest {
         try (var fake = FakeOpenAiServer.start(FakeOpenAiServer.Behaviour.fast().key("right"))) {
             var spec = Harness.spec(fake.url(), Endpoint.COMPLETIONS, DatasetSpec.random(LengthRange.fixed(8), LengthRange.fixed(4)),
                     new LoadShape.Closed(1), Harness.prompts(5));
-            assertThatThrownBy(() -> ServeBench.run(spec, Progress.NONE, Harness.SILENT))
+            assertThatThrownBy(() -> ServeBench.run(spec, Progress.NONE, Harness.SILENT, p -> { }))
                     .isInstanceOf(BenchException.class).hasMessageContaining("401").hasMessageContaining("--api-key");
         }
     }
@@ -57,7 +57,7 @@ class ErrorAccountingTest {
     void anUnreachableUrlIsReportedAsCannotConnect() throws Exception {
         var spec = Harness.spec(Harness.deadUrl(), Endpoint.COMPLETIONS, DatasetSpec.random(LengthRange.fixed(8), LengthRange.fixed(4)),
                 new LoadShape.Closed(1), Harness.prompts(5));
-        assertThatThrownBy(() -> ServeBench.run(spec, Progress.NONE, Harness.SILENT))
+        assertThatThrownBy(() -> ServeBench.run(spec, Progress.NONE, Harness.SILENT, p -> { }))
                 .isInstanceOf(BenchException.class).hasMessageContaining("cannot reach").hasMessageContaining("cannot connect");
     }
 

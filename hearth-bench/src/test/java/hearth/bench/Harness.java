@@ -6,8 +6,8 @@ import hearth.bench.dataset.RandomWorkload;
 import hearth.bench.dataset.TokenEstimator;
 import hearth.bench.dataset.Workload;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** Shortcuts for the tests that run the load generator against {@link FakeOpenAiServer}. */
 final class Harness {
-    static final PrintStream SILENT = new PrintStream(OutputStream.nullOutputStream());
+    static final PrintWriter SILENT = new PrintWriter(Writer.nullWriter());
 
     private Harness() {}
 

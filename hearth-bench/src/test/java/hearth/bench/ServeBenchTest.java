@@ -14,7 +14,7 @@ class ServeBenchTest {
         try (var fake = FakeOpenAiServer.start(FakeOpenAiServer.Behaviour.fast().timing(1, 2000))) {
             var spec = Harness.spec(fake.url(), Endpoint.COMPLETIONS, DatasetSpec.random(LengthRange.fixed(100), LengthRange.fixed(4)),
                     new LoadShape.Closed(2), Harness.prompts(6));
-            var result = ServeBench.run(spec, Progress.NONE, Harness.SILENT);
+            var result = ServeBench.run(spec, Progress.NONE, Harness.SILENT, p -> { });
             assertThat(result.parameters()).containsEntry("model", "fake-model");
             assertThat(fake.bodies).allSatisfy(b -> assertThat(b.path("model").asText()).isEqualTo("fake-model"));
             Summary s = result.points().getFirst().summary();
@@ -30,7 +30,7 @@ class ServeBenchTest {
             var agent = new DatasetSpec(DatasetSpec.Kind.AGENT, null, LengthRange.fixed(20), LengthRange.fixed(4), 0, 50, 3, 128);
             // conversations of 3 turns: every turn after the first resends an earlier prompt as its prefix
             var spec = Harness.spec(fake.url(), Endpoint.CHAT, agent, new LoadShape.Closed(2), Harness.prompts(12));
-            var result = ServeBench.run(spec, Progress.NONE, Harness.SILENT);
+            var result = ServeBench.run(spec, Progress.NONE, Harness.SILENT, p -> { });
             Summary s = result.points().getFirst().summary();
             assertThat(s.completed()).isEqualTo(12);
             assertThat(s.prefixCache().family()).isEqualTo("fake_");
@@ -50,7 +50,7 @@ class ServeBenchTest {
                     new LoadShape.Closed(1), new BenchConfig(6, null, Duration.ZERO, Duration.ofSeconds(10), 2, Slo.NONE, Duration.ZERO));
             var spec = new ServeBench.Spec(base.url(), base.endpoint(), null, null, true, true, null, base.extraBody(), base.dataset(),
                     base.load(), Sweep.parse("concurrency=1,3"), base.config(), 1, Duration.ofSeconds(2));
-            var result = ServeBench.run(spec, Progress.NONE, Harness.SILENT);
+            var result = ServeBench.run(spec, Progress.NONE, Harness.SILENT, p -> { });
             assertThat(result.points()).hasSize(2);
             assertThat(result.points().get(0).coordinate()).containsEntry("concurrency", 1.0);
             assertThat(result.points().get(0).summary().maxConcurrency()).isEqualTo(1);
