@@ -65,7 +65,7 @@ public record Summary(
         example.forEach((k, m) -> examples.put(k.name().toLowerCase(java.util.Locale.ROOT), m));
         double bucket = Timeline.bucketSeconds(dur);
         List<TimelinePoint> timeline = Timeline.of(run, bucket);
-        double peak = timeline.stream().mapToDouble(TimelinePoint::outputTokensPerS).max().orElse(0);
+        double peak = Timeline.peakOutputPerSecond(run);
         int failed = errors.values().stream().mapToInt(Integer::intValue).sum();
         return new Summary(run.shape().describe(), dur, ok.size(), failed, cancelled, errors, examples, in, out,
                 ok.size() / dur, out / dur, (in + out) / dur,

@@ -74,14 +74,35 @@ class SummaryTest {
 
     @Test
     void theTimelineHoldsTokensPerSecondAndRequestsInFlight() {
-        // 10 s run, 1 s buckets; one request streams 4 chunks of 5 tokens each (usage 20) in second 2
+        // 30 s run: 1 s buckets; one request streams 4 chunks (usage: 20 tokens) in second 2
         RequestResult r = ok(1500, 20, 5, 600, 700, 800, 900);
-        Summary s = Summary.of(new RunData(new LoadShape.Closed(1), List.of(r), 0, 10_000 * MS, 1, null), Slo.NONE, null);
+        Summary s = Summary.of(new RunData(new LoadShape.Closed(1), List.of(r), 0, 30_000 * MS, 1, null), Slo.NONE, null);
         assertThat(s.timelineBucketS()).isEqualTo(1.0);
-        assertThat(s.timeline()).hasSize(10);
+        assertThat(s.timeline()).hasSize(30);
         assertThat(s.timeline().get(2).outputTokensPerS()).isEqualTo(20);
         assertThat(s.timeline().get(1).inFlight()).isEqualTo(1);
         assertThat(s.timeline().get(3).inFlight()).isZero();
         assertThat(s.peakOutputThroughput()).isEqualTo(20);
+    }
+
+    @Test
+    void timelineBucketsFollowTheOneTwoFiveSeries() {
+        assertThat(Timeline.bucketSeconds(2.2)).isCloseTo(0.1, within(1e-12));
+        assertThat(Timeline.bucketSeconds(4.3)).isCloseTo(0.2, within(1e-12));
+        assertThat(Timeline.bucketSeconds(17)).isCloseTo(1.0, within(1e-12));
+        assertThat(Timeline.bucketSeconds(600)).isCloseTo(20, within(1e-12));
+        assertThat(Timeline.bucketSeconds(0.1)).isCloseTo(0.05, within(1e-12));
+    }
+
+    @Test
+    void thePeakIsTheBusiestWholeSecondAndAPartialLastSecondDoesNotCount() {
+        // 1.05 s run: 10 tokens in the first second, 5 in the last 50 ms (100 tok/s if it counted)
+        RequestResult a = ok(0, 10, 1, 100, 200, 300, 400, 500, 600, 700, 800, 900, 950);
+        RequestResult b = ok(1000, 5, 1, 10, 20, 30, 40, 45);
+        Summary s = Summary.of(new RunData(new LoadShape.Closed(1), List.of(a, b), 0, 1050 * MS, 1, null), Slo.NONE, null);
+        assertThat(s.peakOutputThroughput()).isEqualTo(10);
+        // shorter than a second: the mean
+        Summary shortRun = Summary.of(new RunData(new LoadShape.Closed(1), List.of(b), 1000 * MS, 1500 * MS, 1, null), Slo.NONE, null);
+        assertThat(shortRun.peakOutputThroughput()).isEqualTo(10);
     }
 }

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -56,6 +58,9 @@ final class Charts {
         if (min > 0 && max / min > 100) {
             LogAxis log = new LogAxis(xLabel);
             log.setSmallestValue(min / 2);
+            log.setTickUnit(new NumberTickUnit(1)); // one labelled tick per decade
+            log.setNumberFormatOverride(new DecimalFormat("0.####"));
+            log.setMinorTickMarksVisible(true);
             plot.setDomainAxis(log);
         }
         plot.getRangeAxis().setRange(0, 1.02);

@@ -36,7 +36,7 @@ public final class SummaryTable {
         row(sb, "Request throughput (req/s)", Fmt.fixed(s.requestThroughput(), 2));
         if (s.goodput() != null) row(sb, "Request goodput (req/s)", Fmt.fixed(s.goodput(), 2) + "  (" + s.goodRequests() + " within SLO)");
         row(sb, "Output token throughput (tok/s)", Fmt.fixed(s.outputThroughput(), 2));
-        row(sb, "Peak output throughput (tok/s)", Fmt.fixed(s.peakOutputThroughput(), 2) + "  (" + Fmt.num(s.timelineBucketS()) + " s window)");
+        row(sb, "Peak output throughput (tok/s)", Fmt.fixed(s.peakOutputThroughput(), 2) + (s.durationS() < 1 ? "  (run < 1 s: mean)" : ""));
         row(sb, "Total token throughput (tok/s)", Fmt.fixed(s.totalThroughput(), 2));
         row(sb, "Max concurrent requests", Integer.toString(s.maxConcurrency()));
         row(sb, "Prefix cache hit rate", prefix(s.prefixCache()));
