@@ -42,7 +42,7 @@ public final class BenchRunner {
     /** The measured run at one load point. */
     public RunData run(LoadShape shape) throws InterruptedException {
         long deadline = cfg.duration() == null ? Long.MAX_VALUE : System.nanoTime() + cfg.duration().toNanos();
-        return new Run(shape, cfg.numPrompts() == 0 ? Long.MAX_VALUE : cfg.numPrompts(), deadline, "bench").go();
+        return new Run(shape, cfg.numPrompts() == 0 ? Long.MAX_VALUE : cfg.numPrompts(), deadline, shape.describe()).go();
     }
 
     /** {@code cfg.warmup()} requests at the point's concurrency (at most 4 at once for open loops), not measured. */

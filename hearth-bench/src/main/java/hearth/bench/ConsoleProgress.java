@@ -1,6 +1,9 @@
 package hearth.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -18,9 +21,21 @@ public final class ConsoleProgress implements Progress {
 
     /** The bar when stderr is an interactive terminal and not {@code quiet}, else {@link Progress#NONE}. */
     public static Progress forTerminal(boolean quiet) {
-        var console = System.console();
-        if (quiet || console == null || !console.isTerminal()) return Progress.NONE;
-        return new ConsoleProgress(System.err);
+        return quiet || !stderrIsTerminal() ? Progress.NONE : new ConsoleProgress(System.err);
+    }
+
+    /**
+     * Whether stderr is a terminal, also when stdout is redirected to a file (the usual way to keep the tables).
+     * Linux says so through /proc; elsewhere the JDK's console check (stdin and stdout) stands in.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            var console = System.console();
+            return console != null && console.isTerminal();
+        }
     }
 
     @Override
