@@ -35,11 +35,22 @@ public final class ServerProbe implements AutoCloseable {
      * same server as {@code http://host:8080}.
      */
     public static URI normalize(URI url) {
-        String s = url.toString();
+        return normalize(url.toString());
+    }
+
+    /** As {@link #normalize(URI)}, from what the user typed; {@code host:port} alone means {@code http://host:port}. */
+    public static URI normalize(String url) {
+        String s = url.strip();
+        if (!s.contains("://")) s = "http://" + s;
         while (s.endsWith("/")) s = s.substring(0, s.length() - 1);
         if (s.endsWith("/v1")) s = s.substring(0, s.length() - 3);
-        URI u = URI.create(s);
-        if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+        URI u;
+        try {
+            u = new URI(s);
+        } catch (java.net.URISyntaxException e) {
+            u = null;
+        }
+        if (u == null || u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
             throw new IllegalArgumentException("the URL must be http://HOST:PORT or https://..., got '" + url + "'");
         }
         return u;

@@ -39,7 +39,7 @@ final class BenchServe implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--url", required = true, description = "server root, e.g. http://127.0.0.1:8080 (a trailing /v1 is fine)")
-    URI url;
+    String url;
 
     @Option(names = "--model", description = "model name to send (default: the first id of GET /v1/models)")
     String model;
