@@ -45,7 +45,7 @@ public final class ServeBench {
             String model = spec.model() != null ? spec.model() : probe.firstModel();
             TokenEstimator tokens = calibrate(probe, model, spec.seed());
             log.println("hearth bench: " + probe.base() + spec.endpoint().path() + "  model " + model + "  prompt sizes "
-                    + (tokens.measured() ? "from the server's /tokenize" : "estimated at 4 characters a token"));
+                    + (tokens.measured() ? "from the server's /tokenize" : "estimated at 4 characters a token") + "  seed " + spec.seed());
             log.flush();
             Workload workload;
             try {

@@ -121,8 +121,9 @@ final class BenchServe implements Callable<Integer> {
     @Option(names = "--sweep", description = "several load points: concurrency=1,2,4,8 or request-rate=1,2,4")
     String sweep;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed for prompts and arrivals")
-    long seed;
+    @Option(names = "--seed", description = "seed for prompts and arrivals (default: a new one each run, so that a rerun "
+            + "does not find its prompts in the server's prefix cache; the JSON records it)")
+    Long seed;
 
     @Option(names = "--json", description = "write every figure and the run's parameters to this file")
     Path json;
@@ -178,7 +179,8 @@ final class BenchServe implements Callable<Integer> {
         Double temp = temperature.equalsIgnoreCase("none") ? null : number("--temperature", temperature);
         URI base = hearth.bench.ServerProbe.normalize(url);
         return new ServeBench.Spec(base, Endpoint.parse(endpoint), model, apiKey, stream, ignoreEos, temp, extraBody(), datasetSpec(),
-                load, sweep == null ? null : Sweep.parse(sweep), cfg, seed, seconds(connectTimeout));
+                load, sweep == null ? null : Sweep.parse(sweep), cfg,
+                seed != null ? seed : new java.security.SecureRandom().nextLong(), seconds(connectTimeout));
     }
 
     DatasetSpec datasetSpec() {

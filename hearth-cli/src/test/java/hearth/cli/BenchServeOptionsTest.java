@@ -44,6 +44,9 @@ class BenchServeOptionsTest {
         assertThat(s.dataset().promptLen()).isEqualTo(LengthRange.fixed(256));
         assertThat(s.dataset().outputLen()).isNull();
         assertThat(s.model()).isNull();
+        // a fresh seed per run, so a rerun's prompts are not in the server's prefix cache already
+        assertThat(parse("--url", "h:1").toSpec().seed()).isNotEqualTo(parse("--url", "h:1").toSpec().seed());
+        assertThat(parse("--url", "h:1", "--seed", "5").toSpec().seed()).isEqualTo(5);
     }
 
     @Test
