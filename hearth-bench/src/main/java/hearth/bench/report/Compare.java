@@ -50,8 +50,9 @@ public final class Compare {
         sb.append("B: ").append(nameB).append("  ").append(describe(b)).append('\n');
         JsonNode runsA = a.path("runs"), runsB = b.path("runs");
         List<JsonNode[]> pairs = pair(runsA, runsB);
-        if (runsA.size() != runsB.size()) {
-            sb.append(String.format(Locale.ROOT, "note: A has %d load points and B %d; comparing %d%n", runsA.size(), runsB.size(), pairs.size()));
+        if (pairs.size() < Math.max(runsA.size(), runsB.size())) {
+            sb.append(String.format(Locale.ROOT, "note: A has %d load points and B %d; comparing the %d that match%n",
+                    runsA.size(), runsB.size(), pairs.size()));
         }
         for (JsonNode[] p : pairs) {
             sb.append('\n').append("load A: ").append(p[0].path("summary").path("load").asText())
@@ -99,7 +100,9 @@ public final class Compare {
     }
 
     private static String value(JsonNode v) {
-        return v.isNumber() ? Fmt.fixed(v.doubleValue(), Math.abs(v.doubleValue()) >= 100 ? 1 : 3) : "-";
+        if (!v.isNumber()) return "-";
+        if (v.isIntegralNumber()) return Long.toString(v.longValue());
+        return Fmt.fixed(v.doubleValue(), Math.abs(v.doubleValue()) >= 100 ? 1 : 3);
     }
 
     static String ratio(JsonNode a, JsonNode b) {

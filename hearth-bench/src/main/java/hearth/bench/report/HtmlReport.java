@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * {@code --report DIR}: {@code index.html} with the parameters, a figure table per load point and PNG plots: CDFs
  * of TTFT, TPOT, ITL and E2E (one line per point), output throughput and requests in flight over time, and for a
- * sweep TTFT/TPOT and throughput against the swept parameter.
+ * sweep TTFT, TPOT/ITL and throughput against the swept parameter.
  */
 public final class HtmlReport {
     private HtmlReport() {}
@@ -54,16 +54,21 @@ public final class HtmlReport {
                 "Requests in flight", "time since start of the point (s)", "requests", inflight));
         if (points.size() > 1 && !points.getFirst().coordinate().isEmpty()) {
             String param = points.getFirst().coordinate().keySet().iterator().next();
-            Map<String, double[][]> lat = new LinkedHashMap<>();
-            lat.put("TTFT mean", sweepSeries(points, param, s -> s.ttftMs().mean()));
-            lat.put("TTFT p99", sweepSeries(points, param, s -> s.ttftMs().p99()));
-            lat.put("TPOT mean", sweepSeries(points, param, s -> s.tpotMs().mean()));
-            lat.put("TPOT p99", sweepSeries(points, param, s -> s.tpotMs().p99()));
+            Map<String, double[][]> ttftSweep = new LinkedHashMap<>();
+            ttftSweep.put("TTFT mean", sweepSeries(points, param, s -> s.ttftMs().mean()));
+            ttftSweep.put("TTFT median", sweepSeries(points, param, s -> s.ttftMs().median()));
+            ttftSweep.put("TTFT p99", sweepSeries(points, param, s -> s.ttftMs().p99()));
+            Map<String, double[][]> tpotSweep = new LinkedHashMap<>();
+            tpotSweep.put("TPOT mean", sweepSeries(points, param, s -> s.tpotMs().mean()));
+            tpotSweep.put("TPOT p99", sweepSeries(points, param, s -> s.tpotMs().p99()));
+            tpotSweep.put("ITL p99", sweepSeries(points, param, s -> s.itlMs().p99()));
             Map<String, double[][]> thr = new LinkedHashMap<>();
             thr.put("output tokens/s", sweepSeries(points, param, Summary::outputThroughput));
             thr.put("total tokens/s", sweepSeries(points, param, Summary::totalThroughput));
-            chart(images, "sweep_latency.png", "Latency against " + param, () -> Charts.lines(dir.resolve("sweep_latency.png"),
-                    "TTFT and TPOT against " + param, param, "ms", lat));
+            chart(images, "sweep_ttft.png", "TTFT against " + param, () -> Charts.lines(dir.resolve("sweep_ttft.png"),
+                    "TTFT against " + param, param, "ms", ttftSweep));
+            chart(images, "sweep_tpot.png", "TPOT and ITL against " + param, () -> Charts.lines(dir.resolve("sweep_tpot.png"),
+                    "TPOT and ITL against " + param, param, "ms", tpotSweep));
             chart(images, "sweep_throughput.png", "Throughput against " + param, () -> Charts.lines(dir.resolve("sweep_throughput.png"),
                     "Throughput against " + param, param, "tokens/s", thr));
         }

@@ -23,6 +23,7 @@ class CompareTest {
         // faster first tokens finish requests sooner: higher throughput is better
         assertThat(line(out, "request throughput (req/s)")).contains("B better");
         assertThat(line(out, "prefix cache hit rate")).contains("1.000x");
+        assertThat(line(out, "successful requests")).containsPattern("\\s5\\s+5\\s");
     }
 
     @Test
@@ -31,7 +32,7 @@ class CompareTest {
         JsonResult.write(Results.result("x", Results.point(1, 3, 100, 10, true), Results.point(4, 3, 300, 10, true)), a);
         JsonResult.write(Results.result("y", Results.point(4, 3, 150, 10, true)), b);
         String out = Compare.render(JsonResult.read(a), "a", JsonResult.read(b), "b");
-        assertThat(out).contains("A has 2 load points and B 1");
+        assertThat(out).contains("A has 2 load points and B 1; comparing the 1 that match");
         assertThat(line(out, "TTFT mean (ms)")).contains("300.0").contains("150.0 ").contains("0.500x");
     }
 

@@ -24,7 +24,7 @@ class HtmlReportTest {
             assertThat(img.getWidth()).isEqualTo(Charts.WIDTH);
             assertThat(img.getHeight()).isEqualTo(Charts.HEIGHT);
         }
-        assertThat(html).doesNotContain("sweep_latency.png");
+        assertThat(html).doesNotContain("sweep_ttft.png");
         // the plot has lines and labels, not just a background
         BufferedImage img = ImageIO.read(dir.resolve("r").resolve("ttft_cdf.png").toFile());
         java.util.Set<Integer> colours = new java.util.HashSet<>();
@@ -40,7 +40,7 @@ class HtmlReportTest {
         Path page = HtmlReport.write(Results.result("m", Results.point(1, 5, 100, 10, true), Results.point(2, 5, 150, 12, true),
                 Results.point(4, 5, 300, 15, true)), dir);
         String html = Files.readString(page);
-        assertThat(html).contains("sweep_latency.png").contains("sweep_throughput.png").contains("concurrency 4");
-        assertThat(ImageIO.read(dir.resolve("sweep_latency.png").toFile())).isNotNull();
+        assertThat(html).contains("sweep_ttft.png").contains("sweep_tpot.png").contains("sweep_throughput.png").contains("concurrency 4");
+        assertThat(ImageIO.read(dir.resolve("sweep_ttft.png").toFile())).isNotNull();
     }
 }
