@@ -177,7 +177,17 @@ public final class HubClient implements AutoCloseable {
     }
 
     private HubException unreachable(IOException e) {
-        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String why = e.getClass().getSimpleName();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                why = "host " + settings.endpoint().getHost() + " not found";
+                break;
+            }
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                why = t.getMessage();
+                break;
+            }
+        }
         return new HubException(HubException.Kind.OFFLINE, "cannot reach " + settings.endpoint() + " (" + why + ")", e);
     }
 

@@ -39,7 +39,7 @@ public final class Puller implements AutoCloseable {
 
     public PullResult pull(RepoRef ref, Selection selection, Store store) {
         try {
-            if (settings.offline()) return fromCache(ref, selection, store, "offline mode (HF_HUB_OFFLINE) is on");
+            if (settings.offline()) return fromCache(ref, selection, store, "offline mode (HF_HUB_OFFLINE) is on", false);
             String commit;
             List<RepoFile> listing;
             try {
@@ -47,8 +47,7 @@ public final class Puller implements AutoCloseable {
                 listing = client.files(ref.repo(), commit);
             } catch (HubException e) {
                 if (e.kind() != HubException.Kind.OFFLINE) throw e;
-                listener.warning(e.getMessage() + "; using the local cache");
-                return fromCache(ref, selection, store, e.getMessage());
+                return fromCache(ref, selection, store, e.getMessage(), true);
             }
             List<RepoFile> picked = FileSelector.select(ref.repo(), listing, selection);
             store.saveRef(ref.repo(), ref.revision(), commit);
@@ -93,7 +92,7 @@ public final class Puller implements AutoCloseable {
         return new PullResult(ref, commit, paths, modelOf(picked, paths), false, received.get());
     }
 
-    private PullResult fromCache(RepoRef ref, Selection selection, Store store, String why) throws IOException {
+    private PullResult fromCache(RepoRef ref, Selection selection, Store store, String why, boolean warn) throws IOException {
         Optional<String> commit = store.cachedCommit(ref.repo(), ref.revision());
         List<RepoFile> cached = commit.isPresent() ? store.cachedFiles(ref.repo(), commit.get()) : List.of();
         if (cached.isEmpty()) {
@@ -112,6 +111,7 @@ public final class Puller implements AutoCloseable {
             paths.add(store.existing(ref.repo(), commit.get(), f).orElseThrow(
                     () -> new HubException(HubException.Kind.OFFLINE, why + ", and " + f.path() + " is not complete in the cache")));
         }
+        if (warn) listener.warning(why + "; using the local cache");
         listener.started(ref, commit.get(), picked, 0, 0);
         for (int i = 0; i < picked.size(); i++) listener.fileDone(picked.get(i), paths.get(i), false);
         listener.finished();
