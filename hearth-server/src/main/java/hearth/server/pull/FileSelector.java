@@ -61,7 +61,8 @@ public final class FileSelector {
         return out;
     }
 
-    static String quantOf(String path) {
+    /** The quantisation a file or folder name shows, upper case ("" when none). */
+    public static String quantOf(String path) {
         Matcher m = QUANT_NAME.matcher(path.replaceFirst("(?i)-\\d{5}-of-\\d{5}\\.gguf$", ".gguf"));
         String last = "";
         while (m.find()) last = m.group(1);
