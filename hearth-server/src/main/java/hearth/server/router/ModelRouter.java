@@ -106,6 +106,7 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
         String failure;
         long failedNanos;
         boolean removed;   // gone from the directory; dropped once unloaded
+        boolean reserved;  // loading with its room granted: counts against the limits
 
         Slot(CatalogEntry entry) {
             this.entry = entry;
@@ -289,7 +290,7 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
     public long memoryInUse() {
         lock.lock();
         try {
-            return slots.values().stream().filter(s -> s.state == State.LOADED || s.state == State.LOADING).mapToLong(Slot::bytes).sum();
+            return slots.values().stream().filter(s -> s.state == State.LOADED || s.state == State.LOADING && s.reserved).mapToLong(Slot::bytes).sum();
         } finally {
             lock.unlock();
         }
@@ -396,6 +397,7 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
                 }
                 slot.backend = b;
                 slot.state = State.LOADED;
+                slot.reserved = false;
                 slot.loadedAt = Instant.now();
                 slot.loadMillis = millis;
                 slot.touch();
@@ -411,6 +413,7 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
             lock.lock();
             try {
                 slot.state = closed ? State.UNLOADED : State.FAILED;
+                slot.reserved = false;
                 slot.failure = msg;
                 slot.failedNanos = System.nanoTime();
                 future.completeExceptionally(t);
@@ -434,11 +437,13 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
             try {
                 List<Eviction.Resident> resident = new ArrayList<>();
                 for (Slot s : slots.values()) {
-                    if (s == slot || (s.state != State.LOADED && s.state != State.LOADING)) continue;
+                    // A load still waiting for room holds none: two such loads must not wait for each other.
+                    if (s == slot || !(s.state == State.LOADED || s.state == State.LOADING && s.reserved)) continue;
                     resident.add(new Eviction.Resident(s.entry.id(), s.bytes(), s.lastUsedNanos, s.busy(), s.state == State.LOADING, s.entry.preset().pinned()));
                 }
                 switch (Eviction.plan(resident, slot.bytes(), limits.memoryBytes(), limits.maxModels())) {
                     case Eviction.Evict ev -> {
+                        slot.reserved = true;
                         for (String id : ev.ids()) {
                             Slot s = slots.get(id);
                             evicted.put(s, takeForUnload(s, "lru"));

@@ -59,6 +59,31 @@ class RouterEvictionTest {
     }
 
     @Test
+    void twoLoadsWaitingForRoomDoNotBlockEachOther() throws Exception {
+        FakeModels f = new FakeModels(dir, "a", "b", "c", "d");
+        try (var r = f.router(RouterLimits.defaults().withMaxModels(2).withRoomWait(Duration.ofSeconds(5)))) {
+            var a = r.acquire("a");
+            var b = r.acquire("b");
+            CompletableFuture<String> c = CompletableFuture.supplyAsync(() -> {
+                try (var lease = r.acquire("c")) {
+                    return lease.backend().id;
+                }
+            });
+            CompletableFuture<String> d = CompletableFuture.supplyAsync(() -> {
+                try (var lease = r.acquire("d")) {
+                    return lease.backend().id;
+                }
+            });
+            FakeModels.await(() -> state(r, "c") == State.LOADING && state(r, "d") == State.LOADING);
+            a.close();
+            b.close();
+            assertThat(c.get(5, TimeUnit.SECONDS)).isEqualTo("c");
+            assertThat(d.get(5, TimeUnit.SECONDS)).isEqualTo("d");
+            assertThat(r.loaded()).hasSize(2).containsKey("d");  // c or b went, whichever was used less recently
+        }
+    }
+
+    @Test
     void aLoadThatFindsNoRoomInTimeFailsAndLeavesTheBusyModelsAlone() throws Exception {
         FakeModels f = new FakeModels(dir, "a", "b");
         try (var r = f.router(RouterLimits.defaults().withMaxModels(1).withRoomWait(Duration.ofMillis(200)))) {
