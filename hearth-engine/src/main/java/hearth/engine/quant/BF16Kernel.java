@@ -59,6 +59,11 @@ final class BF16Kernel extends TiledKernel {
     }
 
     @Override
+    int tile() {
+        return 4;
+    }
+
+    @Override
     void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
         int k = a.k, x0 = t * k;
         float[] x = a.f;

@@ -57,6 +57,11 @@ final class F32Kernel extends TiledKernel {
     }
 
     @Override
+    int tile() {
+        return 4;
+    }
+
+    @Override
     void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
         int k = a.k;
         float[] x = a.f;

@@ -91,11 +91,16 @@ final class Q4_0Kernel extends TiledKernel {
     }
 
     @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+    int tile() {
+        return 2;
+    }
+
+    @Override
+    void dot2(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
         int k = a.k, nb = k / BLOCK;
         short[] xq = a.q;
         float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ShortVector s = shorts(w, o + 2);
@@ -104,12 +109,8 @@ final class Q4_0Kernel extends TiledKernel {
             int x0 = t * k + b * BLOCK, d0 = t * nb + b;
             acc0 = toFloat(dot32(lo, hi, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
             acc1 = toFloat(dot32(lo, hi, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
-            acc2 = toFloat(dot32(lo, hi, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
-            acc3 = toFloat(dot32(lo, hi, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
         }
         out[outIndex] = acc0.reduceLanes(VectorOperators.ADD);
         out[outIndex + outStride] = acc1.reduceLanes(VectorOperators.ADD);
-        out[outIndex + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD);
-        out[outIndex + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD);
     }
 }

@@ -91,12 +91,17 @@ final class Q4_1Kernel extends TiledKernel {
     }
 
     @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+    int tile() {
+        return 2;
+    }
+
+    @Override
+    void dot2(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
         int k = a.k, nb = k / BLOCK;
         short[] xq = a.q;
         float[] xd = a.d, xs = a.s;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        float m0 = 0, m1 = 0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ShortVector s = shorts(w, o + 4);
@@ -105,16 +110,10 @@ final class Q4_1Kernel extends TiledKernel {
             int x0 = t * k + b * BLOCK, d0 = t * nb + b;
             acc0 = toFloat(dot32(lo, hi, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
             acc1 = toFloat(dot32(lo, hi, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
-            acc2 = toFloat(dot32(lo, hi, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
-            acc3 = toFloat(dot32(lo, hi, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
             m0 += mw * xs[d0];
             m1 += mw * xs[d0 + nb];
-            m2 += mw * xs[d0 + 2 * nb];
-            m3 += mw * xs[d0 + 3 * nb];
         }
         out[outIndex] = acc0.reduceLanes(VectorOperators.ADD) + m0;
         out[outIndex + outStride] = acc1.reduceLanes(VectorOperators.ADD) + m1;
-        out[outIndex + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD) + m2;
-        out[outIndex + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD) + m3;
     }
 }

@@ -1,17 +1,15 @@
 package hearth.engine.quant;
 
-import static hearth.engine.quant.Simd.F256;
+import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.I256;
 import static hearth.engine.quant.Simd.dot16;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.s8;
 import static hearth.engine.quant.Simd.shorts;
-import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
 
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -89,21 +87,40 @@ final class Q6_KKernel extends TiledKernel {
         int nb = a.k / BLOCK;
         short[] xq = a.q;
         int[] bsums = a.bsums;
-        FloatVector acc = FloatVector.zero(F256);
+        float sum = 0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
             IntVector isum = IntVector.zero(I256);
             // sum of (q - 32) * x = sum q * x - 32 * sum x; the second part comes from the activation group sums
             int offsetSum = 0;
-            for (int g = 0; g < 16; g++) {
-                int sc = s8(w, o + 192 + g);
-                offsetSum += sc * bsums[bi * 16 + g];
-                isum = isum.add(dot16(group(w, o, g), xq, xi + 16 * g).mul(sc));
+            for (int g = 0; g < 16; g += 4) {
+                int word = w.get(U32, o + 192 + g), bs = bi * 16 + g;
+                offsetSum += (byte) word * bsums[bs] + (byte) (word >> 8) * bsums[bs + 1]
+                        + (byte) (word >> 16) * bsums[bs + 2] + (word >> 24) * bsums[bs + 3];
             }
-            isum = isum.sub(Simd.LANE0.mul(32 * offsetSum));
-            acc = toFloat(isum).fma(FloatVector.broadcast(F256, fp16(w, o + 208) * a.d[bi]), acc);
+            // step u: 16 bytes of ql (half h, part p, c = 0: ql[l], 1: ql[l+32]) and of qh give the groups
+            // 8h + p + 2c (low nibbles, qh bits 2c..2c+1) and 8h + p + 2c + 4 (high nibbles, qh bits 2c+4..2c+5)
+            for (int u = 0; u < 8; u++) {
+                int h = u >> 2, p = (u >> 1) & 1, c = u & 1, x = xi + 128 * h + 16 * p + 32 * c;
+                ShortVector ql = shorts(w, o + 64 * h + 16 * p + 32 * c), qh = shorts(w, o + 128 + 32 * h + 16 * p);
+                int sc = w.get(U32, o + 192 + 8 * h) >> (8 * (p + 2 * c)), sc4 = w.get(U32, o + 196 + 8 * h) >> (8 * (p + 2 * c));
+                ShortVector lo = ql.and((short) 15).or(shl32(qh, 4 - 2 * c).and((short) 0x30));
+                ShortVector hi = Simd.highNibbles(ql).or(shr32(qh, 2 * c).and((short) 0x30));
+                isum = isum.add(dot16(lo, xq, x).mul((byte) sc)).add(dot16(hi, xq, x + 64).mul((byte) sc4));
+            }
+            // the super-block's exact integer sum, then one float multiply (the scalar form of ggml's dot)
+            sum += (isum.reduceLanes(VectorOperators.ADD) - 32 * offsetSum) * (fp16(w, o + 208) * a.d[bi]);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum;
+    }
+
+    /** Shifts of the 32-bit lanes (immediate form); callers mask away the bits that cross between short lanes. */
+    private static ShortVector shl32(ShortVector v, int n) {
+        return v.reinterpretAsInts().lanewise(VectorOperators.LSHL, n).reinterpretAsShorts();
+    }
+
+    private static ShortVector shr32(ShortVector v, int n) {
+        return v.reinterpretAsInts().lanewise(VectorOperators.LSHR, n).reinterpretAsShorts();
     }
 }

@@ -2,9 +2,7 @@ package hearth.engine.quant;
 
 import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.dot32;
-import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.fp16;
-import static hearth.engine.quant.Simd.pairSums;
 import static hearth.engine.quant.Simd.s8;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
@@ -75,11 +73,20 @@ final class Q8_0Kernel extends TiledKernel {
     }
 
     @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+    int tile() {
+        return 2;
+    }
+
+    @Override
+    void dot2(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+        if (!Simd.ENABLED) {
+            super.dot2(w, offset, a, t, out, outIndex, outStride);
+            return;
+        }
         int k = a.k, nb = k / BLOCK;
         short[] xq = a.q;
         float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ShortVector lo = shorts(w, o + 2), hi = shorts(w, o + 18);
@@ -87,12 +94,8 @@ final class Q8_0Kernel extends TiledKernel {
             int x0 = t * k + b * BLOCK, d0 = t * nb + b;
             acc0 = toFloat(dot32(lo, hi, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
             acc1 = toFloat(dot32(lo, hi, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
-            acc2 = toFloat(dot32(lo, hi, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
-            acc3 = toFloat(dot32(lo, hi, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
         }
         out[outIndex] = acc0.reduceLanes(VectorOperators.ADD);
         out[outIndex + outStride] = acc1.reduceLanes(VectorOperators.ADD);
-        out[outIndex + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD);
-        out[outIndex + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD);
     }
 }

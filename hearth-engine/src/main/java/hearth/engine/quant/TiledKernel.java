@@ -3,30 +3,44 @@ package hearth.engine.quant;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Base for kernels with a 4-activation-row micro-kernel: each weight block is loaded and decoded once and multiplied
- * with four activation rows, so batched mat-muls (prefill) read the weights n/4 times instead of n times.
+ * Batched mat-mul over a range of weight rows. Each row is taken once and multiplied with every activation row
+ * while it sits in L1. Kernels with a micro-kernel ({@link #dot2}, {@link #dot4}) also decode each weight block
+ * once for two or four activation rows. (Wider micro-kernels exceed C2's inlining budget: the Vector API expands into many
+ * IR nodes, and a kernel whose helpers are not inlined boxes every vector.)
  */
 abstract class TiledKernel implements QuantKernel {
 
-    /**
-     * out[outIndex + j * outStride] = row at {@code offset} · activation row t + j, for j = 0..3.
-     * The default does four single dots; kernels override it.
-     */
+    /** Activation rows per micro-kernel call: 1 (single dots), 2 ({@link #dot2}) or 4 ({@link #dot4}). */
+    int tile() {
+        return 1;
+    }
+
+    /** out[outIndex] = row · activation row t, out[outIndex + outStride] = row · activation row t + 1. */
+    void dot2(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+        out[outIndex] = dot(w, offset, a, t);
+        out[outIndex + outStride] = dot(w, offset, a, t + 1);
+    }
+
+    /** Like {@link #dot2} for activation rows t .. t+3. */
     void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
-        for (int j = 0; j < 4; j++) out[outIndex + j * outStride] = dot(w, offset, a, t + j);
+        dot2(w, offset, a, t, out, outIndex, outStride);
+        dot2(w, offset, a, t + 2, out, outIndex + 2 * outStride, outStride);
     }
 
     @Override
     public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         int n = a.n;
-        int t = 0;
-        if (Simd.ENABLED) {
-            for (; t + 4 <= n; t += 4) {
-                for (int r = rowFrom; r < rowTo; r++) dot4(w, r * rowBytes, a, t, out, t * outStride + r, outStride);
+        int tile = Simd.ENABLED ? tile() : 1;
+        for (int r = rowFrom; r < rowTo; r++) {
+            long off = r * rowBytes;
+            int t = 0;
+            if (tile == 4) {
+                for (; t + 4 <= n; t += 4) dot4(w, off, a, t, out, t * outStride + r, outStride);
             }
-        }
-        for (; t < n; t++) {
-            for (int r = rowFrom; r < rowTo; r++) out[t * outStride + r] = dot(w, r * rowBytes, a, t);
+            if (tile >= 2) {
+                for (; t + 2 <= n; t += 2) dot2(w, off, a, t, out, t * outStride + r, outStride);
+            }
+            for (; t < n; t++) out[t * outStride + r] = dot(w, off, a, t);
         }
     }
 }
