@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code hearth} command: every subcommand is listed here. */
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
         description = "Self-hosted LLM server for coding agents.",
-        subcommands = {RunCommand.class, BenchCommand.class, PullCommand.class, ModelsCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class, ServeCommand.class, PullCommand.class, ModelsCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

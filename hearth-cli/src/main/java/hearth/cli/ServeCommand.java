@@ -1,0 +1,242 @@
+package hearth.cli;
+
+import hearth.engine.Engine;
+import hearth.engine.EngineConfig;
+import hearth.engine.kv.KvCacheType;
+import hearth.server.HearthServer;
+import hearth.server.ServerConfig;
+import hearth.server.backend.EmbeddedBackend;
+import hearth.server.backend.MockEngine;
+import hearth.server.lifecycle.GracefulShutdown;
+import hearth.server.openai.ChatPrompts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hearth serve}: the OpenAI-compatible server over a local GGUF model (or the mock model). Every option can
+ * also come from an environment variable or {@code ./.env} (see {@link EnvDefaults}); the HTTP port opens at once
+ * and the model loads in the background (503 until it is ready).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = ServeCommand.Defaults.class,
+        description = {"Serve a GGUF model over an OpenAI-compatible HTTP API.",
+                "Each option may also be set by an environment variable named like its long name (--ctx-size: CTX_SIZE,"
+                        + " or HEARTH_CTX_SIZE) or in ./.env; precedence: flag > environment > .env > default."})
+public final class ServeCommand implements Callable<Integer> {
+    /** Environment variables that do not follow from an option name. */
+    static final Map<String, List<String>> EXTRA_VARIABLES = Map.of("--api-key", List.of("HEARTH_API_KEY"));
+
+    /** The default-value provider picocli instantiates for this command: process environment and ./.env. */
+    public static final class Defaults implements CommandLine.IDefaultValueProvider {
+        final EnvDefaults env = EnvDefaults.load(Path.of(""), EXTRA_VARIABLES);
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            return env.defaultValue(arg);
+        }
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "port (0 = any free one; default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = {"-m", "--model", "--model-path"}, description = "GGUF file (default: the single .gguf under ./models)")
+    Path model;
+
+    @Option(names = {"-a", "--alias"}, description = "model id in the API (default: the file name without .gguf)")
+    String alias;
+
+    @Option(names = "--mock", description = "serve the mock model (no file; scripted tokens at --mock-tps)")
+    boolean mock;
+
+    @Option(names = "--mock-tps", defaultValue = "50", description = "mock decode speed, tokens/s (default ${DEFAULT-VALUE})")
+    double mockTps;
+
+    @Option(names = "--mock-ttft-ms", defaultValue = "50", description = "mock prefill time per request, ms (default ${DEFAULT-VALUE})")
+    long mockTtftMs;
+
+    @Option(names = {"-c", "--ctx-size", "--max-seq-len"}, defaultValue = "0",
+            description = "tokens per sequence, prompt + output (0 = the model's, at most 4096)")
+    int ctxSize;
+
+    @Option(names = {"-np", "--parallel", "--max-concurrency"}, defaultValue = "4", description = "sequences decoded together (default ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(names = {"-b", "--batch-size"}, defaultValue = "2048", description = "logical batch: most tokens per step (default ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = {"-ub", "--ubatch-size", "--max-batch-tokens"}, defaultValue = "512",
+            description = "most tokens the model runs in one step; the smaller of this and --batch-size is used (default ${DEFAULT-VALUE})")
+    int ubatchSize;
+
+    @Option(names = {"-t", "--threads"}, description = "compute threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = {"-tb", "--threads-batch"}, description = "accepted for llama-server compatibility; the engine has one pool (--threads)")
+    Integer threadsBatch;
+
+    @Option(names = "--kv-cache-tokens", defaultValue = "0", description = "KV cache size in tokens (0 = ctx-size x parallel)")
+    int kvCacheTokens;
+
+    @Option(names = {"-ctk", "--cache-type-k"}, defaultValue = "f16", description = "K cache type: f16 or f32 (default ${DEFAULT-VALUE})")
+    String cacheTypeK;
+
+    @Option(names = {"-ctv", "--cache-type-v"}, defaultValue = "f16", description = "V cache type: f16 or f32 (default ${DEFAULT-VALUE})")
+    String cacheTypeV;
+
+    @Option(names = "--prefix-cache", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "reuse the KV cache of repeated prompt prefixes (default ${DEFAULT-VALUE})")
+    boolean prefixCache;
+
+    @Option(names = "--queue-size", defaultValue = "64", description = "requests that may wait for a slot; more get 429 (default ${DEFAULT-VALUE})")
+    int queueSize;
+
+    @Option(names = "--max-prompt-tokens", defaultValue = "0", description = "longest prompt accepted (0 = context size)")
+    int maxPromptTokens;
+
+    @Option(names = "--max-new-tokens", defaultValue = "0", description = "cap on generated tokens per choice (0 = context size)")
+    int maxNewTokens;
+
+    @Option(names = "--max-body-size", defaultValue = "16777216", description = "largest request body in bytes (default ${DEFAULT-VALUE})")
+    long maxBodySize;
+
+    @Option(names = "--api-key", description = "require 'Authorization: Bearer KEY' (comma-separated for several; env HEARTH_API_KEY)")
+    String apiKey;
+
+    @Option(names = "--api-key-file", description = "file with accepted keys, one per line ('#' comments)")
+    Path apiKeyFile;
+
+    @Option(names = "--chat-template", description = "chat template: chatml, llama3, or a Jinja file (default: the model's)")
+    String chatTemplate;
+
+    @Option(names = "--shutdown-grace", defaultValue = "25", description = "seconds in-flight requests may run after SIGTERM (default ${DEFAULT-VALUE})")
+    long shutdownGrace;
+
+    @Option(names = "--log-level", defaultValue = "INFO", description = "TRACE, DEBUG, INFO, WARN or ERROR (default ${DEFAULT-VALUE})")
+    String logLevel;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return serve();
+        } catch (IllegalArgumentException e) {
+            System.err.println("hearth serve: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int serve() throws Exception {
+        // the logback configuration reads this; set before the first logger exists
+        System.setProperty("hearth.log.level", logLevel.toUpperCase(Locale.ROOT));
+        Logger log = LoggerFactory.getLogger(ServeCommand.class);
+        EngineConfig engine = engineConfig();
+        ServerConfig server = new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(),
+                chatTemplate, Duration.ofSeconds(shutdownGrace));
+        if (chatTemplate != null) ChatPrompts.compileOverride(chatTemplate);
+        EffectiveConfig.log(log, spec, new Defaults().env);
+
+        EmbeddedBackend backend = mock
+                ? EmbeddedBackend.loading(alias != null ? alias : MockEngine.MODEL_ID, () -> MockEngine.create(engine, mockTps, mockTtftMs))
+                : EmbeddedBackend.loading(modelId(engine.model()), () -> load(log, engine));
+        HearthServer http = new HearthServer(server, backend).start();
+        new GracefulShutdown(http, server.shutdownGrace(), System::exit, () -> Runtime.getRuntime().halt(GracefulShutdown.FORCED_EXIT)).install();
+        backend.loaded().exceptionally(t -> {
+            log.error("cannot serve: the model did not load; exiting");
+            http.close();
+            System.exit(1);
+            return null;
+        });
+        new CountDownLatch(1).await(); // the signal handler ends the process
+        return 0;
+    }
+
+    private static Engine load(Logger log, EngineConfig cfg) throws IOException {
+        log.info("loading {}", cfg.model());
+        Engine e = Engine.load(cfg);
+        log.info("model loaded in {} ms: context {} tokens, KV cache {} MiB", e.loadNanos() / 1_000_000, e.contextSize(),
+                e.kvCacheBytes() >> 20);
+        return e;
+    }
+
+    EngineConfig engineConfig() {
+        Path file = mock ? Path.of("mock") : resolveModel(Path.of(""));
+        EngineConfig cfg = EngineConfig.of(file)
+                .withContextSize(ctxSize)
+                .withParallel(positive(parallel, "--parallel"))
+                .withMaxBatchTokens(Math.min(positive(batchSize, "--batch-size"), positive(ubatchSize, "--ubatch-size")))
+                .withKvCacheTokens(kvCacheTokens)
+                .withCacheTypes(cacheType(cacheTypeK, "--cache-type-k"), cacheType(cacheTypeV, "--cache-type-v"))
+                .withQueueSize(positive(queueSize, "--queue-size"))
+                .withPrefixCache(prefixCache);
+        return threads != null ? cfg.withThreads(positive(threads, "--threads")) : cfg;
+    }
+
+    private static int positive(int v, String option) {
+        if (v < 1) throw new IllegalArgumentException(option + " must be at least 1, got " + v);
+        return v;
+    }
+
+    static KvCacheType cacheType(String name, String option) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.equals("f16") || n.equals("f32")) return KvCacheType.parse(n);
+        throw new IllegalArgumentException(option + " " + name + ": only f16 and f32 KV caches are supported so far"
+                + (n.startsWith("q") ? " (quantized caches such as q8_0 are not implemented yet)" : ""));
+    }
+
+    /** --model, else the single GGUF under {@code cwd/models} (first parts of split models count once). */
+    Path resolveModel(Path cwd) {
+        if (model != null) {
+            if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model " + model + ": no such file");
+            return model;
+        }
+        Path dir = cwd.resolve("models");
+        List<Path> found = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.walk(dir, 3)) {
+                s.filter(p -> p.toString().endsWith(".gguf") && !p.getFileName().toString().matches(".*-000(0[2-9]|[1-9]\\d)-of-\\d+\\.gguf"))
+                        .sorted().forEach(found::add);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot list ./models: " + e.getMessage());
+            }
+        }
+        if (found.size() == 1) return found.getFirst();
+        if (found.isEmpty()) throw new IllegalArgumentException("no model: pass --model FILE (or MODEL_PATH), put one .gguf file under ./models, or use --mock");
+        throw new IllegalArgumentException("several models under ./models, choose one with --model: " + found);
+    }
+
+    String modelId(Path file) {
+        if (alias != null && !alias.isBlank()) return alias;
+        return file.getFileName().toString().replaceFirst("(-00001-of-\\d+)?\\.gguf$", "");
+    }
+
+    List<String> apiKeys() throws IOException {
+        List<String> keys = new ArrayList<>();
+        if (apiKey != null) for (String k : apiKey.split(",")) if (!k.isBlank()) keys.add(k.strip());
+        if (apiKeyFile != null) {
+            for (String line : Files.readAllLines(apiKeyFile)) {
+                String k = line.strip();
+                if (!k.isEmpty() && !k.startsWith("#")) keys.add(k);
+            }
+            if (keys.isEmpty()) throw new IllegalArgumentException("--api-key-file " + apiKeyFile + " holds no keys");
+        }
+        return keys;
+    }
+}

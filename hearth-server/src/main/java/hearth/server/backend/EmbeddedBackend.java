@@ -1,0 +1,133 @@
+package hearth.server.backend;
+
+import hearth.engine.Engine;
+import hearth.engine.EngineException;
+import hearth.engine.Event;
+import hearth.engine.GenerateRequest;
+import hearth.engine.sched.EngineLoop;
+import hearth.engine.sched.Sequence;
+import hearth.engine.tokenizer.Tokenizer;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine in this process. The model may load in the background ({@link #loading}): the HTTP port is up at once
+ * and requests get 503 until {@link #state} is READY.
+ */
+public final class EmbeddedBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBackend.class);
+    private static final EngineLoop.Stats EMPTY = new EngineLoop.Stats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    private final String modelId;
+    private final CompletableFuture<Engine> engine = new CompletableFuture<>();
+    private volatile State state = State.LOADING;
+    private volatile String failure;
+
+    private EmbeddedBackend(String modelId) {
+        this.modelId = modelId;
+    }
+
+    /** A backend over an engine that is already loaded. */
+    public static EmbeddedBackend of(String modelId, Engine engine) {
+        EmbeddedBackend b = new EmbeddedBackend(modelId);
+        b.ready(engine);
+        return b;
+    }
+
+    /** A backend whose engine {@code loader} builds on a background thread. */
+    public static EmbeddedBackend loading(String modelId, Callable<Engine> loader) {
+        EmbeddedBackend b = new EmbeddedBackend(modelId);
+        Thread.ofPlatform().name("hearth-model-loader").daemon().start(() -> {
+            try {
+                b.ready(loader.call());
+            } catch (Throwable t) {
+                LOG.error("loading model '{}' failed", modelId, t);
+                b.failure = t.getMessage() == null ? t.toString() : t.getMessage();
+                b.state = State.FAILED;
+                b.engine.completeExceptionally(t);
+            }
+        });
+        return b;
+    }
+
+    private synchronized void ready(Engine e) {
+        if (state == State.CLOSED) {
+            e.close();
+            return;
+        }
+        engine.complete(e);
+        state = State.READY;
+    }
+
+    /** Completes when the model is loaded (exceptionally when loading failed). */
+    public CompletableFuture<Engine> loaded() {
+        return engine;
+    }
+
+    private Engine engine() {
+        return switch (state) {
+            case READY -> engine.join();
+            case LOADING -> throw new EngineException(EngineException.Kind.UNAVAILABLE, "Loading model");
+            case FAILED -> throw new EngineException(EngineException.Kind.UNAVAILABLE, "the model failed to load: " + failure);
+            case CLOSED -> throw new EngineException(EngineException.Kind.UNAVAILABLE, "the server is shutting down");
+        };
+    }
+
+    @Override
+    public String modelId() {
+        return modelId;
+    }
+
+    @Override
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    @Override
+    public Tokenizer tokenizer() {
+        return engine().tokenizer();
+    }
+
+    @Override
+    public Optional<String> chatTemplate() {
+        return engine().chatTemplate();
+    }
+
+    @Override
+    public int contextSize() {
+        return engine().contextSize();
+    }
+
+    @Override
+    public ModelInfo info() {
+        Engine e = engine();
+        var c = e.config();
+        return new ModelInfo(c.architecture(), c.vocabSize(), c.contextLength(), c.dim(), e.fileBytes(), e.contextSize());
+    }
+
+    @Override
+    public Sequence submit(GenerateRequest request, Consumer<Event> sink) {
+        return engine().submit(request, sink);
+    }
+
+    @Override
+    public EngineLoop.Stats stats() {
+        return state == State.READY ? engine.join().stats() : EMPTY;
+    }
+
+    @Override
+    public synchronized void close() {
+        State was = state;
+        state = State.CLOSED;
+        if (was == State.READY) engine.join().close();
+    }
+}

@@ -1,0 +1,34 @@
+package hearth.server.openai;
+
+import hearth.engine.tokenizer.Tokenizer;
+import hearth.server.http.Bodies;
+import hearth.server.http.Json;
+import io.javalin.http.Context;
+import java.util.List;
+
+/** {@code POST /v1/chat/completions}: template the messages, tokenise, generate. */
+public final class ChatHandler {
+    private final Services s;
+    private final Runner runner;
+
+    public ChatHandler(Services s) {
+        this.s = s;
+        this.runner = new Runner(s);
+    }
+
+    public void handle(Context ctx) {
+        ChatRequest req = RequestReader.chat(Json.parse(Bodies.read(ctx, s.config().maxBodyBytes())));
+        s.checkModel(req.model());
+        String prompt = s.prompts().render(req.messages(), req.tools(), true);
+        int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
+        var o = req.options();
+        var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs());
+        runner.run(ctx, call, List.of(ids), o, req.stream(), req.includeUsage());
+    }
+
+    /** Templated text: special tokens parsed; BOS added if the vocabulary wants it, unless the template wrote it. */
+    static int[] tokenizeTemplated(Tokenizer tok, String prompt) {
+        boolean templateHasBos = tok.bos() >= 0 && prompt.startsWith(tok.tokenText(tok.bos()));
+        return tok.encode(prompt, !templateHasBos, true);
+    }
+}
