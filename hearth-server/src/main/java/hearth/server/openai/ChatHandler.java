@@ -1,29 +1,34 @@
 package hearth.server.openai;
 
 import hearth.engine.tokenizer.Tokenizer;
+import hearth.server.ServerConfig;
 import hearth.server.http.Bodies;
 import hearth.server.http.Json;
+import hearth.server.http.RequestLog;
 import io.javalin.http.Context;
 import java.util.List;
 
 /** {@code POST /v1/chat/completions}: template the messages, tokenise, generate. */
 public final class ChatHandler {
-    private final Services s;
-    private final Runner runner;
+    private final ModelSource models;
+    private final ServerConfig config;
 
-    public ChatHandler(Services s) {
-        this.s = s;
-        this.runner = new Runner(s);
+    public ChatHandler(ModelSource models, ServerConfig config) {
+        this.models = models;
+        this.config = config;
     }
 
     public void handle(Context ctx) {
-        ChatRequest req = RequestReader.chat(Json.parse(Bodies.read(ctx, s.config().maxBodyBytes())));
-        s.checkModel(req.model());
-        String prompt = s.prompts().render(req.messages(), req.tools(), true);
-        int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
-        var o = req.options();
-        var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs());
-        runner.run(ctx, call, List.of(ids), o, req.stream(), req.includeUsage());
+        ChatRequest req = RequestReader.chat(Json.parse(Bodies.read(ctx, config.maxBodyBytes())));
+        try (ModelSource.Scope scope = models.open(req.model())) {
+            Services s = scope.services();
+            RequestLog.entry(ctx).model = s.backend().modelId();
+            String prompt = s.prompts().render(req.messages(), req.tools(), true);
+            int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
+            var o = req.options();
+            var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs());
+            new Runner(s).run(ctx, call, List.of(ids), o, req.stream(), req.includeUsage());
+        }
     }
 
     /** Templated text: special tokens parsed; BOS added if the vocabulary wants it, unless the template wrote it. */

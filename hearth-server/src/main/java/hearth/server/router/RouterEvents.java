@@ -54,6 +54,7 @@ public final class RouterEvents {
     }
 
     private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
+    private final List<java.util.function.Consumer<Event>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Deque<Event> history = new ArrayDeque<>();
     private final AtomicLong seq = new AtomicLong();
 
@@ -63,6 +64,11 @@ public final class RouterEvents {
         return s;
     }
 
+    /** Calls {@code listener} with every event, on the publishing thread (keep it short: counters, logs). */
+    public void listen(java.util.function.Consumer<Event> listener) {
+        listeners.add(listener);
+    }
+
     public void publish(String type, String model, Map<String, Object> data) {
         Event e;
         synchronized (history) {
@@ -70,6 +76,7 @@ public final class RouterEvents {
             history.addLast(e);
             if (history.size() > HISTORY) history.removeFirst();
         }
+        for (var l : listeners) l.accept(e);
         for (Subscription s : subscribers) s.offer(e);
     }
 
