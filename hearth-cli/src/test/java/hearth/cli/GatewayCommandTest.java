@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +36,14 @@ class GatewayCommandTest {
     }
 
     private static GatewayCommand parse(String... args) {
+        return parse(Map.of(), args);
+    }
+
+    private static GatewayCommand parse(Map<String, String> env, String... args) {
         GatewayCommand c = new GatewayCommand();
-        new CommandLine(c).parseArgs(args);
+        CommandLine cl = new CommandLine(c);
+        cl.setDefaultValueProvider(new EnvDefaults(env, Map.of(), Map.of()));
+        cl.parseArgs(args);
         return c;
     }
 
@@ -53,6 +60,10 @@ class GatewayCommandTest {
         assertThat(flags.registry().dir()).isEqualTo(Path.of("/x"));
         assertThat(flags.registry().heartbeatTtl()).isEqualTo(Duration.ofMinutes(2));
         assertThat(flags.registry().token()).isEqualTo("t");
+        GatewayConfig fromEnv = parse(Map.of("HEARTH_REGISTRY_TOKEN", "env-token", "PORT", "9300"),
+                "--config", cfg.toString()).effective();
+        assertThat(fromEnv.registry().token()).isEqualTo("env-token");
+        assertThat(fromEnv.port()).isEqualTo(9300);
         GatewayConfig none = parse().effective();
         assertThat(none.port()).isEqualTo(8000);
         assertThat(none.tiers()).extracting(GatewayConfig.TierConfig::prefix).containsExactly("/", "/reasoning/", "/image/");
