@@ -4,37 +4,42 @@ import hearth.engine.GenerateRequest;
 import hearth.engine.chat.parse.ReasoningMarkers;
 import hearth.engine.chat.parse.ToolCallFormat;
 import hearth.engine.tokenizer.Tokenizer;
+import hearth.server.ServerConfig;
 import hearth.server.http.Bodies;
 import hearth.server.http.Json;
+import hearth.server.http.RequestLog;
 import io.javalin.http.Context;
 import java.util.List;
 
 /** {@code POST /v1/chat/completions}: template the messages, tokenise, generate. */
 public final class ChatHandler {
-    private final Services s;
-    private final Runner runner;
+    private final ModelSource models;
+    private final ServerConfig config;
 
-    public ChatHandler(Services s) {
-        this.s = s;
-        this.runner = new Runner(s);
+    public ChatHandler(ModelSource models, ServerConfig config) {
+        this.models = models;
+        this.config = config;
     }
 
     public void handle(Context ctx) {
-        ChatRequest req = RequestReader.chat(Json.parse(Bodies.read(ctx, s.config().maxBodyBytes())));
-        s.checkModel(req.model());
-        String prompt = s.prompts().render(req.messages(), req.tools(), true);
-        int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
-        var o = req.options();
-        var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs(),
-                output(req, prompt));
-        runner.run(ctx, call, List.of(ids), o, req.stream());
+        ChatRequest req = RequestReader.chat(Json.parse(Bodies.read(ctx, config.maxBodyBytes())));
+        try (ModelSource.Scope scope = models.open(req.model())) {
+            Services s = scope.services();
+            RequestLog.entry(ctx).model = s.backend().modelId();
+            String prompt = s.prompts().render(req.messages(), req.tools(), true);
+            int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
+            var o = req.options();
+            var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs(),
+                    output(s, req, prompt));
+            new Runner(s).run(ctx, call, List.of(ids), o, req.stream());
+        }
     }
 
     /**
      * How to read the answer: tool calls in the markup the template uses when the request offers tools (and does not
      * say tool_choice "none"); thinking split off when the template has thinking markers.
      */
-    private GenerateRequest.Output output(ChatRequest req, String prompt) {
+    private static GenerateRequest.Output output(Services s, ChatRequest req, String prompt) {
         String template = s.prompts().source();
         ToolCallFormat tools = req.toolsEnabled() ? ToolCallFormat.detect(template) : ToolCallFormat.NONE;
         ReasoningMarkers markers = ReasoningMarkers.detect(template);
