@@ -183,9 +183,10 @@ public final class ServeCommand implements Callable<Integer> {
 
         if (modelsDir != null) return serveRouter(log, engine, server);
         EmbeddedBackend backend = mock
-                ? EmbeddedBackend.loading(alias != null ? alias : MockEngine.MODEL_ID, () -> MockEngine.create(engine, mockTps, mockTtftMs))
-                : EmbeddedBackend.loading(modelId(engine.model()), () -> load(log, engine));
-        HearthServer http = new HearthServer(server, backend).start();
+                ? EmbeddedBackend.pending(alias != null ? alias : MockEngine.MODEL_ID, () -> MockEngine.create(engine, mockTps, mockTtftMs))
+                : EmbeddedBackend.pending(modelId(engine.model()), () -> load(log, engine));
+        HearthServer http = new HearthServer(server, backend).start(); // the port is up (503 while loading) ...
+        backend.startLoading(); // ... before the model loads
         new GracefulShutdown(http, server.shutdownGrace(), System::exit, () -> Runtime.getRuntime().halt(GracefulShutdown.FORCED_EXIT)).install();
         backend.loaded().exceptionally(t -> {
             log.error("cannot serve: the model did not load; exiting");

@@ -1,5 +1,8 @@
 package hearth.server.openai;
 
+import hearth.engine.GenerateRequest;
+import hearth.engine.chat.parse.ReasoningMarkers;
+import hearth.engine.chat.parse.ToolCallFormat;
 import hearth.engine.tokenizer.Tokenizer;
 import hearth.server.ServerConfig;
 import hearth.server.http.Bodies;
@@ -26,9 +29,22 @@ public final class ChatHandler {
             String prompt = s.prompts().render(req.messages(), req.tools(), true);
             int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
             var o = req.options();
-            var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs());
-            new Runner(s).run(ctx, call, List.of(ids), o, req.stream(), req.includeUsage());
+            var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs(),
+                    output(s, req, prompt));
+            new Runner(s).run(ctx, call, List.of(ids), o, req.stream());
         }
+    }
+
+    /**
+     * How to read the answer: tool calls in the markup the template uses when the request offers tools (and does not
+     * say tool_choice "none"); thinking split off when the template has thinking markers.
+     */
+    private static GenerateRequest.Output output(Services s, ChatRequest req, String prompt) {
+        String template = s.prompts().source();
+        ToolCallFormat tools = req.toolsEnabled() ? ToolCallFormat.detect(template) : ToolCallFormat.NONE;
+        ReasoningMarkers markers = ReasoningMarkers.detect(template);
+        boolean thinks = template.contains(markers.start());
+        return new GenerateRequest.Output(tools, thinks ? markers : null, thinks && markers.opensIn(prompt));
     }
 
     /** Templated text: special tokens parsed; BOS added if the vocabulary wants it, unless the template wrote it. */

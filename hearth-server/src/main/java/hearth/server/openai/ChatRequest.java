@@ -5,7 +5,14 @@ import java.util.Map;
 
 /**
  * A {@code POST /v1/chat/completions} body after validation. {@code messages} are template-ready maps (role, content
- * as a string with text parts already joined, plus tool fields passed through); {@code tools} is null when absent.
+ * as a string with text parts already joined, plus tool fields passed through); {@code tools} is null when absent;
+ * {@code toolChoice} is "none", "auto", "required", or null (absent or a specific function). {@code includeUsage}
+ * is validated and recorded; the final usage chunk of a stream is sent either way, as llama-server does.
  */
-public record ChatRequest(String model, List<Map<String, Object>> messages, List<Object> tools, boolean stream,
-                          boolean includeUsage, GenerationOptions options) {}
+public record ChatRequest(String model, List<Map<String, Object>> messages, List<Object> tools, String toolChoice,
+                          boolean stream, boolean includeUsage, GenerationOptions options) {
+    /** Tools were offered and the client did not forbid calling them. */
+    public boolean toolsEnabled() {
+        return tools != null && !tools.isEmpty() && !"none".equals(toolChoice);
+    }
+}

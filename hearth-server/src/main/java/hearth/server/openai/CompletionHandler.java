@@ -1,5 +1,6 @@
 package hearth.server.openai;
 
+import hearth.engine.GenerateRequest;
 import hearth.engine.tokenizer.Tokenizer;
 import hearth.server.ServerConfig;
 import hearth.server.http.Bodies;
@@ -37,7 +38,8 @@ public final class CompletionHandler {
             });
         }
         var o = req.options();
-        var call = new OpenAiMapper.Call(Ids.next("cmpl-"), Ids.epochSeconds(), false, o.logprobs(), o.topLogprobs());
-        new Runner(s).run(ctx, call, prompts, o, req.stream(), req.includeUsage());
+        var call = new OpenAiMapper.Call(Ids.next("cmpl-"), Ids.epochSeconds(), false, o.logprobs(), o.topLogprobs(),
+                GenerateRequest.Output.RAW);
+        new Runner(s).run(ctx, call, prompts, o, req.stream());
     }
 }

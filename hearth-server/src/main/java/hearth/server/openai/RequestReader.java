@@ -31,7 +31,7 @@ final class RequestReader {
         if (top != null && top > 0 && !logprobs) throw Fields.bad("top_logprobs", "requires 'logprobs': true");
         Integer maxTokens = f.integer("max_completion_tokens", 0, Integer.MAX_VALUE);
         if (maxTokens == null) maxTokens = f.integer("max_tokens", 0, Integer.MAX_VALUE);
-        return new ChatRequest(model, messages, tools, f.bool("stream", false), includeUsage(f),
+        return new ChatRequest(model, messages, tools, toolChoice(f), f.bool("stream", false), includeUsage(f),
                 options(f, maxTokens, logprobs, top == null ? 0 : top));
     }
 
@@ -45,6 +45,16 @@ final class RequestReader {
         f.integer("best_of", 1, 1); // only the default is supported
         return new CompletionRequest(model, prompts, f.bool("stream", false), includeUsage(f),
                 options(f, f.integer("max_tokens", 0, Integer.MAX_VALUE), logprobs != null, logprobs == null ? 0 : logprobs));
+    }
+
+    /** "none", "auto" or "required"; an object naming one function counts as null (allowed, not enforced). */
+    private static String toolChoice(Fields f) {
+        var v = f.get("tool_choice");
+        if (v == null || v.isObject()) return null;
+        if (!v.isTextual() || !Set.of("none", "auto", "required").contains(v.textValue())) {
+            throw Fields.bad("tool_choice", "must be \"none\", \"auto\", \"required\" or a function object");
+        }
+        return v.textValue();
     }
 
     private static boolean includeUsage(Fields f) {

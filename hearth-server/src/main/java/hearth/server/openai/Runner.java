@@ -25,7 +25,7 @@ final class Runner {
         this.s = s;
     }
 
-    void run(Context ctx, OpenAiMapper.Call call, List<int[]> prompts, GenerationOptions o, boolean stream, boolean includeUsage) {
+    void run(Context ctx, OpenAiMapper.Call call, List<int[]> prompts, GenerationOptions o, boolean stream) {
         RequestLog.Entry log = RequestLog.entry(ctx);
         log.id = call.id();
         log.model = s.backend().modelId();
@@ -48,7 +48,7 @@ final class Runner {
         log.promptTokens = promptTokens;
         Generation g = Generation.start(s.backend(), requests);
         try {
-            if (stream) stream(ctx, call, g, choices, includeUsage, promptTokens);
+            if (stream) stream(ctx, call, g, choices, promptTokens);
             else collect(ctx, call, g, choices, promptTokens);
         } catch (InterruptedException e) {
             g.cancel();
@@ -64,7 +64,7 @@ final class Runner {
             throws InterruptedException {
         int open = choices.size();
         while (open > 0) {
-            if (apply(g.take(), choices).finished()) open--;
+            if (apply(g.take(), choices, call.parsed()).finished()) open--;
         }
         for (ChoiceState c : choices) {
             if (c.failure != null) throw failure(c.failure);
@@ -75,8 +75,8 @@ final class Runner {
                 choices.size() == 1 ? OpenAiMapper.timings(choices.getFirst().done.usage()) : null));
     }
 
-    private void stream(Context ctx, OpenAiMapper.Call call, Generation g, List<ChoiceState> choices, boolean includeUsage,
-                        int promptTokens) throws InterruptedException {
+    private void stream(Context ctx, OpenAiMapper.Call call, Generation g, List<ChoiceState> choices, int promptTokens)
+            throws InterruptedException {
         Tokenizer tok = s.backend().tokenizer();
         SseWriter sse = new SseWriter(ctx.res());
         try {
@@ -86,18 +86,15 @@ final class Runner {
                 Generation.Item item = g.take();
                 ChoiceState c = choices.get(item.choice());
                 int offset = c.pieceOffset;
-                apply(item, choices);
+                apply(item, choices, call.parsed());
                 switch (item.event()) {
                     case Event.Token t -> {
-                        if (!t.text().isEmpty() || (call.logprobs() && !t.logprobs().isEmpty())) {
-                            sse.data(Json.write(s.mapper().delta(call, c, t.text(), t.logprobs(), tok, offset)));
-                        }
+                        Object chunk = s.mapper().delta(call, c, t, tok, offset);
+                        if (chunk != null) sse.data(Json.write(chunk));
                     }
                     case Event.Done d -> {
                         open--;
-                        boolean only = choices.size() == 1;
-                        sse.data(Json.write(s.mapper().finish(call, c, only ? OpenAiMapper.usage(promptTokens, c.tokens) : null,
-                                only ? OpenAiMapper.timings(d.usage()) : null)));
+                        sse.data(Json.write(s.mapper().finish(call, c)));
                     }
                     case Event.Failed f -> {
                         open--;
@@ -105,7 +102,10 @@ final class Runner {
                     }
                 }
             }
-            if (includeUsage) sse.data(Json.write(s.mapper().usageChunk(call, OpenAiMapper.usage(promptTokens, completion(choices)))));
+            // usage in its own last chunk with no choices (OpenAI's include_usage shape; llama-server sends it always,
+            // and the official SDK's accumulator reads any chunk with usage as that final chunk)
+            sse.data(Json.write(s.mapper().usageChunk(call, OpenAiMapper.usage(promptTokens, completion(choices)),
+                    choices.size() == 1 && choices.getFirst().done != null ? OpenAiMapper.timings(choices.getFirst().done.usage()) : null)));
             sse.done();
         } catch (IOException clientGone) {
             g.cancel();
@@ -114,7 +114,7 @@ final class Runner {
     }
 
     /** Folds an event into its choice's state; feeds the token-rate and inter-token metrics. */
-    private ChoiceState apply(Generation.Item item, List<ChoiceState> choices) {
+    private ChoiceState apply(Generation.Item item, List<ChoiceState> choices, boolean parsed) {
         ChoiceState c = choices.get(item.choice());
         switch (item.event()) {
             case Event.Token t -> {
@@ -122,7 +122,8 @@ final class Runner {
                 if (c.firstNanos == 0) c.firstNanos = item.nanos();
                 c.lastNanos = item.nanos();
                 c.tokens += t.tokens().length;
-                c.text.append(t.text());
+                if (parsed) c.accept(t.deltas());
+                else c.text.append(t.text());
                 c.logprobs.addAll(t.logprobs());
                 for (int id : t.tokens()) c.pieceOffset += OpenAiMapper.piece(s.backend().tokenizer(), id).length();
                 s.metrics().tokens(s.backend().modelId(), t.tokens().length, item.nanos());
