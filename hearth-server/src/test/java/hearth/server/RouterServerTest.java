@@ -113,13 +113,13 @@ class RouterServerTest {
             }
 
             int chunks = 1;
-            String line, last = null;
+            String line, finish = null;
             while ((line = stream.nextData()) != null && !line.equals("data: [DONE]")) {
                 chunks++;
-                last = line;
+                if (line.contains("\"finish_reason\":\"")) finish = line;
             }
-            assertThat(line).isEqualTo("data: [DONE]");
-            assertThat(last).contains("\"finish_reason\":\"length\"");
+            assertThat(line).as("the stream ends normally").isEqualTo("data: [DONE]");
+            assertThat(finish).contains("\"finish_reason\":\"length\"");
             assertThat(chunks).isGreaterThan(900);
         }
     }
