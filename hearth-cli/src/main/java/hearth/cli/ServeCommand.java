@@ -127,6 +127,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--chat-template", description = "chat template: chatml, llama3, or a Jinja file (default: the model's)")
     String chatTemplate;
 
+    @Option(names = "--tool-parser", description = "tool-call markup to parse and enforce: hermes, qwen3_coder, glm45, mistral, llama3, deepseek, none (default: from the chat template)")
+    String toolParser;
+
     @Option(names = "--shutdown-grace", defaultValue = "25", description = "seconds in-flight requests may run after SIGTERM (default ${DEFAULT-VALUE})")
     long shutdownGrace;
 
@@ -149,7 +152,7 @@ public final class ServeCommand implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
         EngineConfig engine = engineConfig();
         ServerConfig server = new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(),
-                chatTemplate, Duration.ofSeconds(shutdownGrace));
+                chatTemplate, Duration.ofSeconds(shutdownGrace), toolParser);
         if (chatTemplate != null) ChatPrompts.compileOverride(chatTemplate);
         EffectiveConfig.log(log, spec, new Defaults().env);
 

@@ -13,9 +13,11 @@ import java.util.List;
  * @param apiKeys         accepted bearer keys (empty = no authentication)
  * @param chatTemplate    {@code --chat-template}: a built-in name (chatml, llama3) or a Jinja file; null = the model's
  * @param shutdownGrace   how long in-flight requests may run after SIGTERM
+ * @param toolParser      {@code --tool-parser}: the tool-call markup to parse and constrain (a
+ *                        {@link hearth.engine.chat.parse.ToolCallFormat} name); null = detected from the template
  */
 public record ServerConfig(String host, int port, int maxPromptTokens, int maxNewTokens, long maxBodyBytes,
-                           List<String> apiKeys, String chatTemplate, Duration shutdownGrace) {
+                           List<String> apiKeys, String chatTemplate, Duration shutdownGrace, String toolParser) {
     public static final String VERSION = "0.1.0";
     public static final String FINGERPRINT = "hearth-" + VERSION;
 
@@ -25,6 +27,12 @@ public record ServerConfig(String host, int port, int maxPromptTokens, int maxNe
         if (maxPromptTokens < 0) throw new IllegalArgumentException("max prompt tokens must be >= 0");
         if (maxNewTokens < 0) throw new IllegalArgumentException("max new tokens must be >= 0");
         if (maxBodyBytes < 1) throw new IllegalArgumentException("max body size must be >= 1");
+        if (toolParser != null) hearth.engine.chat.parse.ToolCallFormat.byName(toolParser); // fails early on a bad name
+    }
+
+    public ServerConfig(String host, int port, int maxPromptTokens, int maxNewTokens, long maxBodyBytes,
+                        List<String> apiKeys, String chatTemplate, Duration shutdownGrace) {
+        this(host, port, maxPromptTokens, maxNewTokens, maxBodyBytes, apiKeys, chatTemplate, shutdownGrace, null);
     }
 
     /** Defaults for tests and embedding: 127.0.0.1, any free port, no limits beyond the context, no keys. */
@@ -33,22 +41,26 @@ public record ServerConfig(String host, int port, int maxPromptTokens, int maxNe
     }
 
     public ServerConfig withApiKeys(List<String> keys) {
-        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodyBytes, keys, chatTemplate, shutdownGrace);
+        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodyBytes, keys, chatTemplate, shutdownGrace, toolParser);
     }
 
     public ServerConfig withLimits(int maxPrompt, int maxNew) {
-        return new ServerConfig(host, port, maxPrompt, maxNew, maxBodyBytes, apiKeys, chatTemplate, shutdownGrace);
+        return new ServerConfig(host, port, maxPrompt, maxNew, maxBodyBytes, apiKeys, chatTemplate, shutdownGrace, toolParser);
     }
 
     public ServerConfig withMaxBodyBytes(long bytes) {
-        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, bytes, apiKeys, chatTemplate, shutdownGrace);
+        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, bytes, apiKeys, chatTemplate, shutdownGrace, toolParser);
     }
 
     public ServerConfig withChatTemplate(String template) {
-        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodyBytes, apiKeys, template, shutdownGrace);
+        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodyBytes, apiKeys, template, shutdownGrace, toolParser);
     }
 
     public ServerConfig withShutdownGrace(Duration grace) {
-        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodyBytes, apiKeys, chatTemplate, grace);
+        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodyBytes, apiKeys, chatTemplate, grace, toolParser);
+    }
+
+    public ServerConfig withToolParser(String parser) {
+        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodyBytes, apiKeys, chatTemplate, shutdownGrace, parser);
     }
 }

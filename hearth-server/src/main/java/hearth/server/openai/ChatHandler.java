@@ -22,11 +22,14 @@ public final class ChatHandler {
     public void handle(Context ctx) {
         ChatRequest req = RequestReader.chat(Json.parse(Bodies.read(ctx, s.config().maxBodyBytes())));
         s.checkModel(req.model());
-        String prompt = s.prompts().render(req.messages(), req.tools(), true);
+        ToolCallFormat format = req.toolsEnabled() ? s.toolFormat() : ToolCallFormat.NONE;
+        var grammar = Constraints.forChat(req, format);
+        // tool_choice "none": the template is not told about tools either
+        String prompt = s.prompts().render(req.messages(), req.toolsEnabled() ? req.tools() : null, true);
         int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
         var o = req.options();
         var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs(),
-                output(req, prompt));
+                output(format, prompt), grammar);
         runner.run(ctx, call, List.of(ids), o, req.stream());
     }
 
@@ -34,9 +37,8 @@ public final class ChatHandler {
      * How to read the answer: tool calls in the markup the template uses when the request offers tools (and does not
      * say tool_choice "none"); thinking split off when the template has thinking markers.
      */
-    private GenerateRequest.Output output(ChatRequest req, String prompt) {
+    GenerateRequest.Output output(ToolCallFormat tools, String prompt) {
         String template = s.prompts().source();
-        ToolCallFormat tools = req.toolsEnabled() ? ToolCallFormat.detect(template) : ToolCallFormat.NONE;
         ReasoningMarkers markers = ReasoningMarkers.detect(template);
         boolean thinks = template.contains(markers.start());
         return new GenerateRequest.Output(tools, thinks ? markers : null, thinks && markers.opensIn(prompt));

@@ -4,6 +4,7 @@ import hearth.engine.Event;
 import hearth.engine.FinishReason;
 import hearth.engine.chat.parse.ChatDelta;
 import hearth.engine.GenerateRequest;
+import hearth.engine.grammar.Grammar;
 import hearth.engine.sample.Logprobs;
 import hearth.engine.sample.SamplingParams;
 import hearth.engine.tokenizer.Tokenizer;
@@ -26,10 +27,16 @@ public final class OpenAiMapper {
     }
 
     /**
-     * One API call: its id, creation time (epoch seconds), which shape it answers in, and whether its output is parsed
-     * into content, reasoning and tool calls (chat with tools or a thinking template).
+     * One API call: its id, creation time (epoch seconds), which shape it answers in, whether its output is parsed
+     * into content, reasoning and tool calls (chat with tools or a thinking template), and the grammar it must follow
+     * (null: none).
      */
-    record Call(String id, long created, boolean chat, boolean logprobs, int topLogprobs, GenerateRequest.Output output) {
+    record Call(String id, long created, boolean chat, boolean logprobs, int topLogprobs, GenerateRequest.Output output,
+                Grammar grammar) {
+        Call(String id, long created, boolean chat, boolean logprobs, int topLogprobs, GenerateRequest.Output output) {
+            this(id, created, chat, logprobs, topLogprobs, output, null);
+        }
+
         boolean parsed() {
             return output.parses();
         }
@@ -38,7 +45,7 @@ public final class OpenAiMapper {
     // ---- requests ----
 
     GenerateRequest request(Call call, int choice, int[] prompt, GenerationOptions o, int maxTokens) {
-        return new GenerateRequest(call.id() + "/" + choice, prompt, sampling(o, choice), maxTokens, o.stop(), o.ignoreEos(),
+        return new GenerateRequest(call.id() + "/" + choice, prompt, sampling(o, choice).withGrammar(call.grammar()), maxTokens, o.stop(), o.ignoreEos(),
                 call.output());
     }
 
