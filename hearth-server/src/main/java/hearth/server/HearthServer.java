@@ -1,5 +1,6 @@
 package hearth.server;
 
+import hearth.server.anthropic.MessagesHandler;
 import hearth.server.backend.Backend;
 import hearth.server.http.Admission;
 import hearth.server.http.Auth;
@@ -79,6 +80,7 @@ public final class HearthServer implements AutoCloseable {
         CompletionHandler completions = new CompletionHandler(s);
         ModelHandlers models = new ModelHandlers(s);
         TokenHandlers tokens = new TokenHandlers(s);
+        MessagesHandler messages = new MessagesHandler(s);
         var r = c.routes;
         r.get("/health", probes::health);
         r.get("/healthz", probes::healthz);
@@ -96,6 +98,8 @@ public final class HearthServer implements AutoCloseable {
         r.post("/tokenize", guarded(tokens::tokenize));
         r.post("/detokenize", guarded(tokens::detokenize));
         r.post("/apply-template", guarded(tokens::applyTemplate));
+        r.post("/v1/messages", guarded(messages::handle));
+        r.post("/v1/messages/count_tokens", guarded(messages::countTokens));
     }
 
     /** Authentication, then admission (503 while draining), held until the handler returns. */

@@ -29,7 +29,7 @@ public final class ChatHandler {
         int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
         var o = req.options();
         var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs(),
-                output(format, prompt), grammar);
+                output(s, format, prompt), grammar);
         runner.run(ctx, call, List.of(ids), o, req.stream());
     }
 
@@ -37,7 +37,7 @@ public final class ChatHandler {
      * How to read the answer: tool calls in the markup the template uses when the request offers tools (and does not
      * say tool_choice "none"); thinking split off when the template has thinking markers.
      */
-    GenerateRequest.Output output(ToolCallFormat tools, String prompt) {
+    public static GenerateRequest.Output output(Services s, ToolCallFormat tools, String prompt) {
         String template = s.prompts().source();
         ReasoningMarkers markers = ReasoningMarkers.detect(template);
         boolean thinks = template.contains(markers.start());
@@ -45,7 +45,7 @@ public final class ChatHandler {
     }
 
     /** Templated text: special tokens parsed; BOS added if the vocabulary wants it, unless the template wrote it. */
-    static int[] tokenizeTemplated(Tokenizer tok, String prompt) {
+    public static int[] tokenizeTemplated(Tokenizer tok, String prompt) {
         boolean templateHasBos = tok.bos() >= 0 && prompt.startsWith(tok.tokenText(tok.bos()));
         return tok.encode(prompt, !templateHasBos, true);
     }

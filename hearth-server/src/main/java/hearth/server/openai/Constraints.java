@@ -47,7 +47,7 @@ public final class Constraints {
 
     /** The offered functions as grammar tools; only {@code only} when it names one (400 if none is called so). */
     @SuppressWarnings("unchecked")
-    static List<ToolCallGrammar.Tool> tools(List<Object> offered, String only) {
+    public static List<ToolCallGrammar.Tool> tools(List<Object> offered, String only) {
         List<ToolCallGrammar.Tool> out = new ArrayList<>();
         for (int i = 0; i < offered.size(); i++) {
             Map<String, Object> tool = (Map<String, Object>) offered.get(i);
