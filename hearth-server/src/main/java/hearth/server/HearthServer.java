@@ -13,6 +13,7 @@ import hearth.server.openai.CompletionHandler;
 import hearth.server.openai.ModelHandlers;
 import hearth.server.openai.Services;
 import hearth.server.openai.TokenHandlers;
+import hearth.server.responses.ResponsesHandler;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -81,6 +82,7 @@ public final class HearthServer implements AutoCloseable {
         ModelHandlers models = new ModelHandlers(s);
         TokenHandlers tokens = new TokenHandlers(s);
         MessagesHandler messages = new MessagesHandler(s);
+        ResponsesHandler responses = new ResponsesHandler(s);
         var r = c.routes;
         r.get("/health", probes::health);
         r.get("/healthz", probes::healthz);
@@ -100,6 +102,8 @@ public final class HearthServer implements AutoCloseable {
         r.post("/apply-template", guarded(tokens::applyTemplate));
         r.post("/v1/messages", guarded(messages::handle));
         r.post("/v1/messages/count_tokens", guarded(messages::countTokens));
+        r.post("/v1/responses", guarded(responses::handle));
+        r.post("/responses", guarded(responses::handle));
     }
 
     /** Authentication, then admission (503 while draining), held until the handler returns. */
