@@ -130,6 +130,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tool-parser", description = "tool-call markup to parse and enforce: hermes, qwen3_coder, glm45, mistral, llama3, deepseek, none (default: from the chat template)")
     String toolParser;
 
+    @Option(names = "--reasoning-format", defaultValue = "reasoning_content",
+            description = "where chat output puts thinking: reasoning_content, reasoning, both, or none (inline in the content) (default ${DEFAULT-VALUE})")
+    String reasoningFormat;
+
     @Option(names = "--shutdown-grace", defaultValue = "25", description = "seconds in-flight requests may run after SIGTERM (default ${DEFAULT-VALUE})")
     long shutdownGrace;
 
@@ -152,7 +156,7 @@ public final class ServeCommand implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
         EngineConfig engine = engineConfig();
         ServerConfig server = new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(),
-                chatTemplate, Duration.ofSeconds(shutdownGrace), toolParser);
+                chatTemplate, Duration.ofSeconds(shutdownGrace), toolParser, reasoningFormat);
         if (chatTemplate != null) ChatPrompts.compileOverride(chatTemplate);
         EffectiveConfig.log(log, spec, new Defaults().env);
 

@@ -8,6 +8,7 @@ import hearth.server.http.Bodies;
 import hearth.server.http.Json;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.Map;
 
 /** {@code POST /v1/chat/completions}: template the messages, tokenise, generate. */
 public final class ChatHandler {
@@ -25,7 +26,8 @@ public final class ChatHandler {
         ToolCallFormat format = req.toolsEnabled() ? s.toolFormat() : ToolCallFormat.NONE;
         var grammar = Constraints.forChat(req, format);
         // tool_choice "none": the template is not told about tools either
-        String prompt = s.prompts().render(req.messages(), req.toolsEnabled() ? req.tools() : null, true);
+        String prompt = s.prompts().render(req.messages(), req.toolsEnabled() ? req.tools() : null, true,
+                req.reasoningEffort() == null ? Map.of() : Map.of("reasoning_effort", req.reasoningEffort()));
         int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
         var o = req.options();
         var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs(),
@@ -40,7 +42,8 @@ public final class ChatHandler {
     public static GenerateRequest.Output output(Services s, ToolCallFormat tools, String prompt) {
         String template = s.prompts().source();
         ReasoningMarkers markers = ReasoningMarkers.detect(template);
-        boolean thinks = template.contains(markers.start());
+        // --reasoning-format none: thinking stays inline in the content
+        boolean thinks = template.contains(markers.start()) && !s.config().reasoningFormat().equals("none");
         return new GenerateRequest.Output(tools, thinks ? markers : null, thinks && markers.opensIn(prompt));
     }
 

@@ -7,12 +7,13 @@ import java.util.Map;
  * A {@code POST /v1/chat/completions} body after validation. {@code messages} are template-ready maps (role, content
  * as a string with text parts already joined, plus tool fields passed through); {@code tools} is null when absent;
  * {@code toolChoice} is "none", "auto", "required", or null (absent); a choice naming one function is "required" with
- * {@code toolName} set. {@code responseFormat} is null for plain text. {@code includeUsage} is validated and recorded;
+ * {@code toolName} set. {@code responseFormat} is null for plain text; {@code reasoningEffort} reaches the template as
+ * the variable {@code reasoning_effort}. {@code includeUsage} is validated and recorded;
  * the final usage chunk of a stream is sent either way, as llama-server does.
  */
 public record ChatRequest(String model, List<Map<String, Object>> messages, List<Object> tools, String toolChoice,
                           String toolName, boolean parallelToolCalls, ResponseFormat responseFormat,
-                          boolean stream, boolean includeUsage, GenerationOptions options) {
+                          String reasoningEffort, boolean stream, boolean includeUsage, GenerationOptions options) {
     /** Tools were offered and the client did not forbid calling them. */
     public boolean toolsEnabled() {
         return tools != null && !tools.isEmpty() && !"none".equals(toolChoice);

@@ -33,7 +33,7 @@ final class RequestReader {
         if (maxTokens == null) maxTokens = f.integer("max_tokens", 0, Integer.MAX_VALUE);
         String toolName = toolName(f);
         return new ChatRequest(model, messages, tools, toolName != null ? "required" : toolChoice(f), toolName,
-                f.bool("parallel_tool_calls", false), responseFormat(f), f.bool("stream", false), includeUsage(f),
+                f.bool("parallel_tool_calls", false), responseFormat(f), f.string("reasoning_effort"), f.bool("stream", false), includeUsage(f),
                 options(f, maxTokens, logprobs, top == null ? 0 : top));
     }
 
@@ -154,6 +154,8 @@ final class RequestReader {
         if (!ROLES.contains(role)) throw Fields.bad(m.name("role"), "must be one of system, developer, user, assistant, tool; got '" + role + "'");
         Map<String, Object> msg = Json.mapper().convertValue(raw, LinkedHashMap.class);
         msg.put("content", content(m, role));
+        // thinking sent back under either name (llama.cpp's reasoning_content, vLLM / OpenRouter's reasoning)
+        if (msg.get("reasoning_content") == null && msg.get("reasoning") instanceof String r) msg.put("reasoning_content", r);
         return msg;
     }
 

@@ -9,7 +9,7 @@ import hearth.server.metrics.ServerMetrics;
 /** What the OpenAI handlers share; built once by {@link hearth.server.HearthServer}. */
 public record Services(Backend backend, ServerConfig config, ServerMetrics metrics, ChatPrompts prompts, OpenAiMapper mapper) {
     public Services(Backend backend, ServerConfig config, ServerMetrics metrics) {
-        this(backend, config, metrics, new ChatPrompts(backend, config.chatTemplate()), new OpenAiMapper(backend.modelId()));
+        this(backend, config, metrics, new ChatPrompts(backend, config.chatTemplate()), new OpenAiMapper(backend.modelId(), config.reasoningFormat()));
     }
 
     /** The tool-call markup of this server's model: {@code --tool-parser}, else what the chat template renders. */
