@@ -9,6 +9,15 @@ import hearth.server.backend.EmbeddedBackend;
 import hearth.server.backend.MockEngine;
 import hearth.server.lifecycle.GracefulShutdown;
 import hearth.server.openai.ChatPrompts;
+import hearth.server.pull.ConsoleProgress;
+import hearth.server.pull.DefaultModel;
+import hearth.server.pull.HubException;
+import hearth.server.pull.HubSettings;
+import hearth.server.router.CatalogEntry;
+import hearth.server.router.CatalogException;
+import hearth.server.router.RouterLimits;
+import hearth.server.router.RouterModels;
+import hearth.server.router.Units;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +72,25 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = {"-a", "--alias"}, description = "model id in the API (default: the file name without .gguf)")
     String alias;
+
+    @Option(names = "--models-dir", paramLabel = "DIR",
+            description = "router mode: serve every GGUF under DIR by name, loading each on demand (presets: DIR/models.toml)")
+    Path modelsDir;
+
+    @Option(names = "--models-memory", paramLabel = "SIZE", defaultValue = "0",
+            description = "router: estimated memory all loaded models may take together, e.g. 8G or 512M (0 = no limit)")
+    String modelsMemory;
+
+    @Option(names = "--models-max", paramLabel = "N", defaultValue = "0", description = "router: most models loaded at once (0 = no limit)")
+    int modelsMax;
+
+    @Option(names = "--models-idle-ttl", paramLabel = "TIME", defaultValue = "0",
+            description = "router: unload a model unused this long, e.g. 600 or 10m (0 = never; presets may override)")
+    String modelsIdleTtl;
+
+    @Option(names = "--models-load-wait", paramLabel = "TIME", defaultValue = "60s",
+            description = "router: how long a request waits for its model to load before 503 + Retry-After (default ${DEFAULT-VALUE})")
+    String modelsLoadWait;
 
     @Option(names = "--mock", description = "serve the mock model (no file; scripted tokens at --mock-tps)")
     boolean mock;
@@ -144,7 +172,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             return serve();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | CatalogException e) {
             System.err.println("hearth serve: " + e.getMessage());
             return 2;
         }
@@ -160,6 +188,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (chatTemplate != null) ChatPrompts.compileOverride(chatTemplate);
         EffectiveConfig.log(log, spec, new Defaults().env);
 
+        if (modelsDir != null) return serveRouter(log, engine, server);
         EmbeddedBackend backend = mock
                 ? EmbeddedBackend.pending(alias != null ? alias : MockEngine.MODEL_ID, () -> MockEngine.create(engine, mockTps, mockTtftMs))
                 : EmbeddedBackend.pending(modelId(engine.model()), () -> load(log, engine));
@@ -176,6 +205,35 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Router mode: the models of {@link #modelsDir}, each loaded on first use within {@link #routerLimits}. */
+    private int serveRouter(Logger log, EngineConfig engine, ServerConfig server) throws InterruptedException {
+        RouterLimits limits = routerLimits();
+        HearthServer http = new HearthServer(server, RouterModels.embedded(modelsDir, engine, limits)).start();
+        var router = ((RouterModels) http.models()).router();
+        List<CatalogEntry> entries = router.catalog().entries();
+        log.info("router: {} model(s) in {}: {}; limits: memory {}, models {}, idle TTL {}", entries.size(), router.catalog().root(),
+                String.join(", ", entries.stream().map(CatalogEntry::id).toList()),
+                limits.memoryBytes() == 0 ? "unlimited" : Units.human(limits.memoryBytes()),
+                limits.maxModels() == 0 ? "unlimited" : limits.maxModels(), limits.idleTtl().isZero() ? "none" : limits.idleTtl());
+        router.catalog().problems().forEach(p -> log.warn("models dir: {}", p));
+        router.loadPinned();
+        new GracefulShutdown(http, server.shutdownGrace(), System::exit, () -> Runtime.getRuntime().halt(GracefulShutdown.FORCED_EXIT)).install();
+        new CountDownLatch(1).await(); // the signal handler ends the process
+        return 0;
+    }
+
+    RouterLimits routerLimits() {
+        if (model != null || mock) throw new IllegalArgumentException("--models-dir serves a directory of models; leave out --model and --mock");
+        if (!Files.isDirectory(modelsDir)) throw new IllegalArgumentException("--models-dir " + modelsDir + ": no such directory");
+        if (modelsMax < 0) throw new IllegalArgumentException("--models-max must be >= 0, got " + modelsMax);
+        try {
+            return RouterLimits.defaults().withMemory(Units.bytes(modelsMemory)).withMaxModels(modelsMax)
+                    .withIdleTtl(Units.duration(modelsIdleTtl)).withLoadWait(Units.duration(modelsLoadWait));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--models-*: " + e.getMessage());
+        }
+    }
+
     private static Engine load(Logger log, EngineConfig cfg) throws IOException {
         log.info("loading {}", cfg.model());
         Engine e = Engine.load(cfg);
@@ -185,7 +243,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     EngineConfig engineConfig() {
-        Path file = mock ? Path.of("mock") : resolveModel(Path.of(""));
+        Path file = mock ? Path.of("mock") : modelsDir != null ? modelsDir : modelOrDefault(Path.of(""));
         EngineConfig cfg = EngineConfig.of(file)
                 .withContextSize(ctxSize)
                 .withParallel(positive(parallel, "--parallel"))
@@ -209,6 +267,26 @@ public final class ServeCommand implements Callable<Integer> {
                 + (n.startsWith("q") ? " (quantized caches such as q8_0 are not implemented yet)" : ""));
     }
 
+    /** No model given and none under ./models. */
+    static final class NoModel extends IllegalArgumentException {
+        NoModel(String message) {
+            super(message);
+        }
+    }
+
+    /** {@link #resolveModel}, else the default model ({@link DefaultModel}: from the cache, or pulled now with a progress bar). */
+    Path modelOrDefault(Path cwd) {
+        try {
+            return resolveModel(cwd);
+        } catch (NoModel none) {
+            try {
+                return DefaultModel.resolve(HubSettings.fromEnv(), ConsoleProgress.stderr());
+            } catch (HubException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (or put one .gguf file under ./models, or use --mock)");
+            }
+        }
+    }
+
     /** --model, else the single GGUF under {@code cwd/models} (first parts of split models count once). */
     Path resolveModel(Path cwd) {
         if (model != null) {
@@ -226,8 +304,8 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         if (found.size() == 1) return found.getFirst();
-        if (found.isEmpty()) throw new IllegalArgumentException("no model: pass --model FILE (or MODEL_PATH), put one .gguf file under ./models, or use --mock");
-        throw new IllegalArgumentException("several models under ./models, choose one with --model: " + found);
+        if (found.isEmpty()) throw new NoModel("no model: pass --model FILE (or MODEL_PATH), put one .gguf file under ./models, or use --mock");
+        throw new IllegalArgumentException("several models under ./models, choose one with --model, or serve them all with --models-dir models: " + found);
     }
 
     String modelId(Path file) {

@@ -81,6 +81,28 @@ class ServeCommandTest {
     }
 
     @Test
+    void routerLimitsComeFromFlagsAndVariablesWithUnits(@TempDir Path dir) {
+        ServeCommand c = parse(Map.of("MODELS_MAX", "2", "MODELS_IDLE_TTL", "10m"), "--models-dir", dir.toString(), "--models-memory", "8G");
+        var limits = c.routerLimits();
+        assertThat(limits.memoryBytes()).isEqualTo(8L << 30);
+        assertThat(limits.maxModels()).isEqualTo(2);
+        assertThat(limits.idleTtl()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(limits.loadWait()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(c.engineConfig().model()).isEqualTo(dir);
+    }
+
+    @Test
+    void routerModeRefusesAModelFileBadSizesAndAMissingDirectory(@TempDir Path dir) throws Exception {
+        Path f = Files.write(dir.resolve("x.gguf"), new byte[0]);
+        assertThatThrownBy(() -> parse(Map.of(), "--models-dir", dir.toString(), "-m", f.toString()).routerLimits())
+                .hasMessageContaining("leave out --model");
+        assertThatThrownBy(() -> parse(Map.of(), "--models-dir", dir.toString(), "--models-memory", "lots").routerLimits())
+                .hasMessageContaining("'lots' is not a size");
+        assertThatThrownBy(() -> parse(Map.of(), "--models-dir", dir.resolve("nope").toString()).routerLimits())
+                .hasMessageContaining("no such directory");
+    }
+
+    @Test
     void serveIsASubcommandOfHearth() {
         assertThat(new CommandLine(new Main()).getSubcommands()).containsKey("serve");
         assertThat(List.of(new CommandLine(new ServeCommand()).getCommandSpec().findOption("--shutdown-grace").defaultValue()))

@@ -11,7 +11,10 @@ import hearth.server.http.SseWriter;
 import hearth.server.openai.ChatHandler;
 import hearth.server.openai.Constraints;
 import hearth.server.openai.Ids;
+import hearth.server.openai.ModelSource;
 import hearth.server.openai.Services;
+import hearth.server.ServerConfig;
+import hearth.server.http.ApiError;
 import hearth.server.openai.SingleRun;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -25,20 +28,41 @@ import java.util.Map;
  * echoed, not checked: Anthropic clients name their own models.
  */
 public final class MessagesHandler {
-    private final Services s;
+    private final ModelSource models;
+    private final ServerConfig config;
 
-    public MessagesHandler(Services s) {
-        this.s = s;
+    public MessagesHandler(ModelSource models, ServerConfig config) {
+        this.models = models;
+        this.config = config;
+    }
+
+    /** The model a request names if this server has it, else the default one (clients send names like claude-…). */
+    private ModelSource.Scope open(String model) {
+        try {
+            return models.open(model);
+        } catch (ApiError e) {
+            if (e.status() != 404 || model == null) throw e;
+            return models.open(null);
+        }
     }
 
     public void countTokens(Context ctx) {
-        MessagesRequest req = MessagesRequest.read(Json.parse(Bodies.read(ctx, s.config().maxBodyBytes())), true);
-        String prompt = s.prompts().render(req.messages(), req.toolsEnabled() ? req.tools() : null, true);
-        Bodies.json(ctx, 200, new MessagesWire.CountTokens(ChatHandler.tokenizeTemplated(s.backend().tokenizer(), prompt).length));
+        MessagesRequest req = MessagesRequest.read(Json.parse(Bodies.read(ctx, config.maxBodyBytes())), true);
+        try (ModelSource.Scope scope = open(req.model())) {
+            Services s = scope.services();
+            String prompt = s.prompts().render(req.messages(), req.toolsEnabled() ? req.tools() : null, true);
+            Bodies.json(ctx, 200, new MessagesWire.CountTokens(ChatHandler.tokenizeTemplated(s.backend().tokenizer(), prompt).length));
+        }
     }
 
     public void handle(Context ctx) throws InterruptedException {
-        MessagesRequest req = MessagesRequest.read(Json.parse(Bodies.read(ctx, s.config().maxBodyBytes())), false);
+        MessagesRequest req = MessagesRequest.read(Json.parse(Bodies.read(ctx, config.maxBodyBytes())), false);
+        try (ModelSource.Scope scope = open(req.model())) {
+            generate(ctx, scope.services(), req);
+        }
+    }
+
+    private void generate(Context ctx, Services s, MessagesRequest req) throws InterruptedException {
         ToolCallFormat format = req.toolsEnabled() ? s.toolFormat() : ToolCallFormat.NONE;
         Grammar grammar = "required".equals(req.toolChoice()) && req.toolsEnabled()
                 ? Constraints.toolCalls(Constraints.tools(req.tools(), req.toolName()), format, req.parallelToolCalls()) : null;
@@ -81,7 +105,7 @@ public final class MessagesHandler {
         return "end_turn";
     }
 
-    private void stream(Context ctx, SingleRun run, String id, String model) throws InterruptedException {
+    private static void stream(Context ctx, SingleRun run, String id, String model) throws InterruptedException {
         SseWriter sse = new SseWriter(ctx.res());
         try {
             sse.event("message_start", Json.write(new MessagesWire.MessageStart("message_start", new MessagesWire.Message(id, "message",

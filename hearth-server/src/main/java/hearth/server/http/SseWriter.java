@@ -53,6 +53,13 @@ public final class SseWriter {
         data(json);
     }
 
+    /** A comment line ({@code : text}), which clients ignore: keeps an idle stream alive and finds clients that left. */
+    public void comment(String text) throws IOException {
+        if (out == null) open();
+        out.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
     public void done() throws IOException {
         if (out == null) open();
         out.write(DONE);

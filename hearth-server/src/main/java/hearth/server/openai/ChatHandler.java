@@ -4,35 +4,40 @@ import hearth.engine.GenerateRequest;
 import hearth.engine.chat.parse.ReasoningMarkers;
 import hearth.engine.chat.parse.ToolCallFormat;
 import hearth.engine.tokenizer.Tokenizer;
+import hearth.server.ServerConfig;
 import hearth.server.http.Bodies;
 import hearth.server.http.Json;
+import hearth.server.http.RequestLog;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 
 /** {@code POST /v1/chat/completions}: template the messages, tokenise, generate. */
 public final class ChatHandler {
-    private final Services s;
-    private final Runner runner;
+    private final ModelSource models;
+    private final ServerConfig config;
 
-    public ChatHandler(Services s) {
-        this.s = s;
-        this.runner = new Runner(s);
+    public ChatHandler(ModelSource models, ServerConfig config) {
+        this.models = models;
+        this.config = config;
     }
 
     public void handle(Context ctx) {
-        ChatRequest req = RequestReader.chat(Json.parse(Bodies.read(ctx, s.config().maxBodyBytes())));
-        s.checkModel(req.model());
-        ToolCallFormat format = req.toolsEnabled() ? s.toolFormat() : ToolCallFormat.NONE;
-        var grammar = Constraints.forChat(req, format);
-        // tool_choice "none": the template is not told about tools either
-        String prompt = s.prompts().render(req.messages(), req.toolsEnabled() ? req.tools() : null, true,
-                req.reasoningEffort() == null ? Map.of() : Map.of("reasoning_effort", req.reasoningEffort()));
-        int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
-        var o = req.options();
-        var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs(),
-                output(s, format, prompt), grammar);
-        runner.run(ctx, call, List.of(ids), o, req.stream());
+        ChatRequest req = RequestReader.chat(Json.parse(Bodies.read(ctx, config.maxBodyBytes())));
+        try (ModelSource.Scope scope = models.open(req.model())) {
+            Services s = scope.services();
+            RequestLog.entry(ctx).model = s.backend().modelId();
+            ToolCallFormat format = req.toolsEnabled() ? s.toolFormat() : ToolCallFormat.NONE;
+            var grammar = Constraints.forChat(req, format);
+            // tool_choice "none": the template is not told about tools either
+            String prompt = s.prompts().render(req.messages(), req.toolsEnabled() ? req.tools() : null, true,
+                    req.reasoningEffort() == null ? Map.of() : Map.of("reasoning_effort", req.reasoningEffort()));
+            int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
+            var o = req.options();
+            var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs(),
+                    output(s, format, prompt), grammar);
+            new Runner(s).run(ctx, call, List.of(ids), o, req.stream());
+        }
     }
 
     /**

@@ -118,7 +118,7 @@ final class Runner {
         ChoiceState c = choices.get(item.choice());
         switch (item.event()) {
             case Event.Token t -> {
-                if (c.lastNanos != 0) s.metrics().interTokenLatency((item.nanos() - c.lastNanos) / 1e9);
+                if (c.lastNanos != 0) s.metrics().interTokenLatency(s.backend().modelId(), (item.nanos() - c.lastNanos) / 1e9);
                 if (c.firstNanos == 0) c.firstNanos = item.nanos();
                 c.lastNanos = item.nanos();
                 c.tokens += t.tokens().length;
@@ -126,7 +126,7 @@ final class Runner {
                 else c.text.append(t.text());
                 c.logprobs.addAll(t.logprobs());
                 for (int id : t.tokens()) c.pieceOffset += OpenAiMapper.piece(s.backend().tokenizer(), id).length();
-                s.metrics().tokens(t.tokens().length, item.nanos());
+                s.metrics().tokens(s.backend().modelId(), t.tokens().length, item.nanos());
             }
             case Event.Done d -> c.done = d;
             case Event.Failed f -> c.failure = f.message();
@@ -140,7 +140,7 @@ final class Runner {
         log.outputTokens = completion(choices);
         double ttft = first == 0 ? Double.NaN : (first - log.startNanos) / 1e9;
         if (first != 0) log.ttftMillis = ttft * 1e3;
-        s.metrics().generation(promptTokens, log.outputTokens, ttft, (System.nanoTime() - log.startNanos) / 1e9);
+        s.metrics().generation(s.backend().modelId(), promptTokens, log.outputTokens, ttft, (System.nanoTime() - log.startNanos) / 1e9);
     }
 
     private static int completion(List<ChoiceState> choices) {

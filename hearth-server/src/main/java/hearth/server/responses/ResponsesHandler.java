@@ -11,7 +11,9 @@ import hearth.server.http.SseWriter;
 import hearth.server.openai.ChatHandler;
 import hearth.server.openai.Constraints;
 import hearth.server.openai.Ids;
+import hearth.server.openai.ModelSource;
 import hearth.server.openai.Services;
+import hearth.server.ServerConfig;
 import hearth.server.openai.SingleRun;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -24,14 +26,22 @@ import java.util.Map;
  * or streamed, over the chat template, output parsing and constrained decoding of the chat route.
  */
 public final class ResponsesHandler {
-    private final Services s;
+    private final ModelSource models;
+    private final ServerConfig config;
 
-    public ResponsesHandler(Services s) {
-        this.s = s;
+    public ResponsesHandler(ModelSource models, ServerConfig config) {
+        this.models = models;
+        this.config = config;
     }
 
     public void handle(Context ctx) throws InterruptedException {
-        ResponsesRequest req = ResponsesRequest.read(Json.parse(Bodies.read(ctx, s.config().maxBodyBytes())));
+        ResponsesRequest req = ResponsesRequest.read(Json.parse(Bodies.read(ctx, config.maxBodyBytes())));
+        try (ModelSource.Scope scope = models.open(req.model())) {
+            generate(ctx, scope.services(), req);
+        }
+    }
+
+    private void generate(Context ctx, Services s, ResponsesRequest req) throws InterruptedException {
         ToolCallFormat format = req.toolsEnabled() ? s.toolFormat() : ToolCallFormat.NONE;
         Grammar grammar = "required".equals(req.toolChoice()) && req.toolsEnabled()
                 ? Constraints.toolCalls(Constraints.tools(req.tools(), req.toolName()), format, req.parallelToolCalls()) : null;
@@ -85,7 +95,7 @@ public final class ResponsesHandler {
         }
     }
 
-    private void stream(Context ctx, SingleRun run, Shape shape) throws InterruptedException {
+    private static void stream(Context ctx, SingleRun run, Shape shape) throws InterruptedException {
         SseWriter sse = new SseWriter(ctx.res());
         try {
             Events ev = new Events(sse, shape.id);
