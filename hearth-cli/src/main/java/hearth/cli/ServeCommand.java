@@ -183,8 +183,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.setProperty("hearth.log.level", logLevel.toUpperCase(Locale.ROOT));
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
         EngineConfig engine = engineConfig();
-        ServerConfig server = new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(),
-                chatTemplate, Duration.ofSeconds(shutdownGrace), toolParser, reasoningFormat);
+        ServerConfig server = serverConfig();
         if (chatTemplate != null) ChatPrompts.compileOverride(chatTemplate);
         EffectiveConfig.log(log, spec, new Defaults().env);
 
@@ -240,6 +239,12 @@ public final class ServeCommand implements Callable<Integer> {
         log.info("model loaded in {} ms: context {} tokens, KV cache {} MiB", e.loadNanos() / 1_000_000, e.contextSize(),
                 e.kvCacheBytes() >> 20);
         return e;
+    }
+
+    /** The HTTP settings; an unknown --tool-parser or --reasoning-format is an IllegalArgumentException. */
+    ServerConfig serverConfig() throws IOException {
+        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(),
+                chatTemplate, Duration.ofSeconds(shutdownGrace), toolParser, reasoningFormat);
     }
 
     EngineConfig engineConfig() {
