@@ -5,6 +5,7 @@ import hearth.engine.chat.parse.ChatDelta;
 import hearth.engine.chat.parse.ToolCallFormat;
 import hearth.engine.grammar.Grammar;
 import hearth.server.http.Bodies;
+import hearth.server.http.ErrorMapper;
 import hearth.server.http.Json;
 import hearth.server.http.RequestLog;
 import hearth.server.http.SseWriter;
@@ -112,8 +113,13 @@ public final class MessagesHandler {
                     "assistant", model, List.of(), null, null, new MessagesWire.Usage(run.promptTokens(), 0)))));
             sse.event("ping", Json.write(new MessagesWire.Ping("ping")));
             BlockStream blocks = new BlockStream(sse);
-            for (List<ChatDelta> deltas; (deltas = run.next()) != null; ) {
-                for (ChatDelta d : deltas) blocks.accept(d);
+            try {
+                for (List<ChatDelta> deltas; (deltas = run.next()) != null; ) {
+                    for (ChatDelta d : deltas) blocks.accept(d);
+                }
+            } catch (ApiError e) { // the status is sent already: Anthropic's stream reports it as an error event
+                sse.event("error", Json.write(ErrorMapper.anthropic(e)));
+                return;
             }
             blocks.close();
             sse.event("message_delta", Json.write(new MessagesWire.MessageDelta("message_delta",

@@ -56,7 +56,7 @@ public final class ErrorMapper {
 
     public record AnthropicDetail(String type, String message) {}
 
-    static AnthropicError anthropic(ApiError e) {
+    public static AnthropicError anthropic(ApiError e) {
         String type = switch (e.status()) {
             case 400, 405, 413 -> "invalid_request_error";
             case 401 -> "authentication_error";
