@@ -116,9 +116,9 @@ class RouterServerTest {
             String line, finish = null;
             while ((line = stream.nextData()) != null && !line.equals("data: [DONE]")) {
                 chunks++;
-                if (line.contains("\"finish_reason\":\"")) finish = line; // the usage chunk comes after it
+                if (line.contains("\"finish_reason\":\"")) finish = line;
             }
-            assertThat(line).isEqualTo("data: [DONE]");
+            assertThat(line).as("the stream ends normally").isEqualTo("data: [DONE]");
             assertThat(finish).contains("\"finish_reason\":\"length\"");
             assertThat(chunks).isGreaterThan(900);
         }

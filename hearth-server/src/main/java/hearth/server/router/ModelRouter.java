@@ -107,6 +107,7 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
         long failedNanos;
         boolean removed;   // gone from the directory; dropped once unloaded
         boolean reserved;  // loading with its room granted: counts against the limits
+        boolean closing;   // unloaded, its backend still being closed: a new load waits for that
 
         Slot(CatalogEntry entry) {
             this.entry = entry;
@@ -330,6 +331,15 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
         } finally {
             lock.unlock();
         }
+        // Header reads only (the file is mapped, not read): cheap, and GET /models can show every model's cost.
+        List<Slot> all;
+        lock.lock();
+        try {
+            all = new ArrayList<>(slots.values());
+        } finally {
+            lock.unlock();
+        }
+        all.forEach(this::ensureEstimate);
     }
 
     private Slot slotFor(String name) {
@@ -377,15 +387,23 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
         slot.state = State.LOADING;
         slot.failure = null;
         slot.loading = new CompletableFuture<>();
-        events.publish("loading", slot.entry.id(), Map.of("bytes", slot.bytes()));
         CompletableFuture<B> future = slot.loading;
         Thread.ofVirtual().name("hearth-router-load-" + slot.entry.id()).start(() -> loadInBackground(slot, future));
     }
 
     private void loadInBackground(Slot slot, CompletableFuture<B> future) {
         long started = System.nanoTime();
-        Thread progress = Thread.ofVirtual().start(() -> reportProgress(slot, future, started));
+        Thread progress = null;
         try {
+            // Events in order: a reload waits until the previous instance is closed and reported unloaded.
+            lock.lock();
+            try {
+                while (slot.closing) changed.await();
+                events.publish("loading", slot.entry.id(), Map.of("bytes", slot.bytes()));
+            } finally {
+                lock.unlock();
+            }
+            progress = Thread.ofVirtual().start(() -> reportProgress(slot, future, started));
             makeRoom(slot);
             B b = loader.load(slot.entry);
             long millis = (System.nanoTime() - started) / 1_000_000;
@@ -401,12 +419,12 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
                 slot.loadedAt = Instant.now();
                 slot.loadMillis = millis;
                 slot.touch();
+                events.publish("loaded", slot.entry.id(), Map.of("load_ms", millis, "bytes", slot.bytes()));
                 future.complete(b);
                 changed.signalAll();
             } finally {
                 lock.unlock();
             }
-            events.publish("loaded", slot.entry.id(), Map.of("load_ms", millis, "bytes", slot.bytes()));
             LOG.info("model '{}' loaded in {} ms ({} estimated)", slot.entry.id(), millis, Units.human(slot.bytes()));
         } catch (Throwable t) {
             String msg = message(t);
@@ -416,15 +434,15 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
                 slot.reserved = false;
                 slot.failure = msg;
                 slot.failedNanos = System.nanoTime();
+                events.publish("failed", slot.entry.id(), Map.of("message", msg));
                 future.completeExceptionally(t);
                 changed.signalAll();
             } finally {
                 lock.unlock();
             }
-            events.publish("failed", slot.entry.id(), Map.of("message", msg));
             LOG.warn("model '{}' failed to load: {}", slot.entry.id(), msg);
         } finally {
-            progress.interrupt();
+            if (progress != null) progress.interrupt();
         }
     }
 
@@ -472,6 +490,7 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
         s.backend = null;
         s.state = State.UNLOADED;
         s.loadedAt = null;
+        s.closing = true;
         events.publish("unloading", s.entry.id(), Map.of("reason", reason));
         return b;
     }
@@ -479,9 +498,10 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
     private void closeUnloaded(Slot s, B b, String reason) {
         closeQuietly(b);
         LOG.info("model '{}' unloaded ({})", s.entry.id(), reason);
-        events.publish("unloaded", s.entry.id(), Map.of("reason", reason));
         lock.lock();
         try {
+            events.publish("unloaded", s.entry.id(), Map.of("reason", reason));
+            s.closing = false;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -540,7 +560,10 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
         return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
-    /** Unloads everything at once (server shutdown: the server drains requests first; what still runs ends cancelled). */
+    /**
+     * Unloads everything at once (server shutdown: the server drains requests first; what still runs ends cancelled),
+     * and ends the event streams with a {@code shutdown} event.
+     */
     @Override
     public void close() {
         List<B> open = new ArrayList<>();
@@ -559,5 +582,6 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
         }
         reaper.interrupt();
         open.forEach(ModelRouter::closeQuietly);
+        events.publish("shutdown", "", Map.of());
     }
 }

@@ -40,9 +40,14 @@ public final class RouterHandlers {
         body.put("object", "list");
         body.put("data", data);
         RouterLimits l = router.limits();
-        body.put("router", Map.of("models_dir", router.catalog().root().toString(), "memory_used_bytes", router.memoryInUse(),
-                "memory_limit_bytes", l.memoryBytes(), "models_max", l.maxModels(), "loaded", router.loaded().size(),
-                "problems", router.catalog().problems()));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("models_dir", router.catalog().root().toString());
+        r.put("loaded", router.loaded().size());
+        r.put("models_max", l.maxModels());
+        r.put("memory_used_bytes", router.memoryInUse());
+        r.put("memory_limit_bytes", l.memoryBytes());
+        r.put("problems", router.catalog().problems());
+        body.put("router", r);
         Bodies.json(ctx, 200, body);
     }
 
@@ -85,8 +90,16 @@ public final class RouterHandlers {
         try (RouterEvents.Subscription sub = router.events().subscribe()) {
             sse.open();
             List<Map<String, Object>> models = new ArrayList<>();
-            for (ModelStatus s : router.statuses()) models.add(Map.of("id", s.id(), "status", s.state().label()));
-            sse.data(Json.write(Map.of("type", "snapshot", "models", models)));
+            for (ModelStatus s : router.statuses()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", s.id());
+                m.put("status", s.state().label());
+                models.add(m);
+            }
+            Map<String, Object> snapshot = new LinkedHashMap<>();
+            snapshot.put("type", "snapshot");
+            snapshot.put("models", models);
+            sse.data(Json.write(snapshot));
             while (!admission.draining()) {
                 RouterEvents.Event e;
                 try {
@@ -97,6 +110,10 @@ public final class RouterHandlers {
                 if (e == null) {
                     sse.comment("keep-alive");
                     continue;
+                }
+                if (e.type().equals("shutdown")) {
+                    sse.data(Json.write(Map.of("type", "shutdown")));
+                    return;
                 }
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("type", e.type());
@@ -134,7 +151,11 @@ public final class RouterHandlers {
         c.put("status", s.state().label());
         c.put("aliases", s.names().stream().filter(n -> !n.equals(s.id())).toList());
         c.put("path", s.path());
-        c.put("memory", Map.of("estimated_bytes", s.memoryBytes(), "weights_bytes", s.weightBytes(), "kv_cache_bytes", s.kvBytes()));
+        Map<String, Object> mem = new LinkedHashMap<>();
+        mem.put("estimated_bytes", s.memoryBytes());
+        mem.put("weights_bytes", s.weightBytes());
+        mem.put("kv_cache_bytes", s.kvBytes());
+        c.put("memory", mem);
         c.put("in_flight", s.inFlight());
         c.put("last_used", s.lastUsed().map(Object::toString).orElse(null));
         c.put("loaded_at", s.loadedAt().map(Object::toString).orElse(null));
