@@ -73,7 +73,8 @@ public final class ConsoleProgress implements PullListener {
 
     @Override
     public void regress(long bytes) {
-        done.addAndGet(-bytes);
+        long d = done.addAndGet(-bytes);
+        if (total > 0) lastTenth = (int) Math.min(10, d * 10 / total) - 1;  // a pipe sees the tenths again
     }
 
     @Override
@@ -110,7 +111,8 @@ public final class ConsoleProgress implements PullListener {
         int fill = (int) Math.round(frac * WIDTH);
         double secs = Math.max(1e-3, (now - startNanos) / 1e9);
         double rate = Math.max(0, d - resumed) / secs;
-        String eta = rate > 0 && d < total ? "  ETA " + duration((long) ((total - d) / rate)) : "";
+        // the first second's rate says little (connection set-up): no ETA before it
+        String eta = rate > 0 && d < total && secs >= 1 ? "  ETA " + duration((long) ((total - d) / rate)) : "";
         return String.format(Locale.ROOT, "[%s%s] %3d%%  %s / %s  %s/s%s", "#".repeat(fill), "-".repeat(WIDTH - fill),
                 (int) Math.floor(frac * 100), bytes(d), bytes(total), bytes((long) rate), eta);
     }

@@ -82,6 +82,13 @@ final class FakeHub implements AutoCloseable {
         cutOnce.put(path, atByte);
     }
 
+    private final Set<String> hidden = ConcurrentHashMap.newKeySet();
+
+    /** {@code path} stays in the listing but resolve answers 404 (deleted upstream between listing and download). */
+    void hide(String path) {
+        hidden.add(path);
+    }
+
     /** The next {@code times} downloads of {@code path} deliver a flipped byte. */
     void corrupt(String path, int times) {
         corrupt.put(path, times);
@@ -160,7 +167,7 @@ final class FakeHub implements AutoCloseable {
             error(ex, 401, "GatedRepo", "Access to model " + repo + " is restricted. You must have access to it and be authenticated to access it.");
             return;
         }
-        byte[] data = r.files().get(path);
+        byte[] data = hidden.contains(path) ? null : r.files().get(path);
         if (data == null || !(rev.equals(r.commit()) || rev.equals("main"))) {
             error(ex, 404, "EntryNotFound", path + " does not exist on \"" + rev + "\"");
             return;

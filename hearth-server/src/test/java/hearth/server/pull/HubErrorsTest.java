@@ -62,6 +62,15 @@ class HubErrorsTest {
     }
 
     @Test
+    void aFileMissingAtDownloadIsNamedAndNothingIsInstalled() {
+        hub.hide("tiny-Q8_0.gguf");
+        HubException e = pullFails(HubFixture.settings(hub, tmp), "acme/tiny-GGUF:Q8_0");
+        assertThat(e.kind()).isEqualTo(HubException.Kind.NOT_FOUND);
+        assertThat(e).hasMessage("not found on the hub: file 'tiny-Q8_0.gguf' (hub says: tiny-Q8_0.gguf does not exist on \"" + COMMIT + "\")");
+        assertThat(tmp.resolve("cache/models--acme--tiny-GGUF/snapshots")).doesNotExist();
+    }
+
+    @Test
     void aGatedRepositoryWithoutTokenAsksForHfToken() {
         HubException e = pullFails(HubFixture.settings(hub, tmp), "acme/gated-GGUF");
         assertThat(e.kind()).isEqualTo(HubException.Kind.UNAUTHORIZED);
