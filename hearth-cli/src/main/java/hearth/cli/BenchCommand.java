@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code hearth bench}: measurements. */
 @Command(name = "bench", description = "Benchmarks.", mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Model.class})
+        subcommands = {BenchCommand.Model.class, BenchServe.class, BenchCompare.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

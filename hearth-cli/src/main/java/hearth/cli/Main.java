@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code hearth} command: every subcommand is listed here. */
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
         description = "Self-hosted LLM server for coding agents.",
-        subcommands = {RunCommand.class, BenchCommand.class, ServeCommand.class, HealthCommand.class})
+        subcommands = {RunCommand.class, ServeCommand.class, PullCommand.class, ModelsCommand.class, GatewayCommand.class,
+                BenchCommand.class, HealthCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

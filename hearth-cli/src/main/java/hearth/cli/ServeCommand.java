@@ -10,6 +10,15 @@ import hearth.server.backend.MockEngine;
 import hearth.server.backend.EngineKind;
 import hearth.server.cluster.Settings;
 import hearth.server.openai.ChatPrompts;
+import hearth.server.pull.ConsoleProgress;
+import hearth.server.pull.DefaultModel;
+import hearth.server.pull.HubException;
+import hearth.server.pull.HubSettings;
+import hearth.server.router.CatalogEntry;
+import hearth.server.router.CatalogException;
+import hearth.server.router.RouterLimits;
+import hearth.server.router.RouterModels;
+import hearth.server.router.Units;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +121,25 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-a", "--alias"}, description = "model id in the API (default: the file name without .gguf)")
     String alias;
 
+    @Option(names = "--models-dir", paramLabel = "DIR",
+            description = "router mode: serve every GGUF under DIR by name, loading each on demand (presets: DIR/models.toml)")
+    Path modelsDir;
+
+    @Option(names = "--models-memory", paramLabel = "SIZE", defaultValue = "0",
+            description = "router: estimated memory all loaded models may take together, e.g. 8G or 512M (0 = no limit)")
+    String modelsMemory;
+
+    @Option(names = "--models-max", paramLabel = "N", defaultValue = "0", description = "router: most models loaded at once (0 = no limit)")
+    int modelsMax;
+
+    @Option(names = "--models-idle-ttl", paramLabel = "TIME", defaultValue = "0",
+            description = "router: unload a model unused this long, e.g. 600 or 10m (0 = never; presets may override)")
+    String modelsIdleTtl;
+
+    @Option(names = "--models-load-wait", paramLabel = "TIME", defaultValue = "60s",
+            description = "router: how long a request waits for its model to load before 503 + Retry-After (default ${DEFAULT-VALUE})")
+    String modelsLoadWait;
+
     @Option(names = "--mock", description = "serve the mock model (no file; scripted tokens at --mock-tps)")
     boolean mock;
 
@@ -175,6 +203,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--chat-template", description = "chat template: chatml, llama3, or a Jinja file (default: the model's)")
     String chatTemplate;
 
+    @Option(names = "--tool-parser", description = "tool-call markup to parse and enforce: hermes, qwen3_coder, glm45, mistral, llama3, deepseek, none (default: from the chat template)")
+    String toolParser;
+
+    @Option(names = "--reasoning-format", defaultValue = "reasoning_content",
+            description = "where chat output puts thinking: reasoning_content, reasoning, both, or none (inline in the content) (default ${DEFAULT-VALUE})")
+    String reasoningFormat;
+
     @Option(names = "--shutdown-grace", defaultValue = "25", description = "seconds in-flight requests may run after SIGTERM (default ${DEFAULT-VALUE})")
     long shutdownGrace;
 
@@ -216,8 +251,8 @@ public final class ServeCommand implements Callable<Integer> {
             Logger log = LoggerFactory.getLogger(ServeCommand.class);
             EffectiveConfig.log(log, spec, prepared != null ? prepared.env : new Defaults().env, prepared);
             if (kind == EngineKind.EMBEDDED) return serve(log, settings);
-            return ClusterServe.serve(kind, settings, serverConfig());
-        } catch (IllegalArgumentException e) {
+            return ClusterServe.serve(kind, settings, proxyConfig());
+        } catch (IllegalArgumentException | CatalogException e) {
             System.err.println("hearth serve: " + e.getMessage());
             return 2;
         }
@@ -259,25 +294,33 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private String embeddedDryRun() {
-        Path file = mock ? Path.of("mock") : resolveModel(Path.of(""));
+        String what = mock ? "the mock model" : modelsDir != null ? "router over " + modelsDir
+                : model != null ? model.toString() : "the single .gguf under ./models (else the default model)";
         return "# hearth serve: backend embedded (no child process), API on http://" + host + ":" + port + "\n"
-                + "# model " + file + " as '" + (mock ? alias != null ? alias : MockEngine.MODEL_ID : modelId(file)) + "'\n";
+                + "# model: " + what + (alias != null ? " as '" + alias + "'" : "") + "\n";
     }
 
-    ServerConfig serverConfig() throws IOException {
-        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(), chatTemplate,
-                Duration.ofSeconds(shutdownGrace));
+    /**
+     * The HTTP settings in front of an external engine: the engine parses tool calls and reasoning itself, so
+     * Hearth's --tool-parser and --reasoning-format (which the engine's flags of the same name may reuse) stay neutral.
+     */
+    ServerConfig proxyConfig() throws IOException {
+        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(),
+                null, Duration.ofSeconds(shutdownGrace), null, "reasoning_content");
     }
+
 
     private int serve(Logger log, Settings settings) throws Exception {
         EngineConfig engine = engineConfig();
         ServerConfig server = serverConfig();
         if (chatTemplate != null) ChatPrompts.compileOverride(chatTemplate);
 
+        if (modelsDir != null) return serveRouter(log, engine, server, settings);
         EmbeddedBackend backend = mock
-                ? EmbeddedBackend.loading(alias != null ? alias : MockEngine.MODEL_ID, () -> MockEngine.create(engine, mockTps, mockTtftMs))
-                : EmbeddedBackend.loading(modelId(engine.model()), () -> load(log, engine));
-        HearthServer http = new HearthServer(server, backend).start();
+                ? EmbeddedBackend.pending(alias != null ? alias : MockEngine.MODEL_ID, () -> MockEngine.create(engine, mockTps, mockTtftMs))
+                : EmbeddedBackend.pending(modelId(engine.model()), () -> load(log, engine));
+        HearthServer http = new HearthServer(server, backend).start(); // the port is up (503 while loading) ...
+        backend.startLoading(); // ... before the model loads
         ServeLifecycle.install(http, settings, server.shutdownGrace());
         backend.loaded().exceptionally(t -> {
             log.error("cannot serve: the model did not load; exiting");
@@ -289,6 +332,35 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Router mode: the models of {@link #modelsDir}, each loaded on first use within {@link #routerLimits}. */
+    private int serveRouter(Logger log, EngineConfig engine, ServerConfig server, Settings settings) throws InterruptedException {
+        RouterLimits limits = routerLimits();
+        HearthServer http = new HearthServer(server, RouterModels.embedded(modelsDir, engine, limits)).start();
+        var router = ((RouterModels) http.models()).router();
+        List<CatalogEntry> entries = router.catalog().entries();
+        log.info("router: {} model(s) in {}: {}; limits: memory {}, models {}, idle TTL {}", entries.size(), router.catalog().root(),
+                String.join(", ", entries.stream().map(CatalogEntry::id).toList()),
+                limits.memoryBytes() == 0 ? "unlimited" : Units.human(limits.memoryBytes()),
+                limits.maxModels() == 0 ? "unlimited" : limits.maxModels(), limits.idleTtl().isZero() ? "none" : limits.idleTtl());
+        router.catalog().problems().forEach(p -> log.warn("models dir: {}", p));
+        router.loadPinned();
+        ServeLifecycle.install(http, settings, server.shutdownGrace());
+        new CountDownLatch(1).await(); // the signal handler ends the process
+        return 0;
+    }
+
+    RouterLimits routerLimits() {
+        if (model != null || mock) throw new IllegalArgumentException("--models-dir serves a directory of models; leave out --model and --mock");
+        if (!Files.isDirectory(modelsDir)) throw new IllegalArgumentException("--models-dir " + modelsDir + ": no such directory");
+        if (modelsMax < 0) throw new IllegalArgumentException("--models-max must be >= 0, got " + modelsMax);
+        try {
+            return RouterLimits.defaults().withMemory(Units.bytes(modelsMemory)).withMaxModels(modelsMax)
+                    .withIdleTtl(Units.duration(modelsIdleTtl)).withLoadWait(Units.duration(modelsLoadWait));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--models-*: " + e.getMessage());
+        }
+    }
+
     private static Engine load(Logger log, EngineConfig cfg) throws IOException {
         log.info("loading {}", cfg.model());
         Engine e = Engine.load(cfg);
@@ -297,8 +369,14 @@ public final class ServeCommand implements Callable<Integer> {
         return e;
     }
 
+    /** The HTTP settings; an unknown --tool-parser or --reasoning-format is an IllegalArgumentException. */
+    ServerConfig serverConfig() throws IOException {
+        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(),
+                chatTemplate, Duration.ofSeconds(shutdownGrace), toolParser, reasoningFormat);
+    }
+
     EngineConfig engineConfig() {
-        Path file = mock ? Path.of("mock") : resolveModel(Path.of(""));
+        Path file = mock ? Path.of("mock") : modelsDir != null ? modelsDir : modelOrDefault(Path.of(""));
         EngineConfig cfg = EngineConfig.of(file)
                 .withContextSize(ctxSize)
                 .withParallel(positive(parallel, "--parallel"))
@@ -322,6 +400,26 @@ public final class ServeCommand implements Callable<Integer> {
                 + (n.startsWith("q") ? " (quantized caches such as q8_0 are not implemented yet)" : ""));
     }
 
+    /** No model given and none under ./models. */
+    static final class NoModel extends IllegalArgumentException {
+        NoModel(String message) {
+            super(message);
+        }
+    }
+
+    /** {@link #resolveModel}, else the default model ({@link DefaultModel}: from the cache, or pulled now with a progress bar). */
+    Path modelOrDefault(Path cwd) {
+        try {
+            return resolveModel(cwd);
+        } catch (NoModel none) {
+            try {
+                return DefaultModel.resolve(HubSettings.fromEnv(), ConsoleProgress.stderr());
+            } catch (HubException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (or put one .gguf file under ./models, or use --mock)");
+            }
+        }
+    }
+
     /** --model, else the single GGUF under {@code cwd/models} (first parts of split models count once). */
     Path resolveModel(Path cwd) {
         if (model != null) {
@@ -339,8 +437,8 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         if (found.size() == 1) return found.getFirst();
-        if (found.isEmpty()) throw new IllegalArgumentException("no model: pass --model FILE (or MODEL_PATH), put one .gguf file under ./models, or use --mock");
-        throw new IllegalArgumentException("several models under ./models, choose one with --model: " + found);
+        if (found.isEmpty()) throw new NoModel("no model: pass --model FILE (or MODEL_PATH), put one .gguf file under ./models, or use --mock");
+        throw new IllegalArgumentException("several models under ./models, choose one with --model, or serve them all with --models-dir models: " + found);
     }
 
     String modelId(Path file) {

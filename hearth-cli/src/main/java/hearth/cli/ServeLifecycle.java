@@ -2,7 +2,10 @@ package hearth.cli;
 
 import hearth.server.HearthServer;
 import hearth.server.backend.Backend;
-import hearth.server.backend.ForwardingBackend;
+import hearth.server.backend.proxy.ForwardedModel;
+import hearth.server.openai.ModelSource;
+import hearth.server.router.CatalogEntry;
+import hearth.server.router.RouterModels;
 import hearth.server.cluster.Registration;
 import hearth.server.cluster.RegistryWriter;
 import hearth.server.cluster.Settings;
@@ -30,8 +33,7 @@ final class ServeLifecycle {
 
     static GracefulShutdown install(HearthServer http, Settings s, Duration grace) {
         SlurmJob job = SlurmJob.fromEnv(System.getenv());
-        Backend backend = http.backend();
-        Supplier<List<String>> models = () -> backend instanceof ForwardingBackend f ? f.models() : List.of(backend.modelId());
+        Supplier<List<String>> models = () -> modelIds(http.models());
         GracefulShutdown shutdown = new GracefulShutdown(http, grace, System::exit,
                 () -> Runtime.getRuntime().halt(GracefulShutdown.FORCED_EXIT));
         Registration.from(s, job, http.port(), models.get(), Instant.now()).ifPresent(reg -> {
@@ -51,10 +53,19 @@ final class ServeLifecycle {
         return shutdown;
     }
 
+    /** What the registry entry lists: the engine's models now, a router's catalog, else the one model. */
+    private static List<String> modelIds(ModelSource source) {
+        return switch (source) {
+            case ForwardedModel f -> f.backend().models();
+            case RouterModels r -> r.router().catalog().entries().stream().map(CatalogEntry::id).toList();
+            default -> List.of(source.defaultId());
+        };
+    }
+
     /** Registers at the first READY; gives up when the server starts draining first. */
     private static void registerWhenReady(HearthServer http, RegistryWriter writer, Duration interval) {
         try {
-            while (http.backend().state() != Backend.State.READY) {
+            while (http.models().state() != Backend.State.READY) {
                 if (http.admission().draining()) return;
                 Thread.sleep(200);
             }

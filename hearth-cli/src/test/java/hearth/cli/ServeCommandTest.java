@@ -38,6 +38,18 @@ class ServeCommandTest {
     }
 
     @Test
+    void toolParserAndReasoningFormatReachTheServerAndBadNamesAreRefused() throws Exception {
+        var server = parse(Map.of(), "--mock", "--tool-parser", "hermes", "--reasoning-format", "both").serverConfig();
+        assertThat(server.toolParser()).isEqualTo("hermes");
+        assertThat(server.reasoningFormat()).isEqualTo("both");
+        assertThat(parse(Map.of(), "--mock").serverConfig().reasoningFormat()).isEqualTo("reasoning_content");
+        assertThatThrownBy(() -> parse(Map.of(), "--mock", "--tool-parser", "nope").serverConfig())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
+        assertThatThrownBy(() -> parse(Map.of(), "--mock", "--reasoning-format", "xml").serverConfig())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--reasoning-format");
+    }
+
+    @Test
     void aliasVariablesAndFlagsWork() {
         ServeCommand c = parse(Map.of("MAX_CONCURRENCY", "6", "MAX_SEQ_LEN", "777", "MAX_BATCH_TOKENS", "64",
                 "MAX_NEW_TOKENS", "50", "MAX_PROMPT_TOKENS", "60", "LOG_LEVEL", "DEBUG"), "--mock", "--threads-batch", "2");
@@ -78,6 +90,28 @@ class ServeCommandTest {
         Files.write(dir.resolve("models/other.gguf"), new byte[0]);
         assertThatThrownBy(() -> c.resolveModel(dir)).hasMessageContaining("several models");
         assertThat(parse(Map.of("MODEL_PATH", one.toString())).resolveModel(dir)).isEqualTo(one);
+    }
+
+    @Test
+    void routerLimitsComeFromFlagsAndVariablesWithUnits(@TempDir Path dir) {
+        ServeCommand c = parse(Map.of("MODELS_MAX", "2", "MODELS_IDLE_TTL", "10m"), "--models-dir", dir.toString(), "--models-memory", "8G");
+        var limits = c.routerLimits();
+        assertThat(limits.memoryBytes()).isEqualTo(8L << 30);
+        assertThat(limits.maxModels()).isEqualTo(2);
+        assertThat(limits.idleTtl()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(limits.loadWait()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(c.engineConfig().model()).isEqualTo(dir);
+    }
+
+    @Test
+    void routerModeRefusesAModelFileBadSizesAndAMissingDirectory(@TempDir Path dir) throws Exception {
+        Path f = Files.write(dir.resolve("x.gguf"), new byte[0]);
+        assertThatThrownBy(() -> parse(Map.of(), "--models-dir", dir.toString(), "-m", f.toString()).routerLimits())
+                .hasMessageContaining("leave out --model");
+        assertThatThrownBy(() -> parse(Map.of(), "--models-dir", dir.toString(), "--models-memory", "lots").routerLimits())
+                .hasMessageContaining("'lots' is not a size");
+        assertThatThrownBy(() -> parse(Map.of(), "--models-dir", dir.resolve("nope").toString()).routerLimits())
+                .hasMessageContaining("no such directory");
     }
 
     @Test

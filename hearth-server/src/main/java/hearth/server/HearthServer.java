@@ -1,8 +1,10 @@
 package hearth.server;
 
+import hearth.server.anthropic.MessagesHandler;
 import hearth.server.backend.Backend;
 import hearth.server.backend.EmbeddedBackend;
 import hearth.server.backend.ForwardingBackend;
+import hearth.server.backend.proxy.ForwardedModel;
 import hearth.server.backend.proxy.ProxyRoutes;
 import hearth.server.http.Admission;
 import hearth.server.http.Auth;
@@ -13,8 +15,11 @@ import hearth.server.metrics.ServerMetrics;
 import hearth.server.openai.ChatHandler;
 import hearth.server.openai.CompletionHandler;
 import hearth.server.openai.ModelHandlers;
-import hearth.server.openai.Services;
+import hearth.server.openai.ModelSource;
+import hearth.server.openai.SingleModel;
 import hearth.server.openai.TokenHandlers;
+import hearth.server.responses.ResponsesHandler;
+import hearth.server.router.RouterModels;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -45,17 +50,37 @@ public final class HearthServer implements AutoCloseable {
     private static final long STOP_TIMEOUT_MS = 5_000;
 
     private final ServerConfig config;
-    private final Backend backend;
+    private final ModelSource models;
+    /** The backend requests are forwarded to, or null when Hearth's engine answers them. */
+    private final ForwardingBackend forwarding;
     private final ServerMetrics metrics;
     private final Admission admission = new Admission();
     private final Auth auth;
     private final GracefulHandler graceful = new GracefulHandler();
     private final Javalin app;
 
+    /** A server for one model: Hearth's engine, or an engine requests are forwarded to. */
     public HearthServer(ServerConfig config, Backend backend) {
         this.config = config;
-        this.backend = backend;
-        this.metrics = new ServerMetrics(backend.modelId(), backend::stats);
+        this.metrics = new ServerMetrics(backend.modelId(), () -> java.util.Map.of(backend.modelId(), backend.stats()));
+        this.models = switch (backend) {
+            case EmbeddedBackend e -> new SingleModel(e, config, metrics);
+            case ForwardingBackend f -> new ForwardedModel(f);
+        };
+        this.forwarding = backend instanceof ForwardingBackend f ? f : null;
+        this.auth = new Auth(config.apiKeys());
+        this.app = Javalin.create(this::configure);
+    }
+
+    /** Router mode: many models, loaded on demand ({@link RouterModels#create}). */
+    public HearthServer(ServerConfig config, RouterModels.Factory router) {
+        this.config = config;
+        // the gauges read the models at scrape time, after both exist
+        java.util.concurrent.atomic.AtomicReference<ModelSource> source = new java.util.concurrent.atomic.AtomicReference<>();
+        this.metrics = new ServerMetrics("", () -> source.get().stats());
+        this.models = router.create(config, metrics);
+        this.forwarding = null;
+        source.set(models);
         this.auth = new Auth(config.apiKeys());
         this.app = Javalin.create(this::configure);
     }
@@ -73,36 +98,61 @@ public final class HearthServer implements AutoCloseable {
         c.routes.exception(Exception.class, ErrorMapper::handle);
         c.routes.error(404, ErrorMapper::unmatched);
         c.routes.error(405, ErrorMapper::unmatched);
-        Probes probes = new Probes(backend, admission);
+        routes(c);
+    }
+
+    private void routes(JavalinConfig c) {
+        Probes probes = new Probes(models, admission);
+        if (forwarding != null) {
+            var r = c.routes;
+            r.get("/health", probes::health);
+            r.get("/healthz", probes::healthz);
+            r.get("/readyz", probes::readyz);
+            r.get("/metrics", guarded(this::metrics));
+            new ProxyRoutes(forwarding, config, metrics).register(r, this::guarded);
+            return;
+        }
+        ChatHandler chat = new ChatHandler(models, config);
+        CompletionHandler completions = new CompletionHandler(models, config);
+        ModelHandlers modelHandlers = new ModelHandlers(models, config);
+        TokenHandlers tokens = new TokenHandlers(models, config);
+        MessagesHandler messages = new MessagesHandler(models, config);
+        ResponsesHandler responses = new ResponsesHandler(models, config);
         var r = c.routes;
         r.get("/health", probes::health);
         r.get("/healthz", probes::healthz);
         r.get("/readyz", probes::readyz);
         r.get("/metrics", guarded(this::metrics));
-        switch (backend) {
-            case EmbeddedBackend e -> routes(c, new Services(e, config, metrics));
-            case ForwardingBackend f -> new ProxyRoutes(f, config, metrics).register(r, this::guarded);
+        if (models instanceof RouterModels router) {
+            var admin = router.handlers(admission);
+            r.get("/v1/models", guarded(admin::list));
+            r.get("/models", guarded(admin::list));
+            r.get("/v1/models/{id}", guarded(admin::get));
+            r.post("/models/load", guarded(admin::load));
+            r.post("/models/unload", guarded(admin::unload));
+            // a long-lived stream: authenticated, but it holds no admission ticket (drain must not wait for it)
+            r.get("/models/events", ctx -> {
+                auth.check(ctx);
+                admin.events(ctx);
+            });
+        } else {
+            r.get("/v1/models", guarded(modelHandlers::list));
+            r.get("/models", guarded(modelHandlers::list));
+            r.get("/v1/models/{id}", guarded(modelHandlers::get));
         }
-    }
-
-    private void routes(JavalinConfig c, Services s) {
-        ChatHandler chat = new ChatHandler(s);
-        CompletionHandler completions = new CompletionHandler(s);
-        ModelHandlers models = new ModelHandlers(s);
-        TokenHandlers tokens = new TokenHandlers(s);
-        var r = c.routes;
-        r.get("/v1/models", guarded(models::list));
-        r.get("/models", guarded(models::list));
-        r.get("/v1/models/{id}", guarded(models::get));
         r.post("/v1/chat/completions", guarded(chat::handle));
         r.post("/chat/completions", guarded(chat::handle));
         r.post("/v1/completions", guarded(completions::handle));
         r.post("/completions", guarded(completions::handle));
-        r.post("/v1/embeddings", guarded(models::embeddings));
-        r.post("/embeddings", guarded(models::embeddings));
+        r.post("/v1/embeddings", guarded(modelHandlers::embeddings));
+        r.post("/embeddings", guarded(modelHandlers::embeddings));
         r.post("/tokenize", guarded(tokens::tokenize));
         r.post("/detokenize", guarded(tokens::detokenize));
         r.post("/apply-template", guarded(tokens::applyTemplate));
+        r.post("/v1/messages", guarded(messages::handle));
+        r.post("/v1/messages/count_tokens", guarded(messages::countTokens));
+        r.post("/v1/responses", guarded(responses::handle));
+        r.post("/responses", guarded(responses::handle));
     }
 
     /** Authentication, then admission (503 while draining), held until the handler returns. */
@@ -123,7 +173,7 @@ public final class HearthServer implements AutoCloseable {
 
     private void logRequest(Context ctx, Float millis) {
         RequestLog.Entry e = RequestLog.entry(ctx);
-        metrics.request(e.statusOverride != 0 ? e.statusOverride : ctx.statusCode());
+        metrics.request(e.model, e.statusOverride != 0 ? e.statusOverride : ctx.statusCode());
         RequestLog.log(ctx, millis);
     }
 
@@ -133,7 +183,8 @@ public final class HearthServer implements AutoCloseable {
         for (var connector : app.jettyServer().server().getConnectors()) {
             if (connector instanceof AbstractConnector ac) ac.setIdleTimeout(IDLE_TIMEOUT_MS);
         }
-        LOG.info("listening on http://{}:{} (model '{}', {})", config.host(), port(), backend.modelId(),
+        LOG.info("listening on http://{}:{} ({}, {})", config.host(), port(),
+                models instanceof RouterModels r ? "router over " + r.router().catalog().root() : "model '" + models.defaultId() + "'",
                 auth.enabled() ? "API key required" : "no API key");
         return this;
     }
@@ -155,8 +206,15 @@ public final class HearthServer implements AutoCloseable {
         return metrics;
     }
 
+    /** The model of a single-model server. */
     public Backend backend() {
-        return backend;
+        if (models instanceof SingleModel single) return single.backend();
+        if (models instanceof ForwardedModel forwarded) return forwarded.backend();
+        throw new IllegalStateException("a router serves several models");
+    }
+
+    public ModelSource models() {
+        return models;
     }
 
     /** Stops admitting and waits up to {@code grace} for requests in flight; true if they all finished. */
@@ -177,7 +235,7 @@ public final class HearthServer implements AutoCloseable {
     @Override
     public void close() {
         admission.startDraining();
-        backend.close();
+        models.close();
         try {
             graceful.shutdown().get(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -95,6 +95,24 @@ class LimitsTest {
     }
 
     @Test
+    void aPendingModelLoadsOnlyOnceAskedSoThePortCanComeUpFirst() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        EmbeddedBackend backend = EmbeddedBackend.pending(MockEngine.MODEL_ID, () -> {
+            calls.incrementAndGet();
+            return MockEngine.create(TestServer.mockConfig(1, 4, 256), 0, 0);
+        });
+        try (TestServer s = TestServer.over(ServerConfig.defaults(), backend)) {
+            assertThat(s.get("/readyz").body()).contains("loading");
+            assertThat(calls.get()).isZero();
+            backend.startLoading();
+            backend.startLoading(); // once only
+            backend.loaded().get(10, TimeUnit.SECONDS);
+            assertThat(s.get("/readyz").statusCode()).isEqualTo(200);
+            assertThat(calls.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aModelThatFailedToLoadIsReportedByHealth() throws Exception {
         EmbeddedBackend backend = EmbeddedBackend.loading("broken", () -> {
             throw new java.io.IOException("not a GGUF file");

@@ -7,6 +7,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
+import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -68,12 +69,16 @@ class OpenAiSdkTest {
         ChatCompletionCreateParams p = chat().streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
         StringBuilder text = new StringBuilder();
         List<ChatCompletionChunk> chunks = new ArrayList<>();
+        ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(p)) {
             s.stream().forEach(ch -> {
-                chunks.add(ch);
+                chunks.add(acc.accumulate(ch));
                 ch.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
             });
         }
+        ChatCompletion whole = acc.chatCompletion();
+        assertThat(whole.choices().getFirst().message().content()).hasValue(text.toString());
+        assertThat(whole.usage().orElseThrow().totalTokens()).isEqualTo(93 + 24);
         assertThat(text.toString()).isEqualTo("\"Here,\" Annack.\nThey climbs the do");
         ChatCompletionChunk last = chunks.getLast();
         assertThat(last.choices()).isEmpty();

@@ -45,6 +45,11 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(new HearthServer(cfg, backend));
     }
 
+    /** Router mode over {@code router} (see {@link hearth.server.router.RouterModels}). */
+    public static TestServer router(ServerConfig cfg, hearth.server.router.RouterModels.Factory router) {
+        return new TestServer(new HearthServer(cfg, router));
+    }
+
     public URI uri(String path) {
         return server.baseUri().resolve(path);
     }

@@ -15,9 +15,10 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
- * A stand-in model with no weights, for pipeline and load tests: it "predicts" the bytes of {@link #SCRIPT} by
- * position (the token after position p is byte (p + 1) mod length of the script), so output is deterministic and
- * the same for every prompt of the same length, and it takes a configurable time per step.
+ * A stand-in model with no weights, for pipeline and load tests: it "predicts" the bytes of {@link #SCRIPT} (or a
+ * given script) by position (the token after position p is byte (p + 1) mod length of the script), so output is
+ * deterministic and the same for every prompt of the same length: a prompt of n tokens is continued with the script
+ * from byte n mod length. It takes a configurable time per step.
  *
  * <p>Timing: every forward step sleeps {@code 1 / tokensPerSecond}; a step in which a sequence is seen for the first
  * time (its first prefill chunk) sleeps {@code prefillMillis} more. The sleeps block the engine thread like real compute
@@ -33,12 +34,13 @@ public final class MockModel implements Model {
     public static final String EOS = "<|endoftext|>", IM_START = "<|im_start|>", IM_END = "<|im_end|>";
 
     private static final int CONTROL = 3, NORMAL = 1; // GGUF token_type values
+    private static final int EOS_ID = 256;
     private static final float PEAK = 30f;             // logit of the scripted token; all others 0
 
     private final ModelConfig config;
     private final long stepNanos;
     private final long prefillNanos;
-    private final byte[] script = SCRIPT.getBytes(StandardCharsets.UTF_8);
+    private final byte[] script;
     /** Block tables of sequences already charged their prefill time (weak: the scheduler owns them). */
     private final Set<BlockTable> seen = Collections.newSetFromMap(new WeakHashMap<>());
 
@@ -48,6 +50,16 @@ public final class MockModel implements Model {
      * @param contextLength   the context the model reports as trained
      */
     public MockModel(double tokensPerSecond, long prefillMillis, int contextLength) {
+        this(tokensPerSecond, prefillMillis, contextLength, SCRIPT);
+    }
+
+    /**
+     * A mock that generates the bytes of {@code script} instead of {@link #SCRIPT} (still by position). A NUL character
+     * in the script stands for the end-of-text token, so a script can end a generation the way a model does.
+     */
+    public MockModel(double tokensPerSecond, long prefillMillis, int contextLength, String script) {
+        if (script.isEmpty()) throw new IllegalArgumentException("the script must not be empty");
+        this.script = script.getBytes(StandardCharsets.UTF_8);
         this.stepNanos = tokensPerSecond > 0 ? (long) (1e9 / tokensPerSecond) : 0;
         this.prefillNanos = Math.max(0, prefillMillis) * 1_000_000L;
         this.config = new ModelConfig("mock", 8, 1, 8, 1, 1, 1, 1, 256 + 3, contextLength, 1e-5f,
@@ -98,7 +110,8 @@ public final class MockModel implements Model {
 
     /** The token the model predicts after the token at {@code position}. */
     public int tokenAfter(int position) {
-        return script[(position + 1) % script.length] & 0xFF;
+        int b = script[(position + 1) % script.length] & 0xFF;
+        return b == 0 ? EOS_ID : b;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package hearth.engine.sample;
 
+import hearth.engine.grammar.TokenConstraint;
+import hearth.engine.grammar.TokenIndex;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -7,8 +9,19 @@ import java.util.SplittableRandom;
 /**
  * Chooses tokens for one sequence. Holds the sequence's RNG (seeded: same seed, same prompt, same output) and the
  * history the penalties look at. Modifies the logits array it is given.
+ *
+ * <p>With a grammar ({@link SamplingParams#grammar()}) only tokens the grammar allows are chosen. Greedy: the best
+ * token is checked first, then the next best few, and only if none fits is the whole vocabulary masked. Temperature:
+ * the top-k candidates are checked one by one (the mask is applied to the candidate set after top-k); if none fits,
+ * or there are too many to check, the full mask is applied before choosing candidates. The chosen token moves the
+ * grammar state on.
  */
 public final class Sampler {
+    /** Returned by {@link #sample} when the grammar allows no token at all (the generation must end). */
+    public static final int NO_TOKEN = -1;
+    private static final int CHECK_ONE_BY_ONE = 256; // more candidates than this: use the vocabulary mask
+    private static final int GREEDY_PROBES = 32;
+
     private final SamplingParams p;
     private final int vocab;
     private final SplittableRandom rng;
@@ -19,8 +32,16 @@ public final class Sampler {
     // scratch for candidate filtering
     private final int[] cand;
     private final float[] prob;
+    private final TokenConstraint constraint; // null without a grammar
 
     public Sampler(SamplingParams params, int vocab) {
+        this(params, vocab, null);
+    }
+
+    /**
+     * @param tokens the vocabulary as the grammar sees it; required when {@code params} has a grammar, else unused
+     */
+    public Sampler(SamplingParams params, int vocab, TokenIndex tokens) {
         this.p = params;
         this.vocab = vocab;
         this.rng = new SplittableRandom(params.seed() != null ? params.seed() : System.nanoTime() ^ Thread.currentThread().threadId());
@@ -29,6 +50,22 @@ public final class Sampler {
         this.window = new int[Math.max(n, 0)];
         this.cand = new int[vocab];
         this.prob = new float[vocab];
+        if (params.grammar() != null) {
+            if (tokens == null) throw new IllegalArgumentException("a grammar needs the vocabulary's token index");
+            this.constraint = new TokenConstraint(params.grammar(), tokens);
+        } else {
+            this.constraint = null;
+        }
+    }
+
+    /** Whether a grammar constrains this sampler. */
+    public boolean constrained() {
+        return constraint != null;
+    }
+
+    /** The grammar state, or null without a grammar. */
+    public TokenConstraint constraint() {
+        return constraint;
     }
 
     public SamplingParams params() {
@@ -48,12 +85,40 @@ public final class Sampler {
         counts[token]++;
     }
 
-    /** Picks the next token from {@code logits[0 .. vocab)} (modified in place). */
+    /**
+     * Picks the next token from {@code logits[0 .. vocab)} (modified in place). With a grammar the token is one the
+     * grammar allows, and the grammar moves past it; {@link #NO_TOKEN} if the grammar allows none.
+     */
     public int sample(float[] logits) {
         applyBiasAndPenalties(logits);
-        if (p.greedy()) return argmax(logits);
-        int n = filter(logits);
-        return draw(n);
+        if (constraint == null) {
+            if (p.greedy()) return argmax(logits);
+            int n = filter(logits);
+            return draw(n);
+        }
+        int token;
+        if (p.greedy()) {
+            token = constrainedArgmax(logits);
+        } else {
+            int n = filter(logits);
+            token = n == 0 ? NO_TOKEN : draw(n);
+        }
+        if (token != NO_TOKEN) constraint.accept(token);
+        return token;
+    }
+
+    /** The best allowed token: the best few are checked in order before resorting to the vocabulary mask. */
+    private int constrainedArgmax(float[] logits) {
+        int best = argmax(logits);
+        if (logits[best] == Float.NEGATIVE_INFINITY) return NO_TOKEN;
+        if (constraint.allows(best)) return best;
+        for (int t : TopK.indices(logits, vocab, GREEDY_PROBES)) {
+            if (logits[t] == Float.NEGATIVE_INFINITY) return NO_TOKEN;
+            if (constraint.allows(t)) return t;
+        }
+        constraint.mask(logits, vocab);
+        best = argmax(logits);
+        return logits[best] == Float.NEGATIVE_INFINITY ? NO_TOKEN : best;
     }
 
     private void applyBiasAndPenalties(float[] logits) {
@@ -87,14 +152,14 @@ public final class Sampler {
 
     /** Applies top-k, top-p, min-p and temperature; leaves probabilities of the n survivors in prob/cand. */
     private int filter(float[] logits) {
-        int k = p.topK() > 0 ? Math.min(p.topK(), vocab) : vocab;
-        int n;
-        if (k < vocab) {
-            int[] idx = TopK.indices(logits, vocab, k);
-            System.arraycopy(idx, 0, cand, 0, idx.length);
-            n = idx.length;
-        } else {
-            n = sortedCandidates(logits);
+        int n = candidates(logits);
+        if (constraint != null) {
+            n = keepAllowed(logits, n);
+            if (n == 0) {
+                constraint.mask(logits, vocab);
+                n = dropImpossible(logits, candidates(logits));
+                if (n == 0) return 0;
+            }
         }
         // softmax over the survivors (sorted descending)
         softmax(logits, n, 1f);
@@ -118,6 +183,38 @@ public final class Sampler {
         }
         softmax(logits, n, p.temperature());
         return n;
+    }
+
+    /** Top-k candidates, or all non-negligible ones without top-k, by descending logit. */
+    private int candidates(float[] logits) {
+        int k = p.topK() > 0 ? Math.min(p.topK(), vocab) : vocab;
+        if (k < vocab) {
+            int[] idx = TopK.indices(logits, vocab, k);
+            System.arraycopy(idx, 0, cand, 0, idx.length);
+            return idx.length;
+        }
+        return sortedCandidates(logits);
+    }
+
+    /** Keeps the candidates the grammar allows (order kept); checks them one by one or, if many, via the mask. */
+    private int keepAllowed(float[] logits, int n) {
+        if (n > CHECK_ONE_BY_ONE) {
+            constraint.mask(logits, vocab);
+            return dropImpossible(logits, n);
+        }
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            int t = cand[i];
+            if (logits[t] != Float.NEGATIVE_INFINITY && constraint.allows(t)) cand[m++] = t;
+        }
+        return m;
+    }
+
+    /** Removes candidates with a logit of negative infinity (banned or masked), keeping the order. */
+    private int dropImpossible(float[] logits, int n) {
+        int m = 0;
+        for (int i = 0; i < n; i++) if (logits[cand[i]] != Float.NEGATIVE_INFINITY) cand[m++] = cand[i];
+        return m;
     }
 
     /**

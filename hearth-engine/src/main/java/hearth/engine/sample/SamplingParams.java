@@ -1,5 +1,6 @@
 package hearth.engine.sample;
 
+import hearth.engine.grammar.Grammar;
 import java.util.Map;
 
 /**
@@ -14,17 +15,26 @@ import java.util.Map;
  * @param seed          null = a random seed per request
  * @param logitBias     token id -> added logit (-inf bans a token)
  * @param topLogprobs   how many alternatives to report per token (0 = none)
+ * @param grammar       null = unconstrained; otherwise only tokens the grammar allows are sampled, and the
+ *                      generation ends when the grammar is complete (see {@link hearth.engine.grammar})
  */
 public record SamplingParams(
         float temperature, int topK, float topP, float minP,
         float repeatPenalty, int repeatLastN, float presencePenalty, float frequencyPenalty,
-        Long seed, Map<Integer, Float> logitBias, int topLogprobs) {
+        Long seed, Map<Integer, Float> logitBias, int topLogprobs, Grammar grammar) {
 
     public static final SamplingParams GREEDY = new SamplingParams(0f, 0, 1f, 0f, 1f, 64, 0f, 0f, 0L, Map.of(), 0);
 
     public SamplingParams {
         logitBias = logitBias == null ? Map.of() : Map.copyOf(logitBias);
         if (topLogprobs < 0) throw new IllegalArgumentException("topLogprobs must be >= 0");
+    }
+
+    /** Unconstrained sampling (no grammar). */
+    public SamplingParams(float temperature, int topK, float topP, float minP,
+                          float repeatPenalty, int repeatLastN, float presencePenalty, float frequencyPenalty,
+                          Long seed, Map<Integer, Float> logitBias, int topLogprobs) {
+        this(temperature, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, seed, logitBias, topLogprobs, null);
     }
 
     /** llama.cpp's defaults: temperature 0.8, top-k 40, top-p 0.95, min-p 0.05. */
@@ -37,14 +47,19 @@ public record SamplingParams(
     }
 
     public SamplingParams withTemperature(float t) {
-        return new SamplingParams(t, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, seed, logitBias, topLogprobs);
+        return new SamplingParams(t, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, seed, logitBias, topLogprobs, grammar);
     }
 
     public SamplingParams withSeed(Long s) {
-        return new SamplingParams(temperature, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, s, logitBias, topLogprobs);
+        return new SamplingParams(temperature, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, s, logitBias, topLogprobs, grammar);
     }
 
     public SamplingParams withTopLogprobs(int n) {
-        return new SamplingParams(temperature, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, seed, logitBias, n);
+        return new SamplingParams(temperature, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, seed, logitBias, n, grammar);
+    }
+
+    /** The same sampling constrained by a grammar (null removes the constraint). */
+    public SamplingParams withGrammar(Grammar g) {
+        return new SamplingParams(temperature, topK, topP, minP, repeatPenalty, repeatLastN, presencePenalty, frequencyPenalty, seed, logitBias, topLogprobs, g);
     }
 }

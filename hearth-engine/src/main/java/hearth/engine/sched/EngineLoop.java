@@ -4,6 +4,7 @@ import hearth.engine.EngineException;
 import hearth.engine.Event;
 import hearth.engine.FinishReason;
 import hearth.engine.GenerateRequest;
+import hearth.engine.grammar.TokenIndex;
 import hearth.engine.kv.BlockManager;
 import hearth.engine.kv.KvCache;
 import hearth.engine.model.Model;
@@ -41,6 +42,7 @@ public final class EngineLoop implements AutoCloseable {
     private long steps;
     private float[] logits = new float[0];
     private final float[] row;
+    private volatile TokenIndex tokenIndex; // built on the first request with a grammar
 
     public EngineLoop(String name, Model model, KvCache cache, BlockManager blocks, Tokenizer tokenizer,
                       int contextSize, int parallel, int maxBatchTokens, int queueSize, boolean prefixCache) {
@@ -81,13 +83,26 @@ public final class EngineLoop implements AutoCloseable {
             throw new EngineException(EngineException.Kind.QUEUE_FULL, "the queue is full (" + queueSize + " waiting requests)");
         }
         var decoder = req.output().parses() ? new StreamingDecoder(tokenizer, true, false) : tokenizer.streamingDecoder();
-        Sequence seq = new Sequence(req, sink, blocks.blockSize(), new Sampler(req.sampling(), vocab), decoder);
+        Sampler sampler = new Sampler(req.sampling(), vocab, req.sampling().grammar() != null ? tokenIndex() : null);
+        Sequence seq = new Sequence(req, sink, blocks.blockSize(), sampler, decoder);
         incoming.add(seq);
         return seq;
     }
 
     public Stats stats() {
         return stats;
+    }
+
+    /** The vocabulary as grammars see it; built once, on the calling thread, so the engine thread never waits for it. */
+    public TokenIndex tokenIndex() {
+        TokenIndex t = tokenIndex;
+        if (t == null) {
+            synchronized (this) {
+                t = tokenIndex;
+                if (t == null) tokenIndex = t = TokenIndex.of(tokenizer, vocab);
+            }
+        }
+        return t;
     }
 
     private Stats snapshot() {
@@ -175,13 +190,19 @@ public final class EngineLoop implements AutoCloseable {
     private void sampleNext(Sequence s, int off) {
         System.arraycopy(logits, off, row, 0, vocab);
         int token = s.sampler.sample(row);
+        if (token == Sampler.NO_TOKEN) { // the grammar allows nothing more (and the vocabulary has no end token)
+            s.emitText(s.stopMatcher.feed(s.decoder.flush()).emit() + s.stopMatcher.flush());
+            end(s, FinishReason.STOP, null);
+            return;
+        }
         int nTop = s.request.sampling().topLogprobs();
         Logprobs lp = nTop > 0 ? Logprobs.of(java.util.Arrays.copyOfRange(logits, off, off + vocab), vocab, token, nTop) : null;
         long now = System.nanoTime();
         if (s.firstTokenAt == 0) s.firstTokenAt = now;
         s.lastTokenAt = now;
         s.append(token);
-        if (!s.request.ignoreEos() && tokenizer.isEndOfGeneration(token)) {
+        // a grammar's end is final even for ignore-EOS requests: nothing else may follow
+        if ((!s.request.ignoreEos() || s.sampler.constrained()) && tokenizer.isEndOfGeneration(token)) {
             String rest = s.stopMatcher.feed(s.decoder.flush()).emit() + s.stopMatcher.flush();
             if (!rest.isEmpty() || lp != null) s.emit(rest, token, lp);
             end(s, FinishReason.STOP, null);
@@ -194,10 +215,13 @@ public final class EngineLoop implements AutoCloseable {
             return;
         }
         boolean limit = s.generated() >= s.request.maxTokens() || s.length >= contextSize;
+        // a complete sentence that nothing may extend ends here, without spending a step on the end token
+        boolean complete = s.sampler.constrained() && s.sampler.constraint().complete();
         String text = r.emit();
-        if (limit) text += s.stopMatcher.feed(s.decoder.flush()).emit() + s.stopMatcher.flush();
+        if (limit || complete) text += s.stopMatcher.feed(s.decoder.flush()).emit() + s.stopMatcher.flush();
         s.emit(text, token, lp);
-        if (limit) end(s, FinishReason.LENGTH, null);
+        if (complete) end(s, FinishReason.STOP, null);
+        else if (limit) end(s, FinishReason.LENGTH, null);
     }
 
     private void end(Sequence s, FinishReason reason, String stop) {

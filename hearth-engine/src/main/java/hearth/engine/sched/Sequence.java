@@ -101,6 +101,11 @@ public final class Sequence {
         sink.accept(new Event.Done(reason, usage(), stop));
     }
 
+    /** Text that belongs to no new token (held-back bytes released when a generation ends without one). */
+    void emitText(String text) {
+        if (!text.isEmpty()) sink.accept(new Event.Token(text, new int[0], List.of()));
+    }
+
     Usage usage() {
         long first = firstTokenAt == 0 ? System.nanoTime() : firstTokenAt;
         long sched = scheduledAt == 0 ? first : scheduledAt;

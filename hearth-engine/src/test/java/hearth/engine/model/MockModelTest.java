@@ -41,6 +41,17 @@ class MockModelTest {
     }
 
     @Test
+    void aNulInACustomScriptEndsTheGenerationWithEndOfText() {
+        EngineConfig cfg = EngineConfig.of(Path.of("mock")).withThreads(1).withContextSize(512);
+        try (Engine e = Engine.of("mock", new MockModel(0, 0, 4096, "ab\0"), MockModel.tokenizer(), new WorkerPool(1), cfg, Optional.empty())) {
+            // a 3-token prompt continues the script from byte 0: "ab", then end of text
+            Engine.Result r = e.generate(GenerateRequest.greedy("t", e.tokenizer().encode("xyz"), 10), null);
+            assertThat(r.text()).isEqualTo("ab");
+            assertThat(r.done().reason()).isEqualTo(FinishReason.STOP);
+        }
+    }
+
+    @Test
     void stepsTakeTheConfiguredTime() {
         try (Engine e = engine(100, 200)) {
             long start = System.nanoTime();

@@ -26,6 +26,7 @@ public final class EmbeddedBackend implements Backend {
     private final CompletableFuture<Engine> engine = new CompletableFuture<>();
     private volatile State state = State.LOADING;
     private volatile String failure;
+    private Callable<Engine> loader; // until startLoading
 
     private EmbeddedBackend(String modelId) {
         this.modelId = modelId;
@@ -38,20 +39,35 @@ public final class EmbeddedBackend implements Backend {
         return b;
     }
 
-    /** A backend whose engine {@code loader} builds on a background thread. */
+    /** A backend whose engine {@code loader} builds on a background thread, started now. */
     public static EmbeddedBackend loading(String modelId, Callable<Engine> loader) {
+        EmbeddedBackend b = pending(modelId, loader);
+        b.startLoading();
+        return b;
+    }
+
+    /** A backend in state LOADING whose {@code loader} runs once {@link #startLoading} is called (after the port is up). */
+    public static EmbeddedBackend pending(String modelId, Callable<Engine> loader) {
         EmbeddedBackend b = new EmbeddedBackend(modelId);
+        b.loader = loader;
+        return b;
+    }
+
+    /** Starts loading on a background thread; does nothing if it has started already or there is nothing to load. */
+    public synchronized void startLoading() {
+        Callable<Engine> l = loader;
+        loader = null;
+        if (l == null) return;
         Thread.ofPlatform().name("hearth-model-loader").daemon().start(() -> {
             try {
-                b.ready(loader.call());
+                ready(l.call());
             } catch (Throwable t) {
                 LOG.error("loading model '{}' failed", modelId, t);
-                b.failure = t.getMessage() == null ? t.toString() : t.getMessage();
-                b.state = State.FAILED;
-                b.engine.completeExceptionally(t);
+                failure = t.getMessage() == null ? t.toString() : t.getMessage();
+                state = State.FAILED;
+                engine.completeExceptionally(t);
             }
         });
-        return b;
     }
 
     private synchronized void ready(Engine e) {

@@ -17,8 +17,13 @@ public final class MockEngine {
      * @param ttftMillis      extra time of each sequence's first step
      */
     public static Engine create(EngineConfig cfg, double tokensPerSecond, long ttftMillis) {
+        return create(cfg, tokensPerSecond, ttftMillis, MockModel.SCRIPT);
+    }
+
+    /** A mock engine generating {@code script} (see {@link MockModel}: continued from byte prompt-length mod length). */
+    public static Engine create(EngineConfig cfg, double tokensPerSecond, long ttftMillis, String script) {
         int ctx = cfg.contextSize() > 0 ? cfg.contextSize() : 4096;
-        return Engine.of(MODEL_ID, new MockModel(tokensPerSecond, ttftMillis, ctx), MockModel.tokenizer(), new WorkerPool(1),
-                cfg.withContextSize(ctx), Optional.empty());
+        return Engine.of(MODEL_ID, new MockModel(tokensPerSecond, ttftMillis, ctx, script), MockModel.tokenizer(),
+                new WorkerPool(1), cfg.withContextSize(ctx), Optional.empty());
     }
 }

@@ -1,10 +1,10 @@
 package hearth.server.lifecycle;
 
-import hearth.server.backend.Backend;
 import hearth.server.http.Admission;
 import hearth.server.http.ApiError;
 import hearth.server.http.Bodies;
 import hearth.server.http.ErrorMapper;
+import hearth.server.openai.ModelSource;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -13,10 +13,10 @@ import java.util.Map;
  * draining), {@code /healthz} liveness (the process answers), {@code /readyz} readiness (loaded and admitting).
  */
 public final class Probes {
-    private final Backend backend;
+    private final ModelSource backend;
     private final Admission admission;
 
-    public Probes(Backend backend, Admission admission) {
+    public Probes(ModelSource backend, Admission admission) {
         this.backend = backend;
         this.admission = admission;
     }

@@ -9,13 +9,16 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * The server's Prometheus series: native {@code hearth_*} names with label {@code model}, and the vLLM names
  * dashboards know ({@code vllm:*}, labels {@code model} and {@code model_name}). Prometheus-metrics accepts ':' in
  * metric names (it is legal in the exposition format), so the aliases are ordinary registered metrics.
- * Engine gauges are read from {@link EngineLoop.Stats} at scrape time.
+ * Engine gauges are read from {@link EngineLoop.Stats} at scrape time, one series per loaded model (router mode
+ * serves several); request series carry the model each request used.
  */
 public final class ServerMetrics {
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
@@ -25,8 +28,8 @@ public final class ServerMetrics {
     private static final double[] E2E_BUCKETS = {0.01, 0.05, 0.1, 0.3, 0.5, 0.8, 1, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final String model;
-    private final RateWindow tokenRate = new RateWindow(10);
+    private final String defaultModel;
+    private final Map<String, RateWindow> tokenRates = new ConcurrentHashMap<>();
     private final Counter requests;
     private final Counter promptTokens;
     private final Counter generationTokens;
@@ -38,8 +41,13 @@ public final class ServerMetrics {
     private final Histogram vllmTtft;
     private final Histogram vllmE2e;
 
-    public ServerMetrics(String model, Supplier<EngineLoop.Stats> stats) {
-        this.model = model;
+    /**
+     * @param defaultModel label of requests that name no model (routes without a model; "" in router mode)
+     * @param stats        engine counters of every loaded model, by model id
+     */
+    public ServerMetrics(String defaultModel, Supplier<Map<String, EngineLoop.Stats>> stats) {
+        this.defaultModel = defaultModel;
+        if (!defaultModel.isEmpty()) tokenRates.put(defaultModel, new RateWindow(10));
         requests = Counter.builder().name("hearth_requests").help("HTTP requests answered, by status code")
                 .labelNames("model", "status").register(registry);
         promptTokens = counter("hearth_prompt_tokens", "Prompt tokens processed");
@@ -47,24 +55,25 @@ public final class ServerMetrics {
         ttft = histogram("hearth_time_to_first_token_seconds", "Time from request arrival to the first generated token", TTFT_BUCKETS);
         itl = histogram("hearth_inter_token_latency_seconds", "Time between consecutive generated tokens of a request", ITL_BUCKETS);
         e2e = histogram("hearth_request_duration_seconds", "End-to-end latency of generation requests", E2E_BUCKETS);
-        gauge("hearth_generation_tokens_per_second", "Generated tokens per second over the last 10 s",
-                () -> tokenRate.perSecond(System.nanoTime()));
-        gauge("hearth_queue_depth", "Requests waiting for a slot", () -> stats.get().waiting());
-        gauge("hearth_active_requests", "Requests being generated", () -> stats.get().running());
-        gauge("hearth_kv_cache_blocks_used", "KV cache blocks in use", () -> stats.get().usedBlocks());
-        gauge("hearth_kv_cache_blocks_total", "KV cache blocks in all", () -> stats.get().totalBlocks());
-        counterFn("hearth_prefix_cache_queries", "Prefix-cache lookups", () -> stats.get().prefixQueries());
-        counterFn("hearth_prefix_cache_hits", "Prefix-cache lookups that found cached blocks", () -> stats.get().prefixHits());
+        GaugeWithCallback.builder().name("hearth_generation_tokens_per_second").help("Generated tokens per second over the last 10 s")
+                .labelNames("model").callback(cb -> {
+                    long now = System.nanoTime();
+                    tokenRates.forEach((m, w) -> cb.call(w.perSecond(now), m));
+                }).register(registry);
+        gauge(stats, "hearth_queue_depth", "Requests waiting for a slot", EngineLoop.Stats::waiting);
+        gauge(stats, "hearth_active_requests", "Requests being generated", EngineLoop.Stats::running);
+        gauge(stats, "hearth_kv_cache_blocks_used", "KV cache blocks in use", EngineLoop.Stats::usedBlocks);
+        gauge(stats, "hearth_kv_cache_blocks_total", "KV cache blocks in all", EngineLoop.Stats::totalBlocks);
+        counterFn(stats, "hearth_prefix_cache_queries", "Prefix-cache lookups", EngineLoop.Stats::prefixQueries);
+        counterFn(stats, "hearth_prefix_cache_hits", "Prefix-cache lookups that found cached blocks", EngineLoop.Stats::prefixHits);
 
         GaugeWithCallback.builder().name("vllm:num_requests_running").help("Number of requests in model execution batches.")
-                .labelNames("model", "model_name").callback(cb -> cb.call(stats.get().running(), model, model)).register(registry);
+                .labelNames("model", "model_name").callback(cb -> stats.get().forEach((m, st) -> cb.call(st.running(), m, m))).register(registry);
         GaugeWithCallback.builder().name("vllm:num_requests_waiting").help("Number of requests waiting to be processed.")
-                .labelNames("model", "model_name").callback(cb -> cb.call(stats.get().waiting(), model, model)).register(registry);
+                .labelNames("model", "model_name").callback(cb -> stats.get().forEach((m, st) -> cb.call(st.waiting(), m, m))).register(registry);
         GaugeWithCallback.builder().name("vllm:kv_cache_usage_perc").help("KV-cache usage. 1 means 100 percent usage.")
-                .labelNames("model", "model_name").callback(cb -> {
-                    EngineLoop.Stats s = stats.get();
-                    cb.call(s.totalBlocks() == 0 ? 0 : (double) s.usedBlocks() / s.totalBlocks(), model, model);
-                }).register(registry);
+                .labelNames("model", "model_name").callback(cb -> stats.get().forEach((m, st) ->
+                        cb.call(st.totalBlocks() == 0 ? 0 : (double) st.usedBlocks() / st.totalBlocks(), m, m))).register(registry);
         vllmPromptTokens = Counter.builder().name("vllm:prompt_tokens").help("Number of prefill tokens processed.")
                 .labelNames("model", "model_name").register(registry);
         vllmGenerationTokens = Counter.builder().name("vllm:generation_tokens").help("Number of generation tokens processed.")
@@ -83,23 +92,28 @@ public final class ServerMetrics {
         return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(buckets).labelNames("model").register(registry);
     }
 
-    private void gauge(String name, String help, Supplier<Number> value) {
+    private void gauge(Supplier<Map<String, EngineLoop.Stats>> stats, String name, String help, java.util.function.ToLongFunction<EngineLoop.Stats> value) {
         GaugeWithCallback.builder().name(name).help(help).labelNames("model")
-                .callback(cb -> cb.call(value.get().doubleValue(), model)).register(registry);
+                .callback(cb -> stats.get().forEach((m, st) -> cb.call(value.applyAsLong(st), m))).register(registry);
     }
 
-    private void counterFn(String name, String help, Supplier<Number> value) {
+    private void counterFn(Supplier<Map<String, EngineLoop.Stats>> stats, String name, String help, java.util.function.ToLongFunction<EngineLoop.Stats> value) {
         CounterWithCallback.builder().name(name).help(help).labelNames("model")
-                .callback(cb -> cb.call(value.get().doubleValue(), model)).register(registry);
+                .callback(cb -> stats.get().forEach((m, st) -> cb.call(value.applyAsLong(st), m))).register(registry);
     }
 
-    /** Counts an answered request by status (every route). */
-    public void request(int status) {
-        requests.labelValues(model, String.valueOf(status)).inc();
+    /** Where further series (e.g. the router's) register. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Counts an answered request by status (every route); {@code model} null = the default label. */
+    public void request(String model, int status) {
+        requests.labelValues(model != null ? model : defaultModel, String.valueOf(status)).inc();
     }
 
     /** Records a finished generation request: tokens, time to first token (NaN if none) and duration, in seconds. */
-    public void generation(int prompt, int generated, double ttftSeconds, double e2eSeconds) {
+    public void generation(String model, int prompt, int generated, double ttftSeconds, double e2eSeconds) {
         promptTokens.labelValues(model).inc(prompt);
         generationTokens.labelValues(model).inc(generated);
         vllmPromptTokens.labelValues(model, model).inc(prompt);
@@ -113,22 +127,12 @@ public final class ServerMetrics {
     }
 
     /** Records tokens as they are generated (for the tokens/s gauge). */
-    public void tokens(int n, long nowNanos) {
-        tokenRate.add(n, nowNanos);
+    public void tokens(String model, int n, long nowNanos) {
+        tokenRates.computeIfAbsent(model, k -> new RateWindow(10)).add(n, nowNanos);
     }
 
-    public void interTokenLatency(double seconds) {
+    public void interTokenLatency(String model, double seconds) {
         itl.labelValues(model).observe(seconds);
-    }
-
-    /** The registry, for series a backend adds (engine restarts, upstream errors). */
-    public PrometheusRegistry registry() {
-        return registry;
-    }
-
-    /** The model label of this server's series. */
-    public String model() {
-        return model;
     }
 
     /** Writes the Prometheus text exposition of all series. */

@@ -1,7 +1,10 @@
 package hearth.server.openai;
 
+import hearth.engine.Event;
 import hearth.engine.FinishReason;
+import hearth.engine.chat.parse.ChatDelta;
 import hearth.engine.GenerateRequest;
+import hearth.engine.grammar.Grammar;
 import hearth.engine.sample.Logprobs;
 import hearth.engine.sample.SamplingParams;
 import hearth.engine.tokenizer.Tokenizer;
@@ -18,18 +21,41 @@ import java.util.Map;
  */
 public final class OpenAiMapper {
     private final String model;
+    /** {@code --reasoning-format}: which of reasoning_content / reasoning carry thinking. */
+    private final boolean reasoningContent;
+    private final boolean reasoning;
 
     public OpenAiMapper(String model) {
-        this.model = model;
+        this(model, "reasoning_content");
     }
 
-    /** One API call: its id, creation time (epoch seconds), and which shape it answers in. */
-    record Call(String id, long created, boolean chat, boolean logprobs, int topLogprobs) {}
+    public OpenAiMapper(String model, String reasoningFormat) {
+        this.model = model;
+        this.reasoningContent = reasoningFormat.equals("both") || reasoningFormat.equals("reasoning_content");
+        this.reasoning = reasoningFormat.equals("both") || reasoningFormat.equals("reasoning");
+    }
+
+    /**
+     * One API call: its id, creation time (epoch seconds), which shape it answers in, whether its output is parsed
+     * into content, reasoning and tool calls (chat with tools or a thinking template), and the grammar it must follow
+     * (null: none).
+     */
+    record Call(String id, long created, boolean chat, boolean logprobs, int topLogprobs, GenerateRequest.Output output,
+                Grammar grammar) {
+        Call(String id, long created, boolean chat, boolean logprobs, int topLogprobs, GenerateRequest.Output output) {
+            this(id, created, chat, logprobs, topLogprobs, output, null);
+        }
+
+        boolean parsed() {
+            return output.parses();
+        }
+    }
 
     // ---- requests ----
 
     GenerateRequest request(Call call, int choice, int[] prompt, GenerationOptions o, int maxTokens) {
-        return new GenerateRequest(call.id() + "/" + choice, prompt, sampling(o, choice), maxTokens, o.stop(), o.ignoreEos());
+        return new GenerateRequest(call.id() + "/" + choice, prompt, sampling(o, choice).withGrammar(call.grammar()), maxTokens, o.stop(), o.ignoreEos(),
+                call.output());
     }
 
     /** llama-server's defaults for what the client left out; choice i of n draws with seed + i. */
@@ -53,24 +79,49 @@ public final class OpenAiMapper {
 
     // ---- stream chunks ----
 
-    Object delta(Call call, ChoiceState c, String text, List<Logprobs> lps, Tokenizer tok, int offset) {
+    /** The chunk for a token event, or null when it carries nothing to send (text held back, no logprobs). */
+    Object delta(Call call, ChoiceState c, Event.Token t, Tokenizer tok, int offset) {
+        boolean withLogprobs = call.logprobs() && !t.logprobs().isEmpty();
         if (call.chat()) {
-            Wire.ChatLogprobs lp = call.logprobs() ? chatLogprobs(lps, tok, call.topLogprobs()) : null;
-            return chatChunk(call, new Wire.ChunkChoice(null, c.index, new Wire.Delta(null, text), lp), null, null);
+            Wire.Delta delta = call.parsed() ? parsedDelta(t.deltas()) : t.text().isEmpty() ? Wire.Delta.EMPTY : new Wire.Delta(null, t.text(), null, null, null);
+            if (delta.equals(Wire.Delta.EMPTY) && !withLogprobs) return null;
+            Wire.ChatLogprobs lp = call.logprobs() ? chatLogprobs(t.logprobs(), tok, call.topLogprobs()) : null;
+            return chatChunk(call, new Wire.ChunkChoice(null, c.index, delta, lp), null, null);
         }
-        Wire.TextLogprobs lp = call.logprobs() ? textLogprobs(lps, tok, call.topLogprobs(), offset) : null;
-        return textBody(call, List.of(new Wire.TextChoice(text, c.index, lp, null)), null, null);
+        if (t.text().isEmpty() && !withLogprobs) return null;
+        Wire.TextLogprobs lp = call.logprobs() ? textLogprobs(t.logprobs(), tok, call.topLogprobs(), offset) : null;
+        return textBody(call, List.of(new Wire.TextChoice(t.text(), c.index, lp, null)), null, null);
     }
 
-    Object finish(Call call, ChoiceState c, Wire.Usage usage, Wire.Timings timings) {
-        String reason = finishReason(c.done.reason());
-        if (call.chat()) return chatChunk(call, new Wire.ChunkChoice(reason, c.index, new Wire.Delta(null, null), null), usage, timings);
-        return textBody(call, List.of(new Wire.TextChoice("", c.index, null, reason)), usage, timings);
+    /** Parsed pieces of one event as one OpenAI delta: content and reasoning joined, tool-call fragments listed. */
+    private Wire.Delta parsedDelta(List<ChatDelta> deltas) {
+        StringBuilder content = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        List<Wire.ToolCall> calls = new ArrayList<>();
+        for (ChatDelta d : deltas) {
+            switch (d) {
+                case ChatDelta.Content x -> content.append(x.text());
+                case ChatDelta.Reasoning x -> reasoning.append(x.text());
+                case ChatDelta.ToolCall x -> calls.add(new Wire.ToolCall(x.index(), x.id(), x.id() != null ? "function" : null,
+                        new Wire.FunctionCall(x.name(), x.arguments())));
+            }
+        }
+        String thought = reasoning.isEmpty() ? null : reasoning.toString();
+        return new Wire.Delta(null, content.isEmpty() ? null : content.toString(), this.reasoningContent ? thought : null,
+                this.reasoning ? thought : null,
+                calls.isEmpty() ? null : calls);
     }
 
-    /** The extra last chunk of {@code stream_options.include_usage}: no choices, the whole call's usage. */
-    Object usageChunk(Call call, Wire.Usage usage) {
-        return call.chat() ? chatChunk(call, null, usage, null) : textBody(call, List.of(), usage, null);
+    /** The last chunk of a choice: its finish reason and an empty delta. */
+    Object finish(Call call, ChoiceState c) {
+        String reason = finishReason(c);
+        if (call.chat()) return chatChunk(call, new Wire.ChunkChoice(reason, c.index, Wire.Delta.EMPTY, null), null, null);
+        return textBody(call, List.of(new Wire.TextChoice("", c.index, null, reason)), null, null);
+    }
+
+    /** The chunk after all choices finished: no choices, the whole call's usage (and llama-server's timings). */
+    Object usageChunk(Call call, Wire.Usage usage, Wire.Timings timings) {
+        return call.chat() ? chatChunk(call, null, usage, timings) : textBody(call, List.of(), usage, timings);
     }
 
     private Wire.ChatChunk chatChunk(Call call, Wire.ChunkChoice choice, Wire.Usage usage, Wire.Timings timings) {
@@ -84,7 +135,7 @@ public final class OpenAiMapper {
         if (call.chat()) {
             List<Wire.ChatChoice> out = new ArrayList<>();
             for (ChoiceState c : choices) {
-                out.add(new Wire.ChatChoice(finishReason(c.done.reason()), c.index, new Wire.Message("assistant", c.text.toString()),
+                out.add(new Wire.ChatChoice(finishReason(c), c.index, message(c),
                         call.logprobs() ? chatLogprobs(c.logprobs, tok, call.topLogprobs()) : null));
             }
             return new Wire.ChatCompletion(out, call.created(), model, ServerConfig.FINGERPRINT, "chat.completion", usage, call.id(), timings);
@@ -92,7 +143,7 @@ public final class OpenAiMapper {
         List<Wire.TextChoice> out = new ArrayList<>();
         for (ChoiceState c : choices) {
             out.add(new Wire.TextChoice(c.text.toString(), c.index,
-                    call.logprobs() ? textLogprobs(c.logprobs, tok, call.topLogprobs(), 0) : null, finishReason(c.done.reason())));
+                    call.logprobs() ? textLogprobs(c.logprobs, tok, call.topLogprobs(), 0) : null, finishReason(c)));
         }
         return textBody(call, out, usage, timings);
     }
@@ -103,6 +154,24 @@ public final class OpenAiMapper {
 
     static String finishReason(FinishReason r) {
         return r == FinishReason.LENGTH ? "length" : "stop";
+    }
+
+    /** "tool_calls" when the model stopped after calling tools, else stop / length. */
+    static String finishReason(ChoiceState c) {
+        if (!c.toolCalls.isEmpty() && c.done.reason() == FinishReason.STOP) return "tool_calls";
+        return finishReason(c.done.reason());
+    }
+
+    /** The assistant message of a finished choice: content (null if empty beside tool calls), reasoning, tool calls. */
+    private Wire.Message message(ChoiceState c) {
+        List<Wire.ToolCall> calls = new ArrayList<>();
+        for (ChoiceState.ToolCallState t : c.toolCalls) {
+            calls.add(new Wire.ToolCall(null, t.id, "function", new Wire.FunctionCall(t.name, t.arguments.toString())));
+        }
+        String content = c.text.isEmpty() && !calls.isEmpty() ? null : c.text.toString();
+        String thought = c.reasoning.isEmpty() ? null : c.reasoning.toString();
+        return new Wire.Message("assistant", content, reasoningContent ? thought : null, reasoning ? thought : null,
+                calls.isEmpty() ? null : calls);
     }
 
     static Wire.Usage usage(int prompt, int completion) {

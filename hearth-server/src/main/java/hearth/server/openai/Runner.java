@@ -25,7 +25,7 @@ final class Runner {
         this.s = s;
     }
 
-    void run(Context ctx, OpenAiMapper.Call call, List<int[]> prompts, GenerationOptions o, boolean stream, boolean includeUsage) {
+    void run(Context ctx, OpenAiMapper.Call call, List<int[]> prompts, GenerationOptions o, boolean stream) {
         RequestLog.Entry log = RequestLog.entry(ctx);
         log.id = call.id();
         log.model = s.backend().modelId();
@@ -48,7 +48,7 @@ final class Runner {
         log.promptTokens = promptTokens;
         Generation g = Generation.start(s.backend(), requests);
         try {
-            if (stream) stream(ctx, call, g, choices, includeUsage, promptTokens);
+            if (stream) stream(ctx, call, g, choices, promptTokens);
             else collect(ctx, call, g, choices, promptTokens);
         } catch (InterruptedException e) {
             g.cancel();
@@ -64,7 +64,7 @@ final class Runner {
             throws InterruptedException {
         int open = choices.size();
         while (open > 0) {
-            if (apply(g.take(), choices).finished()) open--;
+            if (apply(g.take(), choices, call.parsed()).finished()) open--;
         }
         for (ChoiceState c : choices) {
             if (c.failure != null) throw failure(c.failure);
@@ -75,8 +75,8 @@ final class Runner {
                 choices.size() == 1 ? OpenAiMapper.timings(choices.getFirst().done.usage()) : null));
     }
 
-    private void stream(Context ctx, OpenAiMapper.Call call, Generation g, List<ChoiceState> choices, boolean includeUsage,
-                        int promptTokens) throws InterruptedException {
+    private void stream(Context ctx, OpenAiMapper.Call call, Generation g, List<ChoiceState> choices, int promptTokens)
+            throws InterruptedException {
         Tokenizer tok = s.backend().tokenizer();
         SseWriter sse = new SseWriter(ctx.res());
         try {
@@ -86,18 +86,15 @@ final class Runner {
                 Generation.Item item = g.take();
                 ChoiceState c = choices.get(item.choice());
                 int offset = c.pieceOffset;
-                apply(item, choices);
+                apply(item, choices, call.parsed());
                 switch (item.event()) {
                     case Event.Token t -> {
-                        if (!t.text().isEmpty() || (call.logprobs() && !t.logprobs().isEmpty())) {
-                            sse.data(Json.write(s.mapper().delta(call, c, t.text(), t.logprobs(), tok, offset)));
-                        }
+                        Object chunk = s.mapper().delta(call, c, t, tok, offset);
+                        if (chunk != null) sse.data(Json.write(chunk));
                     }
                     case Event.Done d -> {
                         open--;
-                        boolean only = choices.size() == 1;
-                        sse.data(Json.write(s.mapper().finish(call, c, only ? OpenAiMapper.usage(promptTokens, c.tokens) : null,
-                                only ? OpenAiMapper.timings(d.usage()) : null)));
+                        sse.data(Json.write(s.mapper().finish(call, c)));
                     }
                     case Event.Failed f -> {
                         open--;
@@ -105,7 +102,10 @@ final class Runner {
                     }
                 }
             }
-            if (includeUsage) sse.data(Json.write(s.mapper().usageChunk(call, OpenAiMapper.usage(promptTokens, completion(choices)))));
+            // usage in its own last chunk with no choices (OpenAI's include_usage shape; llama-server sends it always,
+            // and the official SDK's accumulator reads any chunk with usage as that final chunk)
+            sse.data(Json.write(s.mapper().usageChunk(call, OpenAiMapper.usage(promptTokens, completion(choices)),
+                    choices.size() == 1 && choices.getFirst().done != null ? OpenAiMapper.timings(choices.getFirst().done.usage()) : null)));
             sse.done();
         } catch (IOException clientGone) {
             g.cancel();
@@ -114,18 +114,19 @@ final class Runner {
     }
 
     /** Folds an event into its choice's state; feeds the token-rate and inter-token metrics. */
-    private ChoiceState apply(Generation.Item item, List<ChoiceState> choices) {
+    ChoiceState apply(Generation.Item item, List<ChoiceState> choices, boolean parsed) {
         ChoiceState c = choices.get(item.choice());
         switch (item.event()) {
             case Event.Token t -> {
-                if (c.lastNanos != 0) s.metrics().interTokenLatency((item.nanos() - c.lastNanos) / 1e9);
+                if (c.lastNanos != 0) s.metrics().interTokenLatency(s.backend().modelId(), (item.nanos() - c.lastNanos) / 1e9);
                 if (c.firstNanos == 0) c.firstNanos = item.nanos();
                 c.lastNanos = item.nanos();
                 c.tokens += t.tokens().length;
-                c.text.append(t.text());
+                if (parsed) c.accept(t.deltas());
+                else c.text.append(t.text());
                 c.logprobs.addAll(t.logprobs());
                 for (int id : t.tokens()) c.pieceOffset += OpenAiMapper.piece(s.backend().tokenizer(), id).length();
-                s.metrics().tokens(t.tokens().length, item.nanos());
+                s.metrics().tokens(s.backend().modelId(), t.tokens().length, item.nanos());
             }
             case Event.Done d -> c.done = d;
             case Event.Failed f -> c.failure = f.message();
@@ -133,13 +134,13 @@ final class Runner {
         return c;
     }
 
-    private void record(RequestLog.Entry log, List<ChoiceState> choices, int promptTokens) {
+    void record(RequestLog.Entry log, List<ChoiceState> choices, int promptTokens) {
         long first = 0;
         for (ChoiceState c : choices) if (c.firstNanos != 0 && (first == 0 || c.firstNanos < first)) first = c.firstNanos;
         log.outputTokens = completion(choices);
         double ttft = first == 0 ? Double.NaN : (first - log.startNanos) / 1e9;
         if (first != 0) log.ttftMillis = ttft * 1e3;
-        s.metrics().generation(promptTokens, log.outputTokens, ttft, (System.nanoTime() - log.startNanos) / 1e9);
+        s.metrics().generation(s.backend().modelId(), promptTokens, log.outputTokens, ttft, (System.nanoTime() - log.startNanos) / 1e9);
     }
 
     private static int completion(List<ChoiceState> choices) {
@@ -149,12 +150,12 @@ final class Runner {
     }
 
     /** A failed sequence: the engine's own refusal of a request that cannot fit is the client's; anything else is ours. */
-    private static ApiError failure(String message) {
+    static ApiError failure(String message) {
         if (message.startsWith("the request does not fit")) return ApiError.badRequest(message, "max_tokens", "context_length_exceeded");
         return ApiError.internal("generation failed: " + message);
     }
 
-    private void checkPrompt(int[] ids, int contextSize, int vocab, String param) {
+    void checkPrompt(int[] ids, int contextSize, int vocab, String param) {
         if (ids.length == 0) throw ApiError.badRequest("'" + param + "' is empty: nothing to complete", param);
         int limit = s.config().maxPromptTokens();
         if (limit > 0 && ids.length > limit) {
@@ -170,14 +171,14 @@ final class Runner {
         }
     }
 
-    private static void checkBias(GenerationOptions o, int vocab) {
+    static void checkBias(GenerationOptions o, int vocab) {
         for (int id : o.logitBias().keySet()) {
             if (id >= vocab) throw ApiError.badRequest("'logit_bias' names token " + id + ", outside the vocabulary (0.." + (vocab - 1) + ")", "logit_bias");
         }
     }
 
     /** The tokens a choice may generate: what was asked, within --max-new-tokens and the room left in the context. */
-    private int maxTokens(Integer requested, int promptLength, int contextSize) {
+    int maxTokens(Integer requested, int promptLength, int contextSize) {
         long m = contextSize - promptLength;
         if (requested != null) m = Math.min(m, requested);
         if (s.config().maxNewTokens() > 0) m = Math.min(m, s.config().maxNewTokens());

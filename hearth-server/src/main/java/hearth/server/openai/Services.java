@@ -1,20 +1,20 @@
 package hearth.server.openai;
 
+import hearth.engine.chat.parse.ToolCallFormat;
 import hearth.server.ServerConfig;
+import hearth.server.backend.Backend;
 import hearth.server.backend.EmbeddedBackend;
-import hearth.server.http.ApiError;
 import hearth.server.metrics.ServerMetrics;
 
-/** What the OpenAI handlers share; built once by {@link hearth.server.HearthServer}. */
+/** What the OpenAI handlers need of one model; one per loaded model (see {@link ModelSource}). */
 public record Services(EmbeddedBackend backend, ServerConfig config, ServerMetrics metrics, ChatPrompts prompts, OpenAiMapper mapper) {
     public Services(EmbeddedBackend backend, ServerConfig config, ServerMetrics metrics) {
-        this(backend, config, metrics, new ChatPrompts(backend, config.chatTemplate()), new OpenAiMapper(backend.modelId()));
+        this(backend, config, metrics, new ChatPrompts(backend, config.chatTemplate()), new OpenAiMapper(backend.modelId(), config.reasoningFormat()));
     }
 
-    /** The model a request names must be this server's (absent = this one). Returns the id to report. */
-    String checkModel(String requested) {
-        String id = backend.modelId();
-        if (requested == null || requested.isEmpty() || requested.equals(id) || requested.equals(id + ".gguf")) return id;
-        throw ApiError.notFound("the model '" + requested + "' does not exist; this server serves '" + id + "'", "model", "model_not_found");
+    /** The tool-call markup of this server's model: {@code --tool-parser}, else what the chat template renders. */
+    public ToolCallFormat toolFormat() {
+        return config.toolParser() != null ? ToolCallFormat.byName(config.toolParser()) : ToolCallFormat.detect(prompts.source());
     }
+
 }

@@ -19,8 +19,19 @@ public final class Wire {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ChatChoice(String finish_reason, int index, Message message, ChatLogprobs logprobs) {}
 
+    /** An assistant message; {@code content} is always written (null when the turn is only tool calls). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Message(String role, String content) {}
+    public record Message(String role, String content,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String reasoning_content,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String reasoning,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) List<ToolCall> tool_calls) {}
+
+    /** A tool call; in stream deltas {@code index} says which call a fragment continues, and only the first has id and name. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ToolCall(Integer index, String id, String type, FunctionCall function) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FunctionCall(String name, String arguments) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ChatChunk(List<ChunkChoice> choices, long created, String id, String model, String system_fingerprint,
@@ -32,7 +43,9 @@ public final class Wire {
 
     /** A streamed increment; empty (all null) in the final chunk. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Delta(String role, String content) {}
+    public record Delta(String role, String content, String reasoning_content, String reasoning, List<ToolCall> tool_calls) {
+        static final Delta EMPTY = new Delta(null, null, null, null, null);
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TextCompletion(List<TextChoice> choices, long created, String model, String system_fingerprint,

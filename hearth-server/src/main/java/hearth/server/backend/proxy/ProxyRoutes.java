@@ -42,7 +42,7 @@ public final class ProxyRoutes {
         this.backend = backend;
         this.config = config;
         this.metrics = metrics;
-        String model = metrics.model();
+        String model = backend.modelId();
         upstreamErrors = Counter.builder().name("hearth_upstream_errors").help("Requests the engine could not answer (unreachable, timed out, broken stream)")
                 .labelNames("model", "upstream").register(metrics.registry());
         GaugeWithCallback.builder().name("hearth_engine_up").help("1 while the engine is ready, else 0")
@@ -159,14 +159,14 @@ public final class ProxyRoutes {
         try {
             out = backend.upstream().forward(ctx, ctx.method().name(), path, body, tap);
         } catch (UpstreamClient.Unreachable e) {
-            upstreamErrors.labelValues(metrics.model(), upstream()).inc();
+            upstreamErrors.labelValues(backend.modelId(), upstream()).inc();
             throw new ApiError(e.status(), ApiError.SERVER, e.getMessage(), null, "upstream_unavailable", Map.of("Retry-After", "5"));
         } finally {
             backend.inFlight().decrementAndGet();
         }
         if (out.clientGone()) entry.statusOverride = 499;
         if (out.upstreamError() != null) {
-            upstreamErrors.labelValues(metrics.model(), upstream()).inc();
+            upstreamErrors.labelValues(backend.modelId(), upstream()).inc();
             LOG.warn("the engine broke off a stream for {}: {}", ctx.path(), out.upstreamError());
             writeQuietly(ctx, "data: {\"error\":{\"message\":\"the engine stopped answering\",\"type\":\"server_error\",\"code\":\"upstream_error\"}}\n\n");
         }
@@ -193,8 +193,9 @@ public final class ProxyRoutes {
         entry.promptTokens = prompt;
         entry.outputTokens = generated;
         if (!Double.isNaN(ttft)) entry.ttftMillis = ttft * 1000;
-        metrics.generation(Math.max(0, prompt), Math.max(0, generated), ttft, e2e);
-        if (generated > 0) metrics.tokens(generated, System.nanoTime());
+        String model = entry.model != null ? entry.model : backend.modelId();
+        metrics.generation(model, Math.max(0, prompt), Math.max(0, generated), ttft, e2e);
+        if (generated > 0) metrics.tokens(model, generated, System.nanoTime());
     }
 
     private static void writeQuietly(Context ctx, String text) {

@@ -1,0 +1,172 @@
+package hearth.gateway;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything the gateway needs to know, as plain values. {@link #defaults()} gives the three stock tiers
+ * ({@code fast} at {@code /}, {@code reasoning} at {@code /reasoning/}, {@code image} at {@code /image/});
+ * {@link #load(Path)} reads a YAML or TOML file (see {@code docs/gateway.md}).
+ */
+public record GatewayConfig(
+        String host,
+        int port,
+        List<TierConfig> tiers,
+        RegistryConfig registry,
+        HealthConfig health,
+        ProxyConfig proxy,
+        AffinityConfig affinity,
+        List<KeyConfig> keys,
+        boolean routeByModel) {
+
+    public GatewayConfig {
+        tiers = List.copyOf(tiers);
+        keys = List.copyOf(keys);
+    }
+
+    /** One tier: a path prefix (stripped before forwarding) and its static upstreams. */
+    public record TierConfig(
+            String name,
+            String prefix,
+            List<String> models,
+            List<StaticUpstream> upstreams,
+            String upstreamApiKey,
+            String healthPath) {
+        public TierConfig {
+            models = List.copyOf(models);
+            upstreams = List.copyOf(upstreams);
+        }
+
+        public static TierConfig of(String name, String prefix) {
+            return new TierConfig(name, prefix, List.of(), List.of(), null, null);
+        }
+
+        public TierConfig withUpstreams(List<StaticUpstream> list) {
+            return new TierConfig(name, prefix, models, list, upstreamApiKey, healthPath);
+        }
+    }
+
+    /** An upstream written in the config file; {@code apiKey} is sent to it as a bearer token. */
+    public record StaticUpstream(String name, String url, List<String> models, String apiKey, int maxConcurrent) {
+        public StaticUpstream {
+            models = List.copyOf(models);
+        }
+
+        public static StaticUpstream of(String name, String url) {
+            return new StaticUpstream(name, url, List.of(), null, 0);
+        }
+    }
+
+    /**
+     * Where running servers announce themselves. {@code heartbeatTtl} zero means file entries never go stale;
+     * {@code httpTtl} is how long a {@code POST /registry} entry lives without being posted again; without a
+     * {@code token} the HTTP registry is off.
+     */
+    public record RegistryConfig(Path dir, Duration rescan, Duration heartbeatTtl, String token, Duration httpTtl) {
+        public static RegistryConfig defaults() {
+            return new RegistryConfig(null, Duration.ofSeconds(5), Duration.ZERO, null, Duration.ofSeconds(30));
+        }
+    }
+
+    /** Active checks: probe {@code path} every {@code interval}; {@code fall} failures mark down, {@code rise} successes up. */
+    public record HealthConfig(String path, Duration interval, Duration timeout, int fall, int rise) {
+        public static HealthConfig defaults() {
+            return new HealthConfig("/health", Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 2);
+        }
+
+        public boolean active() {
+            return !interval.isZero();
+        }
+    }
+
+    /**
+     * Forwarding limits. {@code headersTimeout} bounds the wait for an upstream's status line (prefill of a long
+     * prompt happens before it on most servers), {@code idleTimeout} the silence between two body chunks.
+     * {@code queueTimeout} is how long a request waits for a healthy upstream before a 503.
+     */
+    public record ProxyConfig(
+            Duration connectTimeout,
+            Duration headersTimeout,
+            Duration idleTimeout,
+            int maxAttempts,
+            Duration queueTimeout,
+            Duration retryAfter,
+            Duration cooldown,
+            Duration cooldownMax,
+            long maxBodyBytes,
+            long responseBufferBytes) {
+        public static ProxyConfig defaults() {
+            return new ProxyConfig(Duration.ofSeconds(3), Duration.ofSeconds(600), Duration.ofSeconds(300), 3,
+                    Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30),
+                    16L << 20, 8L << 20);
+        }
+    }
+
+    /**
+     * Session affinity: requests carrying the same {@code header} value, or else the same first {@code messages}
+     * chat messages, go to the same upstream while it is eligible and not more than {@code maxImbalance}
+     * requests busier than the least loaded one. {@code header} null and {@code messages} 0 turn it off.
+     */
+    public record AffinityConfig(String header, int messages, int maxImbalance) {
+        public static AffinityConfig defaults() {
+            return new AffinityConfig("x-session-id", 2, 16);
+        }
+    }
+
+    /** A gateway API key: allowed tiers (empty = all) and a rate limit (0 = none) in requests per second. */
+    public record KeyConfig(String name, String key, Set<String> tiers, double ratePerSecond, int burst) {
+        public KeyConfig {
+            tiers = Set.copyOf(tiers);
+        }
+
+        public boolean allows(String tier) {
+            return tiers.isEmpty() || tiers.contains(tier);
+        }
+    }
+
+    public static List<TierConfig> defaultTiers() {
+        return List.of(TierConfig.of("fast", "/"), TierConfig.of("reasoning", "/reasoning/"),
+                TierConfig.of("image", "/image/"));
+    }
+
+    public static GatewayConfig defaults() {
+        return new GatewayConfig("0.0.0.0", 8000, defaultTiers(), RegistryConfig.defaults(), HealthConfig.defaults(),
+                ProxyConfig.defaults(), AffinityConfig.defaults(), List.of(), true);
+    }
+
+    /** Reads a {@code .yaml}/{@code .yml} or {@code .toml} file; unknown keys and bad values are errors. */
+    public static GatewayConfig load(Path file) throws IOException {
+        return ConfigReader.read(file);
+    }
+
+    public GatewayConfig withListen(String newHost, int newPort) {
+        return new GatewayConfig(newHost, newPort, tiers, registry, health, proxy, affinity, keys, routeByModel);
+    }
+
+    public GatewayConfig withRegistry(RegistryConfig r) {
+        return new GatewayConfig(host, port, tiers, r, health, proxy, affinity, keys, routeByModel);
+    }
+
+    public GatewayConfig withTiers(List<TierConfig> t) {
+        return new GatewayConfig(host, port, t, registry, health, proxy, affinity, keys, routeByModel);
+    }
+
+    public GatewayConfig withHealth(HealthConfig h) {
+        return new GatewayConfig(host, port, tiers, registry, h, proxy, affinity, keys, routeByModel);
+    }
+
+    public GatewayConfig withProxy(ProxyConfig p) {
+        return new GatewayConfig(host, port, tiers, registry, health, p, affinity, keys, routeByModel);
+    }
+
+    public GatewayConfig withAffinity(AffinityConfig a) {
+        return new GatewayConfig(host, port, tiers, registry, health, proxy, a, keys, routeByModel);
+    }
+
+    public GatewayConfig withKeys(List<KeyConfig> k) {
+        return new GatewayConfig(host, port, tiers, registry, health, proxy, affinity, k, routeByModel);
+    }
+}

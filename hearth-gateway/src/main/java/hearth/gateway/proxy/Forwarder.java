@@ -1,0 +1,224 @@
+package hearth.gateway.proxy;
+
+import hearth.gateway.GatewayConfig.ProxyConfig;
+import hearth.gateway.Units;
+import hearth.gateway.Upstream;
+import hearth.gateway.health.HealthState.Failure;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One attempt at one upstream. Nothing reaches the client until the upstream has produced its first body bytes
+ * (SSE) or its whole body (other responses up to {@code responseBufferBytes}), so any failure before that can be
+ * retried elsewhere. From then on SSE is relayed chunk by chunk with a flush after each, and a failure becomes an
+ * error event that ends the stream cleanly. A failed write to the client closes the upstream body, which cancels
+ * the upstream request (its socket is closed, not reused).
+ */
+final class Forwarder {
+    private static final int CHUNK = 16 * 1024;
+    private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+    private final Http1Client client;
+    private final ProxyConfig config;
+
+    Forwarder(Http1Client client, ProxyConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    Outcome attempt(Upstream u, Incoming in, HttpServletResponse res) throws InterruptedException {
+        long start = System.nanoTime();
+        Http1Response resp;
+        try {
+            resp = client.send(u.url(), in.method(), in.pathAndQuery(), headers(u, in), in.body(),
+                    config.headersTimeout(), config.idleTimeout());
+        } catch (Http1Client.ConnectFailed e) {
+            return new Outcome.Retry(Failure.CONNECT, false, "connect failed: " + describe(e), null);
+        } catch (SocketTimeoutException e) {
+            return new Outcome.Retry(Failure.TIMEOUT, false, "no response headers within " + Units.format(config.headersTimeout()), null);
+        } catch (IOException e) {
+            return new Outcome.Retry(Failure.RESET, false, "request failed: " + describe(e), null);
+        }
+        if (Thread.interrupted()) {
+            resp.abort();
+            throw new InterruptedException();
+        }
+        int status = resp.status();
+        if (retryable(status)) return retry(resp);
+        String type = resp.header("content-type");
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")
+                ? stream(u, resp, res, start)
+                : buffered(u, resp, res, start);
+    }
+
+    /** 5xx other than 501 and 505 is a server fault, 429 a busy server: another upstream may do better. */
+    static boolean retryable(int status) {
+        return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+    }
+
+    /** The headers sent upstream: the client's minus hop-by-hop and credentials, plus key and X-Forwarded-*. */
+    private static List<String[]> headers(Upstream u, Incoming in) {
+        String key = u.endpoint().apiKey();
+        boolean dropCredentials = in.gatewayAuth() || key != null;
+        List<String[]> out = new ArrayList<>(in.headers().size() + 5);
+        for (String[] h : in.headers()) if (Headers.forwardRequest(h[0], dropCredentials)) out.add(h);
+        if (key != null) out.add(new String[] {"Authorization", "Bearer " + key});
+        out.add(new String[] {"X-Forwarded-For", in.clientAddress()});
+        out.add(new String[] {"X-Forwarded-Proto", in.scheme()});
+        if (in.host() != null) out.add(new String[] {"X-Forwarded-Host", in.host()});
+        if (!in.prefix().equals("/")) out.add(new String[] {"X-Forwarded-Prefix", in.prefix().substring(0, in.prefix().length() - 1)});
+        return out;
+    }
+
+    private Outcome retry(Http1Response resp) {
+        int status = resp.status();
+        byte[] body;
+        try (Http1Response.Body in = resp.body()) {
+            body = in.readNBytes(ERROR_BODY_LIMIT);
+        } catch (IOException e) {
+            body = new byte[0];
+        }
+        var kept = new Outcome.Buffered(status, resp.headers(), body);
+        String reason = "status " + status + snippet(body);
+        if (status == 503) return new Outcome.Retry(null, true, reason, kept);
+        if (status == 429) return new Outcome.Retry(null, false, reason, kept);
+        return new Outcome.Retry(Failure.STATUS_5XX, false, reason, kept);
+    }
+
+    private Outcome stream(Upstream u, Http1Response resp, HttpServletResponse res, long start) {
+        byte[] buf = new byte[CHUNK];
+        Http1Response.Body in = resp.body();
+        try (in) {
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (IOException e) {
+                boolean timedOut = e instanceof SocketTimeoutException;
+                return new Outcome.Retry(timedOut ? Failure.TIMEOUT : Failure.RESET, false,
+                        (timedOut ? "no first event within the idle timeout" : "stream failed before its first byte: " + describe(e)), null);
+            }
+            long firstByte = System.nanoTime() - start;
+            OutputStream out;
+            EventTail tail = new EventTail();
+            try {
+                commit(res, resp, u, -1);
+                res.setHeader("X-Accel-Buffering", "no");
+                out = res.getOutputStream();
+                while (n >= 0) {
+                    if (n > 0) {
+                        out.write(buf, 0, n);
+                        tail.saw(buf, n);
+                    }
+                    if (!in.moreBuffered()) out.flush();
+                    try {
+                        n = in.read(buf);
+                    } catch (IOException e) {
+                        String why = e instanceof SocketTimeoutException
+                                ? "upstream " + u.name() + " sent nothing for " + Units.format(config.idleTimeout())
+                                : "upstream " + u.name() + " failed mid-stream: " + describe(e);
+                        out.write(tail.errorEvent(why));
+                        out.flush();
+                        return new Outcome.Broken(resp.status(), why);
+                    }
+                }
+            } catch (IOException clientWrite) {
+                resp.abort(); // closes the upstream socket: the upstream stops generating
+                return new Outcome.ClientGone(resp.status());
+            }
+            return new Outcome.Relayed(resp.status(), firstByte);
+        }
+    }
+
+    private Outcome buffered(Upstream u, Http1Response resp, HttpServletResponse res, long start) {
+        Http1Response.Body in = resp.body();
+        ByteArrayOutputStream acc = new ByteArrayOutputStream();
+        byte[] buf = new byte[CHUNK];
+        try (in) {
+            int n = 0;
+            try {
+                while (acc.size() <= config.responseBufferBytes() && (n = in.read(buf)) >= 0) acc.write(buf, 0, n);
+            } catch (IOException e) {
+                return new Outcome.Retry(e instanceof SocketTimeoutException ? Failure.TIMEOUT : Failure.RESET, false,
+                        "response body failed: " + describe(e), null);
+            }
+            long firstByte = System.nanoTime() - start;
+            boolean complete = n < 0;
+            try {
+                String length = resp.header("content-length");
+                commit(res, resp, u, complete ? acc.size() : length == null ? -1 : Long.parseLong(length.trim()));
+                OutputStream out = res.getOutputStream();
+                acc.writeTo(out);
+                if (complete) return new Outcome.Relayed(resp.status(), firstByte);
+                // larger than the buffer: relay the rest as it comes
+                try {
+                    while ((n = in.read(buf)) >= 0) out.write(buf, 0, n);
+                } catch (IOException e) {
+                    // a truncated plain body cannot be repaired: make the client's connection fail, not end cleanly
+                    throw new UncheckedIOException("upstream " + u.name() + " failed mid-body", e);
+                }
+                return new Outcome.Relayed(resp.status(), firstByte);
+            } catch (IOException clientWrite) {
+                resp.abort();
+                return new Outcome.ClientGone(resp.status());
+            }
+        }
+    }
+
+    private static void commit(HttpServletResponse res, Http1Response resp, Upstream u, long length) {
+        res.setStatus(resp.status());
+        for (String[] h : resp.headers()) if (Headers.relayResponse(h[0])) res.addHeader(h[0], h[1]);
+        res.setHeader("X-Hearth-Upstream", u.name());
+        if (length >= 0) res.setContentLengthLong(length);
+    }
+
+    /** Writes an upstream response that was kept because it might have been retried. */
+    static void relay(Outcome.Buffered b, String upstream, HttpServletResponse res) throws IOException {
+        res.setStatus(b.status());
+        for (String[] h : b.headers()) if (Headers.relayResponse(h[0])) res.addHeader(h[0], h[1]);
+        res.setHeader("X-Hearth-Upstream", upstream);
+        res.setContentLength(b.body().length);
+        res.getOutputStream().write(b.body());
+    }
+
+    private static String snippet(byte[] body) {
+        if (body.length == 0) return "";
+        String s = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+        return ": " + s;
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
+    }
+
+    /** Remembers how the relayed bytes ended, so an error event starts on an event boundary. */
+    static final class EventTail {
+        private byte last = '\n';
+        private byte beforeLast = '\n';
+
+        void saw(byte[] b, int n) {
+            if (n >= 2) {
+                beforeLast = b[n - 2];
+                last = b[n - 1];
+            } else if (n == 1) {
+                beforeLast = last;
+                last = b[0];
+            }
+        }
+
+        byte[] errorEvent(String message) {
+            String sep = last == '\n' && beforeLast == '\n' ? "" : last == '\n' ? "\n" : "\n\n";
+            ApiError e = new ApiError(502, "server_error", message, null, "upstream_failed", null);
+            return (sep + "data: " + e.node() + "\n\n").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package hearth.gateway.proxy;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * The proxy's HTTP/1.1 client: blocking sockets on the request's virtual thread, kept alive in a pool per upstream
+ * address. Doing it by hand keeps the hot path to one socket read and one write per SSE event, with no thread hand-off
+ * beyond the virtual-thread park, and lets a socket timeout serve as the headers and idle timeouts. Closing a
+ * response body early closes its socket, which is how an upstream learns that its client left.
+ * Plain {@code http://} only (upstreams are on the cluster network); {@code https://} upstreams are refused.
+ */
+final class Http1Client implements AutoCloseable {
+    private static final int MAX_IDLE_PER_ADDRESS = 256;
+    private static final long MAX_IDLE_NANOS = Duration.ofSeconds(20).toNanos();
+    private static final int BUFFER = 16 * 1024;
+
+    private final Duration connectTimeout;
+    private final Map<String, ConcurrentLinkedDeque<Conn>> idle = new ConcurrentHashMap<>();
+
+    Http1Client(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** A connect failure, as opposed to a failure on an established connection. */
+    static final class ConnectFailed extends IOException {
+        ConnectFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Sends a request and reads the response head within {@code headersTimeout}; the body is then read with
+     * {@code idleTimeout} as the longest silence. A pooled connection the upstream had closed meanwhile is
+     * replaced once, transparently.
+     */
+    Http1Response send(URI base, String method, String pathAndQuery, List<String[]> headers, byte[] body,
+            Duration headersTimeout, Duration idleTimeout) throws IOException {
+        if (!"http".equals(base.getScheme())) throw new ConnectFailed("only http:// upstreams are supported: " + base, null);
+        String host = base.getHost();
+        int port = base.getPort() > 0 ? base.getPort() : 80;
+        String key = host + ":" + port;
+        byte[] head = head(method, basePath(base) + pathAndQuery, host, port, headers, body.length);
+        Conn c = pooled(key);
+        if (c != null) {
+            try {
+                return exchange(c, head, body, method, headersTimeout, idleTimeout);
+            } catch (SocketTimeoutException slow) {
+                c.close();
+                throw slow; // the upstream is slow, not gone: a second try would only double the wait
+            } catch (IOException staleConnection) {
+                c.close(); // it may have been closed by the upstream while idle: try a fresh one
+            }
+        }
+        c = connect(key, host, port);
+        try {
+            return exchange(c, head, body, method, headersTimeout, idleTimeout);
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private static Http1Response exchange(Conn c, byte[] head, byte[] body, String method, Duration headersTimeout,
+            Duration idleTimeout) throws IOException {
+        c.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, headersTimeout.toMillis()));
+        c.out.write(head);
+        if (body.length > 0) c.out.write(body);
+        c.out.flush();
+        Http1Response r = Http1Response.read(c, method.equals("HEAD"));
+        c.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
+        return r;
+    }
+
+    private static String basePath(URI base) {
+        String p = base.getRawPath();
+        if (p == null || p.isEmpty() || p.equals("/")) return "";
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    private static byte[] head(String method, String target, String host, int port, List<String[]> headers, int length) {
+        StringBuilder sb = new StringBuilder(256 + headers.size() * 48);
+        sb.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        sb.append("Host: ").append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append("\r\n");
+        for (String[] h : headers) sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
+        if (length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))
+            sb.append("Content-Length: ").append(length).append("\r\n");
+        sb.append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private Conn pooled(String key) {
+        var q = idle.get(key);
+        if (q == null) return null;
+        for (Conn c; (c = q.pollFirst()) != null; ) {
+            if (System.nanoTime() - c.idleSince < MAX_IDLE_NANOS && !c.socket.isClosed()) return c;
+            c.close();
+        }
+        return null;
+    }
+
+    private Conn connect(String key, String host, int port) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+        } catch (IOException e) {
+            s.close();
+            throw new ConnectFailed("cannot connect to " + key + ": " + e.getMessage(), e);
+        }
+        return new Conn(this, key, s);
+    }
+
+    private void giveBack(Conn c) {
+        var q = idle.computeIfAbsent(c.key, k -> new ConcurrentLinkedDeque<>());
+        if (q.size() >= MAX_IDLE_PER_ADDRESS) {
+            c.close();
+            return;
+        }
+        c.idleSince = System.nanoTime();
+        q.addFirst(c);
+    }
+
+    @Override
+    public void close() {
+        idle.values().forEach(q -> q.forEach(Conn::close));
+        idle.clear();
+    }
+
+    /** One upstream connection. */
+    static final class Conn {
+        private final Http1Client owner;
+        private final String key;
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+        private final byte[] buffer = new byte[BUFFER];
+        private volatile long idleSince;
+
+        Conn(Http1Client owner, String key, Socket socket) throws IOException {
+            this.owner = owner;
+            this.key = key;
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+        }
+
+        InputStream in() {
+            return in;
+        }
+
+        byte[] buffer() {
+            return buffer;
+        }
+
+        void release() {
+            owner.giveBack(this);
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+}

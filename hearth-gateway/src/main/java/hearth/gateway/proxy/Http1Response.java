@@ -1,0 +1,251 @@
+package hearth.gateway.proxy;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ProtocolException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An upstream's HTTP/1.1 response read straight off its socket: status line and headers, then a body stream that
+ * undoes chunked framing (RFC 9112 §7.1) or counts {@code Content-Length}. {@link #body()} returns data as soon as the
+ * socket has some, never waiting to fill the caller's buffer, so SSE events pass one by one.
+ */
+final class Http1Response {
+    private static final int MAX_HEAD = 64 * 1024;
+
+    private final Http1Client.Conn conn;
+    private final int status;
+    private final List<String[]> headers;
+    private final Body body;
+
+    private Http1Response(Http1Client.Conn conn, int status, List<String[]> headers, Body body) {
+        this.conn = conn;
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+    }
+
+    int status() {
+        return status;
+    }
+
+    /** Header name/value pairs as received. */
+    List<String[]> headers() {
+        return headers;
+    }
+
+    String header(String name) {
+        for (String[] h : headers) if (h[0].equalsIgnoreCase(name)) return h[1];
+        return null;
+    }
+
+    Body body() {
+        return body;
+    }
+
+    /** Reads the head; {@code head} true for a HEAD request (no body whatever the headers say). */
+    static Http1Response read(Http1Client.Conn conn, boolean head) throws IOException {
+        Reader r = new Reader(conn);
+        int status;
+        List<String[]> headers;
+        do { // 1xx interim responses are skipped
+            String statusLine = r.line();
+            if (!statusLine.startsWith("HTTP/1.")) throw new ProtocolException("not an HTTP/1.x response: " + statusLine);
+            int sp = statusLine.indexOf(' ');
+            status = Integer.parseInt(statusLine.substring(sp + 1, Math.min(statusLine.length(), sp + 4)));
+            headers = new ArrayList<>();
+            for (String line = r.line(); !line.isEmpty(); line = r.line()) {
+                int colon = line.indexOf(':');
+                if (colon <= 0) throw new ProtocolException("bad header line: " + line);
+                headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+            }
+        } while (status >= 100 && status < 200 && status != 101);
+        Http1Response resp = new Http1Response(conn, status, headers, null);
+        String te = resp.header("transfer-encoding");
+        String cl = resp.header("content-length");
+        String connection = resp.header("connection");
+        boolean reusable = connection == null || !connection.toLowerCase(Locale.ROOT).contains("close");
+        Body body;
+        if (head || status == 204 || status == 304) body = new Body(r, Framing.NONE, 0, reusable);
+        else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) body = new Body(r, Framing.CHUNKED, 0, reusable);
+        else if (cl != null) body = new Body(r, Framing.LENGTH, Long.parseLong(cl.trim()), reusable);
+        else body = new Body(r, Framing.CLOSE, 0, false);
+        return new Http1Response(conn, status, headers, body);
+    }
+
+    private enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
+
+    /** Buffered reads from the connection's socket, shared by head and body. */
+    private static final class Reader {
+        private final Http1Client.Conn conn;
+        private final InputStream in;
+        private final byte[] buf;
+        private int pos;
+        private int end;
+
+        Reader(Http1Client.Conn conn) {
+            this.conn = conn;
+            this.in = conn.in();
+            this.buf = conn.buffer();
+        }
+
+        private boolean fill() throws IOException {
+            if (pos < end) return true;
+            int n = in.read(buf, 0, buf.length);
+            if (n < 0) return false;
+            pos = 0;
+            end = n;
+            return true;
+        }
+
+        String line() throws IOException {
+            StringBuilder sb = new StringBuilder(64);
+            while (true) {
+                if (!fill()) throw new EOFException("connection closed by upstream");
+                for (int i = pos; i < end; i++) {
+                    if (buf[i] == '\n') {
+                        sb.append(new String(buf, pos, i - pos, StandardCharsets.ISO_8859_1));
+                        pos = i + 1;
+                        int len = sb.length();
+                        if (len > 0 && sb.charAt(len - 1) == '\r') sb.setLength(len - 1);
+                        return sb.toString();
+                    }
+                }
+                sb.append(new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1));
+                pos = end;
+                if (sb.length() > MAX_HEAD) throw new ProtocolException("response head too long");
+            }
+        }
+
+        /** Up to {@code max} bytes: what is buffered, else one socket read. -1 at end of stream. */
+        int read(byte[] dst, int off, int max) throws IOException {
+            if (!fill()) return -1;
+            int n = Math.min(max, end - pos);
+            System.arraycopy(buf, pos, dst, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    /** The decoded body; closing it early closes the connection, which cancels the upstream's work. */
+    static final class Body extends InputStream {
+        private final Reader r;
+        private final Framing framing;
+        private long remaining;
+        private final boolean reusable;
+        private boolean crlfPending;
+        private boolean eof;
+        private boolean closed;
+
+        Body(Reader r, Framing framing, long length, boolean reusable) {
+            this.r = r;
+            this.framing = framing;
+            this.remaining = length;
+            this.reusable = reusable;
+            this.eof = framing == Framing.NONE || (framing == Framing.LENGTH && length == 0);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (closed) throw new IOException("closed");
+            if (eof || len == 0) return eof ? -1 : 0;
+            switch (framing) {
+                case LENGTH -> {
+                    int n = r.read(b, off, (int) Math.min(len, remaining));
+                    if (n < 0) throw new EOFException("upstream closed the connection before the end of the body");
+                    remaining -= n;
+                    if (remaining == 0) eof = true;
+                    return n;
+                }
+                case CLOSE -> {
+                    int n = r.read(b, off, len);
+                    if (n < 0) eof = true;
+                    return n;
+                }
+                case CHUNKED -> {
+                    if (remaining == 0 && !nextChunk()) return -1;
+                    int n = r.read(b, off, (int) Math.min(len, remaining));
+                    if (n < 0) throw new EOFException("upstream closed the connection inside a chunk");
+                    remaining -= n;
+                    // the CRLF after the data is read with the next size line: returning now never waits on it
+                    if (remaining == 0) crlfPending = true;
+                    return n;
+                }
+                default -> {
+                    return -1;
+                }
+            }
+        }
+
+        /**
+         * True when the next {@link #read} can return data without waiting on the socket: the rest of the current chunk,
+         * or a whole chunk-size line plus a data byte, is already buffered. The proxy flushes only when this is false,
+         * so events that arrived together leave together, and none waits.
+         */
+        boolean moreBuffered() {
+            if (eof || r.pos >= r.end) return false;
+            if (framing != Framing.CHUNKED || remaining > 0) return true;
+            int from = r.pos;
+            if (crlfPending) {
+                int nl = indexOf('\n', from);
+                if (nl < 0) return false;
+                from = nl + 1;
+            }
+            int nl = indexOf('\n', from);
+            // a size line and one data byte after it; "0" is the last chunk, which ends the body instead
+            return nl >= 0 && nl + 1 < r.end && r.buf[from] != '0';
+        }
+
+        private int indexOf(char c, int from) {
+            for (int i = from; i < r.end; i++) if (r.buf[i] == c) return i;
+            return -1;
+        }
+
+        /** Reads the next chunk-size line; false (and trailers consumed) at the last chunk. */
+        private boolean nextChunk() throws IOException {
+            if (crlfPending) {
+                if (!r.line().isEmpty()) throw new ProtocolException("chunk not followed by CRLF");
+                crlfPending = false;
+            }
+            String line = r.line();
+            int semi = line.indexOf(';');
+            String hex = (semi >= 0 ? line.substring(0, semi) : line).trim();
+            try {
+                remaining = Long.parseLong(hex, 16);
+            } catch (NumberFormatException e) {
+                throw new ProtocolException("bad chunk size: " + line);
+            }
+            if (remaining > 0) return true;
+            while (!r.line().isEmpty()) {
+                // trailers: not relayed
+            }
+            eof = true;
+            return false;
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            // a connection goes back to the pool only with its response read to the end
+            if (eof && reusable && r.pos == r.end) r.conn.release();
+            else r.conn.close();
+        }
+    }
+
+    /** Drops the connection; for an abandoned response whose body will not be read. */
+    void abort() {
+        conn.close();
+    }
+}

@@ -1,0 +1,251 @@
+package hearth.gateway.proxy;
+
+import hearth.gateway.GatewayConfig;
+import hearth.gateway.GatewayConfig.KeyConfig;
+import hearth.gateway.Tier;
+import hearth.gateway.Units;
+import hearth.gateway.Upstream;
+import hearth.gateway.balance.Balancer;
+import hearth.gateway.health.HealthState;
+import hearth.gateway.metrics.GatewayMetrics;
+import hearth.gateway.security.ApiKeys;
+import hearth.gateway.security.RateLimiter;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every request that is not the gateway's own: tier by prefix, key and rate check, body read (bounded), tier by
+ * model, then attempts on upstreams until one answers. While no upstream is eligible the request waits up to
+ * {@code queue_timeout}, then gets 503 with {@code Retry-After}.
+ */
+public final class ProxyHandler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
+
+    private final GatewayConfig config;
+    private final TierRouter router;
+    private final ApiKeys keys;
+    private final RateLimiter limiter;
+    private final RequestInspector inspector;
+    private final Balancer balancer;
+    private final GatewayMetrics metrics;
+    private final Http1Client upstreams;
+    private final Forwarder forwarder;
+
+    public ProxyHandler(GatewayConfig config, TierRouter router, ApiKeys keys, RateLimiter limiter,
+            GatewayMetrics metrics) {
+        this.config = config;
+        this.router = router;
+        this.keys = keys;
+        this.limiter = limiter;
+        this.metrics = metrics;
+        this.inspector = new RequestInspector(config.affinity());
+        this.balancer = new Balancer(config.affinity().maxImbalance());
+        this.upstreams = new Http1Client(config.proxy().connectTimeout());
+        this.forwarder = new Forwarder(upstreams, config.proxy());
+    }
+
+    public void handle(Context ctx) throws Exception {
+        long start = System.nanoTime();
+        HttpServletRequest req = ctx.req();
+        TierRouter.Match match = router.match(req.getRequestURI());
+        if (match == null) throw ApiError.notFound("no tier serves " + req.getRequestURI(), "unknown_route").exception();
+        Tier tier = match.tier();
+        KeyConfig key = authorize(ctx, tier);
+        limit(key, tier);
+        byte[] body = readBody(req, tier);
+        RequestFacts facts = inspector.inspect(affinityHeader(req), body);
+        if (config.routeByModel() && facts.model() != null) {
+            Tier serving = router.servingModel(facts.model(), tier);
+            if (serving != null && serving != tier) {
+                tier = serving;
+                authorize(ctx, tier);
+            }
+        }
+        String query = req.getQueryString();
+        Incoming in = new Incoming(req.getMethod(), query == null ? match.path() : match.path() + "?" + query,
+                match.tier().prefix(), headers(req), body, keys.enabled(), req.getRemoteAddr(),
+                req.getScheme(), req.getHeader("host"));
+        forward(ctx, tier, facts, in, start);
+    }
+
+    private void forward(Context ctx, Tier tier, RequestFacts facts, Incoming in, long start) throws Exception {
+        Set<Upstream> tried = new HashSet<>();
+        Outcome.Retry last = null;
+        Upstream lastUpstream = null;
+        long deadline = start + config.proxy().queueTimeout().toNanos();
+        boolean timedOut = false;
+        for (int attempt = 1; attempt <= config.proxy().maxAttempts(); attempt++) {
+            Upstream u = acquire(tier, facts, tried, deadline);
+            if (u == null) {
+                timedOut = true;
+                break;
+            }
+            if (attempt > 1) metrics.retried(tier.name());
+            Outcome o;
+            try {
+                o = forwarder.attempt(u, in, ctx.res());
+            } finally {
+                u.release();
+                if (u.endpoint().maxConcurrent() > 0) tier.signal();
+            }
+            if (!(o instanceof Outcome.Retry r)) {
+                finish(tier, u, o, start);
+                return;
+            }
+            judge(tier, u, r);
+            tried.add(u);
+            last = r;
+            lastUpstream = u;
+        }
+        giveUp(ctx, tier, timedOut ? null : last, lastUpstream, last);
+    }
+
+    /** Applies a retryable failure to the upstream's health and the metrics. */
+    private void judge(Tier tier, Upstream u, Outcome.Retry r) {
+        HealthState h = u.health();
+        boolean changed;
+        String kind;
+        if (r.unavailable()) {
+            changed = h.unavailable("answered 503 to a request");
+            kind = "unavailable";
+        } else if (r.failure() != null) {
+            changed = h.requestFailed(r.failure(), r.reason());
+            kind = GatewayMetrics.kind(r.failure());
+            u.countFailure();
+        } else {
+            changed = false;
+            kind = "busy";
+        }
+        metrics.upstreamError(tier.name(), u.name(), kind);
+        LOG.debug("attempt at {} failed: {}", u, r.reason());
+        if (changed) {
+            LOG.info("upstream {} is now {} ({})", u, h.status(), r.reason());
+            tier.signal();
+        }
+    }
+
+    private void finish(Tier tier, Upstream u, Outcome o, long start) {
+        long total = System.nanoTime() - start;
+        switch (o) {
+            case Outcome.Relayed r -> {
+                if (r.status() < 500 && u.health().requestSucceeded()) tier.signal();
+                metrics.completed(tier.name(), u.name(), r.status(), total, r.firstByteNanos());
+            }
+            case Outcome.Broken b -> {
+                LOG.warn("stream from {} broke after the first byte: {}", u, b.reason());
+                u.countFailure();
+                if (u.health().requestFailed(HealthState.Failure.RESET, b.reason())) tier.signal();
+                metrics.upstreamError(tier.name(), u.name(), "midstream");
+                metrics.completed(tier.name(), u.name(), b.status(), total, 0);
+            }
+            case Outcome.ClientGone g -> {
+                LOG.debug("client left while {} was answering; upstream request cancelled", u);
+                metrics.completed(tier.name(), u.name(), 499, total, 0);
+            }
+            case Outcome.Retry r -> throw new IllegalStateException("retry is not final");
+        }
+    }
+
+    /**
+     * Every attempt failed ({@code exhausted}: relay the last upstream answer, or 502) or the wait for an eligible
+     * upstream ran out (503 with {@code Retry-After}; an earlier upstream answer is stale by then).
+     */
+    private void giveUp(Context ctx, Tier tier, Outcome.Retry exhausted, Upstream lastUpstream, Outcome.Retry last)
+            throws IOException {
+        if (exhausted != null && exhausted.response() != null) {
+            metrics.completed(tier.name(), lastUpstream.name(), exhausted.response().status(), 0, 0);
+            int status = exhausted.response().status();
+            if ((status == 503 || status == 429) && exhausted.response().headers().stream().noneMatch(h -> h[0].equalsIgnoreCase("retry-after")))
+                ctx.res().setHeader("Retry-After", Long.toString(ApiError.unavailable("", config.proxy().retryAfter()).retryAfterSeconds()));
+            Forwarder.relay(exhausted.response(), lastUpstream.name(), ctx.res());
+            return;
+        }
+        if (exhausted != null) {
+            metrics.rejected(tier.name(), "upstream_failed");
+            throw ApiError.badGateway("no upstream of tier '" + tier.name() + "' could answer; last error: " + exhausted.reason()).exception();
+        }
+        metrics.rejected(tier.name(), "no_upstream");
+        String why = tier.upstreams().isEmpty() ? "tier '" + tier.name() + "' has no upstreams"
+                : "no healthy upstream in tier '" + tier.name() + "'";
+        String lastError = last == null ? "" : "; last error: " + last.reason();
+        throw ApiError.unavailable(why + " (waited " + Units.format(config.proxy().queueTimeout()) + lastError + ")",
+                config.proxy().retryAfter()).exception();
+    }
+
+    /** Picks an upstream, waiting (bounded by {@code deadline}) while none is eligible. */
+    private Upstream acquire(Tier tier, RequestFacts facts, Set<Upstream> tried, long deadline) throws InterruptedException {
+        while (true) {
+            long seen = tier.version();
+            List<Upstream> pool = Balancer.servingModel(tier.upstreams(), facts.model());
+            Upstream u = balancer.acquire(pool, facts.affinityKey(), tried);
+            if (u != null) return u;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return null;
+            long wake = left;
+            for (Upstream x : pool) {
+                long c = x.health().cooldownRemainingNanos();
+                if (c > 0) wake = Math.min(wake, c);
+            }
+            tier.await(seen, wake);
+        }
+    }
+
+    private KeyConfig authorize(Context ctx, Tier tier) {
+        try {
+            return keys.check(ctx.header("Authorization"), ctx.header("x-api-key"), tier.name());
+        } catch (ApiError.GatewayException e) {
+            metrics.rejected(tier.name(), e.error().status() == 403 ? "forbidden" : "unauthorized");
+            throw e;
+        }
+    }
+
+    private void limit(KeyConfig key, Tier tier) {
+        try {
+            limiter.acquire(key);
+        } catch (ApiError.GatewayException e) {
+            metrics.rejected(tier.name(), "rate_limited");
+            throw e;
+        }
+    }
+
+    private byte[] readBody(HttpServletRequest req, Tier tier) throws IOException {
+        long limit = config.proxy().maxBodyBytes();
+        if (req.getContentLengthLong() > limit) {
+            metrics.rejected(tier.name(), "too_large");
+            throw ApiError.tooLarge(limit).exception();
+        }
+        InputStream in = req.getInputStream();
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        if (body.length > limit) {
+            metrics.rejected(tier.name(), "too_large");
+            throw ApiError.tooLarge(limit).exception();
+        }
+        return body;
+    }
+
+    private String affinityHeader(HttpServletRequest req) {
+        String name = inspector.affinityHeader();
+        return name == null ? null : req.getHeader(name);
+    }
+
+    private static List<String[]> headers(HttpServletRequest req) {
+        List<String[]> out = new ArrayList<>();
+        for (String name : Collections.list(req.getHeaderNames()))
+            for (String v : Collections.list(req.getHeaders(name))) out.add(new String[] {name, v});
+        return out;
+    }
+
+    @Override
+    public void close() {
+        upstreams.close();
+    }
+}
