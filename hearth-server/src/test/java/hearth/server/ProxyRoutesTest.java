@@ -115,6 +115,11 @@ class ProxyRoutesTest {
         assertThat(wrong.statusCode()).isEqualTo(404);
         assertThat(json(wrong).at("/error/code").asText()).isEqualTo("model_not_found");
         assertThat(json(hearth.post("/chat/completions", "{\"messages\":[]}")).at("/x_fake/request_model").asText()).isEqualTo("glm-5");
+        // curl -d sends a form type: the body is still read as the JSON it is
+        HttpResponse<String> curl = hearth.send(HttpRequest.newBuilder(hearth.uri("/v1/chat/completions"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"messages\":[]}")).build());
+        assertThat(curl.statusCode()).isEqualTo(404);
         assertThat(json(hearth.get("/v1/models")).at("/data/0/id").asText()).isEqualTo("glm-5");
     }
 

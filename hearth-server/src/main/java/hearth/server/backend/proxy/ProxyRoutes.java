@@ -79,7 +79,7 @@ public final class ProxyRoutes {
 
     private void forward(Context ctx, String path, boolean generation) throws IOException {
         byte[] body = ctx.method().name().equals("POST") ? Bodies.read(ctx, config.maxBodyBytes()) : new byte[0];
-        if (body.length > 0 && isJson(ctx)) body = rewrite(ctx, Json.parse(body), generation, body);
+        if (body.length > 0 && isJson(ctx, body)) body = rewrite(ctx, Json.parse(body), generation, body);
         send(ctx, path, body, generation);
     }
 
@@ -208,8 +208,15 @@ public final class ProxyRoutes {
         }
     }
 
-    private static boolean isJson(Context ctx) {
-        String t = ctx.contentType();
-        return t == null || t.toLowerCase(java.util.Locale.ROOT).contains("json");
+    /** JSON by its type, or by its first byte when the client sent none or a form type ({@code curl -d}). */
+    private static boolean isJson(Context ctx, byte[] body) {
+        String t = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
+        if (t.contains("json")) return true;
+        if (!t.isEmpty() && !t.startsWith("application/x-www-form-urlencoded") && !t.startsWith("text/plain")) return false;
+        for (byte b : body) {
+            if (b == '{') return true;
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') return false;
+        }
+        return false;
     }
 }
