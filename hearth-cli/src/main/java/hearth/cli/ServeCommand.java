@@ -48,14 +48,20 @@ import picocli.CommandLine.Option;
                 + " llama-server, vLLM or SGLang (--backend).",
                 "Each option may also be set by an environment variable named like its long name (--ctx-size: CTX_SIZE,"
                         + " or HEARTH_CTX_SIZE), in ./.env or in a --profile; precedence: flag > environment > .env > profile > default."},
-        footer = {"", "Engine settings for --backend llama-server|vllm|sglang (also in profiles; see docs/cluster.md):",
-                "  llama-server: --models-dir --models-max --gpu-layers|-ngl --split-mode --tensor-split --rpc --rpc-workers slurm",
-                "    --rpc-port --cache-type-k/-v --mlock --numa --reasoning-format --jinja --flash-attn --timeout",
-                "  vLLM: --tensor-parallel-size --pipeline-parallel-size --data-parallel-size --enable-expert-parallel",
-                "    --quantization --max-model-len --gpu-memory-utilization --max-num-seqs --swap-space --trust-remote-code",
-                "    --tool-call-parser --reasoning-parser --distributed-executor-backend --nodes --ray-port",
-                "  SGLang: --sglang-command --mem-fraction-static;  all: --engine-args --engine-env --engine-stop-grace",
-                "    --engine-start-timeout --max-restarts --srun-args --nodelist --registry-name --public-url --registry-interval"})
+        footer = {"", "Engine settings for --backend llama-server|vllm|sglang (also in profiles;",
+                "see docs/cluster.md):",
+                "  llama-server: --models-dir --models-max --gpu-layers|-ngl --split-mode",
+                "    --tensor-split --rpc --rpc-workers slurm --rpc-port --cache-type-k/-v",
+                "    --mlock --numa --reasoning-format --jinja --flash-attn --timeout",
+                "  vLLM: --tensor-parallel-size --pipeline-parallel-size",
+                "    --data-parallel-size --enable-expert-parallel --quantization",
+                "    --max-model-len --gpu-memory-utilization --max-num-seqs --swap-space",
+                "    --trust-remote-code --tool-call-parser --reasoning-parser",
+                "    --distributed-executor-backend --nodes --ray-port",
+                "  SGLang: --sglang-command --mem-fraction-static",
+                "  all: --engine-args --engine-env --engine-stop-grace --engine-start-timeout",
+                "    --max-restarts --engine-log-dir --srun-args --nodelist --registry-name",
+                "    --public-url --registry-interval"})
 public final class ServeCommand implements Callable<Integer> {
     /** Environment variables that do not follow from an option name. */
     static final Map<String, List<String>> EXTRA_VARIABLES = Map.of("--api-key", List.of("HEARTH_API_KEY"));

@@ -43,7 +43,10 @@ public record LaunchContext(Settings settings, SlurmJob job, GpuInventory gpus, 
         } else {
             nodes.add(job.thisNode());
             for (int i = 2; i <= wanted; i++) nodes.add("node" + i);
-            if (wanted > 1) notes.add("not in a SLURM job: node2..node" + wanted + " are placeholders (set --nodelist)");
+            if (wanted > 1) {
+                notes.add("not in a SLURM job: " + (wanted == 2 ? "node2 is a placeholder" : "node2..node" + wanted + " are placeholders")
+                        + " (set --nodelist)");
+            }
         }
         if (nodes.size() > wanted && s.get("nodes").isPresent()) nodes = new ArrayList<>(nodes.subList(0, wanted));
         int cpus = job.cpusPerTask() > 0 ? job.cpusPerTask() : machineCpus;
