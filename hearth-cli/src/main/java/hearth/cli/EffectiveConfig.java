@@ -14,6 +14,11 @@ final class EffectiveConfig {
     private EffectiveConfig() {}
 
     static void log(Logger log, CommandLine.Model.CommandSpec spec, EnvDefaults env) {
+        log(log, spec, env, null);
+    }
+
+    /** The same, naming the profile for values it supplied. */
+    static void log(Logger log, CommandLine.Model.CommandSpec spec, EnvDefaults env, ProfileDefaults profile) {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         StringBuilder sb = new StringBuilder("effective configuration:");
         for (OptionSpec o : spec.options()) {
@@ -22,7 +27,9 @@ final class EffectiveConfig {
             EnvDefaults.Source source = env.source(parsed, o);
             String shown = v == null ? "-" : SECRET.contains(o.longestName()) ? mask(v.toString()) : v.toString();
             sb.append("\n  ").append(o.longestName()).append(" = ").append(shown);
-            if (source != EnvDefaults.Source.DEFAULT) {
+            if (profile != null && profile.fromProfile(parsed, o)) {
+                sb.append("  (profile ").append(profile.profile.name()).append(')');
+            } else if (source != EnvDefaults.Source.DEFAULT) {
                 sb.append("  (").append(source.name().toLowerCase(Locale.ROOT));
                 if (source != EnvDefaults.Source.FLAG) env.lookup(o).ifPresent(f -> sb.append(' ').append(f.variable()));
                 sb.append(')');

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
         description = "Self-hosted LLM server for coding agents.",
         subcommands = {RunCommand.class, ServeCommand.class, PullCommand.class, ModelsCommand.class, GatewayCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, HealthCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -18,6 +18,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        CommandLine hearth = new CommandLine(new Main());
+        ServeCommand.prepare(hearth, args);
+        System.exit(hearth.execute(args));
     }
 }

@@ -7,7 +7,8 @@ import hearth.server.HearthServer;
 import hearth.server.ServerConfig;
 import hearth.server.backend.EmbeddedBackend;
 import hearth.server.backend.MockEngine;
-import hearth.server.lifecycle.GracefulShutdown;
+import hearth.server.backend.EngineKind;
+import hearth.server.cluster.Settings;
 import hearth.server.openai.ChatPrompts;
 import hearth.server.pull.ConsoleProgress;
 import hearth.server.pull.DefaultModel;
@@ -23,9 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -41,9 +44,18 @@ import picocli.CommandLine.Option;
  * and the model loads in the background (503 until it is ready).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = ServeCommand.Defaults.class,
-        description = {"Serve a GGUF model over an OpenAI-compatible HTTP API.",
+        description = {"Serve a GGUF model over an OpenAI-compatible HTTP API, with Hearth's engine or in front of a supervised"
+                + " llama-server, vLLM or SGLang (--backend).",
                 "Each option may also be set by an environment variable named like its long name (--ctx-size: CTX_SIZE,"
-                        + " or HEARTH_CTX_SIZE) or in ./.env; precedence: flag > environment > .env > default."})
+                        + " or HEARTH_CTX_SIZE), in ./.env or in a --profile; precedence: flag > environment > .env > profile > default."},
+        footer = {"", "Engine settings for --backend llama-server|vllm|sglang (also in profiles; see docs/cluster.md):",
+                "  llama-server: --models-dir --models-max --gpu-layers|-ngl --split-mode --tensor-split --rpc --rpc-workers slurm",
+                "    --rpc-port --cache-type-k/-v --mlock --numa --reasoning-format --jinja --flash-attn --timeout",
+                "  vLLM: --tensor-parallel-size --pipeline-parallel-size --data-parallel-size --enable-expert-parallel",
+                "    --quantization --max-model-len --gpu-memory-utilization --max-num-seqs --swap-space --trust-remote-code",
+                "    --tool-call-parser --reasoning-parser --distributed-executor-backend --nodes --ray-port",
+                "  SGLang: --sglang-command --mem-fraction-static;  all: --engine-args --engine-env --engine-stop-grace",
+                "    --engine-start-timeout --max-restarts --srun-args --nodelist --registry-name --public-url --registry-interval"})
 public final class ServeCommand implements Callable<Integer> {
     /** Environment variables that do not follow from an option name. */
     static final Map<String, List<String>> EXTRA_VARIABLES = Map.of("--api-key", List.of("HEARTH_API_KEY"));
@@ -60,6 +72,42 @@ public final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Set by {@link #prepare}: the profile and the environment the defaults came from. */
+    ProfileDefaults prepared;
+
+    @Option(names = "--profile", paramLabel = "NAME",
+            description = "deployment profile: a name in deploy/profiles ($HEARTH_PROFILE_DIR) or a .properties file")
+    String profile;
+
+    @Option(names = "--backend", defaultValue = "embedded",
+            description = "embedded (Hearth's engine), llama-server, vllm, sglang (supervised child engines) or openai (--upstream-url) (default ${DEFAULT-VALUE})")
+    String backendName;
+
+    @Option(names = "--dry-run", description = "print what would run (engine command lines, per node) and exit")
+    boolean dryRun;
+
+    @Option(names = "--upstream-url", description = "--backend openai: base URL of the OpenAI-compatible server to front")
+    String upstreamUrl;
+
+    @Option(names = "--upstream-api-key", description = "bearer key Hearth sends to the upstream")
+    String upstreamApiKey;
+
+    @Option(names = "--engine-port", description = "port of the supervised engine on 127.0.0.1 (default: --port + 1000; 0 = any free one)")
+    Integer enginePort;
+
+    @Option(names = "--registry-dir", description = "shared directory for this server's registry entry (NAME.json; heartbeat; deleted on drain)")
+    String registryDir;
+
+    @Option(names = "--tier", description = "tier in the registry entry (default: the profile's, else 'default')")
+    String tier;
+
+    @Option(names = "--requeue-on-term", description = "in a SLURM job: 'scontrol requeue' after a SIGTERM shutdown")
+    boolean requeueOnTerm;
+
+    /** Engine settings without an option of their own ({@link EngineArgs}). */
+    @CommandLine.Unmatched
+    List<String> engineArgs = new ArrayList<>();
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE})")
     String host;
@@ -168,32 +216,112 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-level", defaultValue = "INFO", description = "TRACE, DEBUG, INFO, WARN or ERROR (default ${DEFAULT-VALUE})")
     String logLevel;
 
+    /**
+     * Makes the {@code serve} subcommand of {@code hearth} read its defaults from the environment, {@code .env} and
+     * the profile named in {@code args} (picocli asks for defaults while parsing, so the profile is found first).
+     */
+    static void prepare(CommandLine hearth, String[] args) {
+        prepare(hearth, args, System.getenv(), DotEnv.read(Path.of(".env")));
+    }
+
+    /** The same with a given environment and {@code .env} (tests). */
+    static void prepare(CommandLine hearth, String[] args, Map<String, String> environment, Map<String, String> dotEnv) {
+        List<String> all = List.of(args);
+        int at = all.indexOf("serve");
+        if (at < 0) return;
+        CommandLine serve = hearth.getSubcommands().get("serve");
+        ProfileDefaults d = ProfileDefaults.prepare(all.subList(at + 1, all.size()), environment, dotEnv);
+        serve.setDefaultValueProvider(d);
+        ((ServeCommand) serve.getCommand()).prepared = d;
+    }
+
     @Override
     public Integer call() throws Exception {
         try {
-            return serve();
+            if (prepared != null && prepared.error != null) throw new IllegalArgumentException(prepared.error);
+            EngineKind kind = EngineKind.parse(backendName);
+            Settings settings = settings();
+            if (kind == EngineKind.EMBEDDED) embeddedOnly(settings);
+            if (dryRun) {
+                System.out.print(kind == EngineKind.EMBEDDED ? embeddedDryRun() : ClusterServe.dryRun(kind, settings, environment()));
+                return 0;
+            }
+            // the logback configuration reads this; set before the first logger exists
+            System.setProperty("hearth.log.level", logLevel.toUpperCase(Locale.ROOT));
+            Logger log = LoggerFactory.getLogger(ServeCommand.class);
+            EffectiveConfig.log(log, spec, prepared != null ? prepared.env : new Defaults().env, prepared);
+            if (kind == EngineKind.EMBEDDED) return serve(log, settings);
+            return ClusterServe.serve(kind, settings, proxyConfig());
         } catch (IllegalArgumentException | CatalogException e) {
             System.err.println("hearth serve: " + e.getMessage());
             return 2;
         }
     }
 
-    private int serve() throws Exception {
-        // the logback configuration reads this; set before the first logger exists
-        System.setProperty("hearth.log.level", logLevel.toUpperCase(Locale.ROOT));
-        Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    /**
+     * All settings in layers for the engine launchers and the registry: this command line (its options as typed, then
+     * the engine settings), environment, {@code .env}, profile.
+     */
+    Settings settings() {
+        Map<String, String> flags = new LinkedHashMap<>();
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (CommandLine.Model.OptionSpec o : spec.options()) {
+            if (parsed == null || !parsed.hasMatchedOption(o)) continue;
+            List<String> typed = o.originalStringValues();
+            flags.put(ProfileDefaults.key(o), typed.isEmpty() ? "true" : String.join(",", typed));
+        }
+        flags.putAll(EngineArgs.parse(engineArgs));
+        Map<String, String> env = environment();
+        Map<String, String> dot = prepared != null ? prepared.dotEnv : DotEnv.read(Path.of(".env"));
+        Map<String, String> prof = prepared != null && prepared.profile != null ? prepared.profile.settings() : Map.of();
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("backend", backendName);
+        if (prepared != null && prepared.profile != null) defaults.put("profile", prepared.profile.name());
+        return new Settings(flags, env, dot, prof, defaults);
+    }
+
+    private Map<String, String> environment() {
+        return prepared != null ? prepared.environment : System.getenv();
+    }
+
+    /** The embedded engine takes only the registry's extra settings; engine flags of external engines are a mistake. */
+    private void embeddedOnly(Settings s) {
+        for (String key : EngineArgs.parse(engineArgs).keySet()) {
+            if (!Set.of("registry-name", "public-url", "registry-interval", "scontrol").contains(key)) {
+                throw new IllegalArgumentException("--" + key + " is an engine setting for --backend llama-server, vllm or sglang");
+            }
+        }
+    }
+
+    private String embeddedDryRun() {
+        String what = mock ? "the mock model" : modelsDir != null ? "router over " + modelsDir
+                : model != null ? model.toString() : "the single .gguf under ./models (else the default model)";
+        return "# hearth serve: backend embedded (no child process), API on http://" + host + ":" + port + "\n"
+                + "# model: " + what + (alias != null ? " as '" + alias + "'" : "") + "\n";
+    }
+
+    /**
+     * The HTTP settings in front of an external engine: the engine parses tool calls and reasoning itself, so
+     * Hearth's --tool-parser and --reasoning-format (which the engine's flags of the same name may reuse) stay neutral.
+     */
+    ServerConfig proxyConfig() throws IOException {
+        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(),
+                null, Duration.ofSeconds(shutdownGrace), null, "reasoning_content");
+    }
+
+
+    private int serve(Logger log, Settings settings) throws Exception {
         EngineConfig engine = engineConfig();
         ServerConfig server = serverConfig();
         if (chatTemplate != null) ChatPrompts.compileOverride(chatTemplate);
-        EffectiveConfig.log(log, spec, new Defaults().env);
 
-        if (modelsDir != null) return serveRouter(log, engine, server);
+        if (modelsDir != null) return serveRouter(log, engine, server, settings);
         EmbeddedBackend backend = mock
                 ? EmbeddedBackend.pending(alias != null ? alias : MockEngine.MODEL_ID, () -> MockEngine.create(engine, mockTps, mockTtftMs))
                 : EmbeddedBackend.pending(modelId(engine.model()), () -> load(log, engine));
         HearthServer http = new HearthServer(server, backend).start(); // the port is up (503 while loading) ...
         backend.startLoading(); // ... before the model loads
-        new GracefulShutdown(http, server.shutdownGrace(), System::exit, () -> Runtime.getRuntime().halt(GracefulShutdown.FORCED_EXIT)).install();
+        ServeLifecycle.install(http, settings, server.shutdownGrace());
         backend.loaded().exceptionally(t -> {
             log.error("cannot serve: the model did not load; exiting");
             http.close();
@@ -205,7 +333,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** Router mode: the models of {@link #modelsDir}, each loaded on first use within {@link #routerLimits}. */
-    private int serveRouter(Logger log, EngineConfig engine, ServerConfig server) throws InterruptedException {
+    private int serveRouter(Logger log, EngineConfig engine, ServerConfig server, Settings settings) throws InterruptedException {
         RouterLimits limits = routerLimits();
         HearthServer http = new HearthServer(server, RouterModels.embedded(modelsDir, engine, limits)).start();
         var router = ((RouterModels) http.models()).router();
@@ -216,7 +344,7 @@ public final class ServeCommand implements Callable<Integer> {
                 limits.maxModels() == 0 ? "unlimited" : limits.maxModels(), limits.idleTtl().isZero() ? "none" : limits.idleTtl());
         router.catalog().problems().forEach(p -> log.warn("models dir: {}", p));
         router.loadPinned();
-        new GracefulShutdown(http, server.shutdownGrace(), System::exit, () -> Runtime.getRuntime().halt(GracefulShutdown.FORCED_EXIT)).install();
+        ServeLifecycle.install(http, settings, server.shutdownGrace());
         new CountDownLatch(1).await(); // the signal handler ends the process
         return 0;
     }

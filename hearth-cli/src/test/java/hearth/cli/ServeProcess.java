@@ -24,6 +24,11 @@ final class ServeProcess implements AutoCloseable {
     final URI base;
 
     ServeProcess(Path workDir, String... args) throws IOException, InterruptedException {
+        this(workDir, java.util.Map.of(), args);
+    }
+
+    /** The same with variables set in the otherwise empty environment (SLURM's, for example). */
+    ServeProcess(Path workDir, java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "hearth.cli.Main", "serve", "--port", "0"));
@@ -32,6 +37,7 @@ final class ServeProcess implements AutoCloseable {
         String path = System.getenv("PATH");
         pb.environment().clear(); // no PORT, MODEL_PATH... from the test's environment
         if (path != null) pb.environment().put("PATH", path);
+        pb.environment().putAll(env);
         process = pb.start();
         Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -2,6 +2,10 @@ package hearth.server;
 
 import hearth.server.anthropic.MessagesHandler;
 import hearth.server.backend.Backend;
+import hearth.server.backend.EmbeddedBackend;
+import hearth.server.backend.ForwardingBackend;
+import hearth.server.backend.proxy.ForwardedModel;
+import hearth.server.backend.proxy.ProxyRoutes;
 import hearth.server.http.Admission;
 import hearth.server.http.Auth;
 import hearth.server.http.ErrorMapper;
@@ -47,17 +51,23 @@ public final class HearthServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ModelSource models;
+    /** The backend requests are forwarded to, or null when Hearth's engine answers them. */
+    private final ForwardingBackend forwarding;
     private final ServerMetrics metrics;
     private final Admission admission = new Admission();
     private final Auth auth;
     private final GracefulHandler graceful = new GracefulHandler();
     private final Javalin app;
 
-    /** A server for one model. */
+    /** A server for one model: Hearth's engine, or an engine requests are forwarded to. */
     public HearthServer(ServerConfig config, Backend backend) {
         this.config = config;
         this.metrics = new ServerMetrics(backend.modelId(), () -> java.util.Map.of(backend.modelId(), backend.stats()));
-        this.models = new SingleModel(backend, config, metrics);
+        this.models = switch (backend) {
+            case EmbeddedBackend e -> new SingleModel(e, config, metrics);
+            case ForwardingBackend f -> new ForwardedModel(f);
+        };
+        this.forwarding = backend instanceof ForwardingBackend f ? f : null;
         this.auth = new Auth(config.apiKeys());
         this.app = Javalin.create(this::configure);
     }
@@ -69,6 +79,7 @@ public final class HearthServer implements AutoCloseable {
         java.util.concurrent.atomic.AtomicReference<ModelSource> source = new java.util.concurrent.atomic.AtomicReference<>();
         this.metrics = new ServerMetrics("", () -> source.get().stats());
         this.models = router.create(config, metrics);
+        this.forwarding = null;
         source.set(models);
         this.auth = new Auth(config.apiKeys());
         this.app = Javalin.create(this::configure);
@@ -92,6 +103,15 @@ public final class HearthServer implements AutoCloseable {
 
     private void routes(JavalinConfig c) {
         Probes probes = new Probes(models, admission);
+        if (forwarding != null) {
+            var r = c.routes;
+            r.get("/health", probes::health);
+            r.get("/healthz", probes::healthz);
+            r.get("/readyz", probes::readyz);
+            r.get("/metrics", guarded(this::metrics));
+            new ProxyRoutes(forwarding, config, metrics).register(r, this::guarded);
+            return;
+        }
         ChatHandler chat = new ChatHandler(models, config);
         CompletionHandler completions = new CompletionHandler(models, config);
         ModelHandlers modelHandlers = new ModelHandlers(models, config);
@@ -189,6 +209,7 @@ public final class HearthServer implements AutoCloseable {
     /** The model of a single-model server. */
     public Backend backend() {
         if (models instanceof SingleModel single) return single.backend();
+        if (models instanceof ForwardedModel forwarded) return forwarded.backend();
         throw new IllegalStateException("a router serves several models");
     }
 

@@ -1,19 +1,15 @@
 package hearth.server.backend;
 
-import hearth.engine.Event;
-import hearth.engine.GenerateRequest;
 import hearth.engine.sched.EngineLoop;
-import hearth.engine.sched.Sequence;
-import hearth.engine.tokenizer.Tokenizer;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
- * Where generations run. The server holds one backend per model; {@link EmbeddedBackend} runs the engine in this
- * process (child-process and proxy backends come later). Every method but {@link #state}, {@link #modelId} and
- * {@link #close} throws {@link hearth.engine.EngineException} of kind UNAVAILABLE until the model is loaded.
+ * What serves a model behind the HTTP API. {@link EmbeddedBackend} runs Hearth's engine in this process; the
+ * others forward requests to an OpenAI-compatible engine: {@link ProcessBackend} to one Hearth starts and
+ * supervises (llama-server, vLLM, SGLang), {@link ProxyBackend} to one that runs elsewhere. The route table
+ * switches over these cases.
  */
-public sealed interface Backend extends AutoCloseable permits EmbeddedBackend {
+public sealed interface Backend extends AutoCloseable permits EmbeddedBackend, ForwardingBackend {
     enum State { LOADING, READY, FAILED, CLOSED }
 
     /** The id clients use in {@code model}. */
@@ -21,22 +17,8 @@ public sealed interface Backend extends AutoCloseable permits EmbeddedBackend {
 
     State state();
 
-    /** Why loading failed, when {@link #state} is FAILED. */
+    /** Why loading failed, when {@link #state} is FAILED; for a restarting engine, why it stopped. */
     Optional<String> failure();
-
-    Tokenizer tokenizer();
-
-    /** The Jinja chat template stored with the model, if any. */
-    Optional<String> chatTemplate();
-
-    /** Most tokens one sequence may hold (prompt + output). */
-    int contextSize();
-
-    /** Facts about the loaded model for {@code /v1/models}. */
-    ModelInfo info();
-
-    /** Queues a generation; events arrive on the engine thread (hand them off, don't block). */
-    Sequence submit(GenerateRequest request, Consumer<Event> sink);
 
     /** Scheduler and cache counters; all zero while loading. */
     EngineLoop.Stats stats();

@@ -108,29 +108,29 @@ public final class EmbeddedBackend implements Backend {
         return Optional.ofNullable(failure);
     }
 
-    @Override
+    /** The model's tokenizer; like the engine methods below, UNAVAILABLE until the model is loaded. */
     public Tokenizer tokenizer() {
         return engine().tokenizer();
     }
 
-    @Override
+    /** The Jinja chat template stored with the model, if any. */
     public Optional<String> chatTemplate() {
         return engine().chatTemplate();
     }
 
-    @Override
+    /** Most tokens one sequence may hold (prompt + output). */
     public int contextSize() {
         return engine().contextSize();
     }
 
-    @Override
+    /** Facts about the loaded model for {@code /v1/models}. */
     public ModelInfo info() {
         Engine e = engine();
         var c = e.config();
         return new ModelInfo(c.architecture(), c.vocabSize(), c.contextLength(), c.dim(), e.fileBytes(), e.contextSize());
     }
 
-    @Override
+    /** Queues a generation; events arrive on the engine thread (hand them off, don't block). */
     public Sequence submit(GenerateRequest request, Consumer<Event> sink) {
         return engine().submit(request, sink);
     }

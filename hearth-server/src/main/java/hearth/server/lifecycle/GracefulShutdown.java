@@ -2,6 +2,8 @@ package hearth.server.lifecycle;
 
 import hearth.server.HearthServer;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -23,6 +25,8 @@ public final class GracefulShutdown {
     private final IntConsumer exit;
     private final Runnable halt;
     private final AtomicInteger signals = new AtomicInteger();
+    private final List<Runnable> onDraining = new CopyOnWriteArrayList<>();
+    private final List<Runnable> afterStop = new CopyOnWriteArrayList<>();
 
     /**
      * @param exit called with 0 after a graceful stop (normally {@code System::exit})
@@ -33,6 +37,21 @@ public final class GracefulShutdown {
         this.grace = grace;
         this.exit = exit;
         this.halt = halt;
+    }
+
+    /**
+     * Runs {@code hook} as soon as draining starts, before waiting for requests in flight (e.g. removing the
+     * registry entry so that the gateway sends no more work).
+     */
+    public GracefulShutdown onDraining(Runnable hook) {
+        onDraining.add(hook);
+        return this;
+    }
+
+    /** Runs {@code hook} after the server and its engine have stopped, before exiting (e.g. requeueing the job). */
+    public GracefulShutdown afterStop(Runnable hook) {
+        afterStop.add(hook);
+        return this;
     }
 
     /** Installs the handlers for TERM and INT in this JVM. */
@@ -58,13 +77,25 @@ public final class GracefulShutdown {
 
     private void drainAndExit() {
         try {
+            run(onDraining);
             boolean idle = server.drain(grace);
             if (!idle) LOG.warn("grace period over with {} request(s) still running; cancelling them", server.admission().inFlight());
             server.close();
+            run(afterStop);
             LOG.info("stopped");
         } catch (RuntimeException e) {
             LOG.error("error while shutting down", e);
         }
         exit.accept(0);
+    }
+
+    private static void run(List<Runnable> hooks) {
+        for (Runnable h : hooks) {
+            try {
+                h.run();
+            } catch (RuntimeException e) {
+                LOG.error("shutdown step failed", e);
+            }
+        }
     }
 }

@@ -28,7 +28,7 @@ public final class Probes {
             return;
         }
         ErrorMapper.write(ctx, switch (state) {
-            case "loading" -> ApiError.unavailable("Loading model", "loading", 5);
+            case "loading" -> ApiError.unavailable(backend.failure().map(f -> "Loading model: " + f).orElse("Loading model"), "loading", 5);
             case "failed" -> ApiError.unavailable("the model failed to load: " + backend.failure().orElse("?"), "load_failed", 60);
             default -> ApiError.unavailable("the server is shutting down", "draining", 5);
         });

@@ -3,7 +3,7 @@ package hearth.server.openai;
 import hearth.engine.chat.ChatTemplate;
 import hearth.engine.chat.jinja.TemplateException;
 import hearth.engine.tokenizer.Tokenizer;
-import hearth.server.backend.Backend;
+import hearth.server.backend.EmbeddedBackend;
 import hearth.server.http.ApiError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,11 +25,11 @@ public final class ChatPrompts {
     /** A compiled template, its name for logs, and the model's BOS/EOS spellings it may refer to. */
     record Resolved(ChatTemplate template, String name, String bos, String eos) {}
 
-    private final Backend backend;
+    private final EmbeddedBackend backend;
     private final String override;
     private volatile Resolved resolved;
 
-    public ChatPrompts(Backend backend, String override) {
+    public ChatPrompts(EmbeddedBackend backend, String override) {
         this.backend = backend;
         this.override = override;
     }

@@ -3,7 +3,7 @@ package hearth.server.openai;
 import hearth.engine.Event;
 import hearth.engine.GenerateRequest;
 import hearth.engine.sched.Sequence;
-import hearth.server.backend.Backend;
+import hearth.server.backend.EmbeddedBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -23,7 +23,7 @@ final class Generation {
     private Generation() {}
 
     /** Submits every request; if one is refused (queue full, too long) the ones already queued are cancelled. */
-    static Generation start(Backend backend, List<GenerateRequest> requests) {
+    static Generation start(EmbeddedBackend backend, List<GenerateRequest> requests) {
         Generation g = new Generation();
         try {
             for (int i = 0; i < requests.size(); i++) {

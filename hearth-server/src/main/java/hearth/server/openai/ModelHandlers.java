@@ -2,6 +2,7 @@ package hearth.server.openai;
 
 import hearth.server.ServerConfig;
 import hearth.server.backend.Backend;
+import hearth.server.backend.EmbeddedBackend;
 import hearth.server.http.ApiError;
 import hearth.server.http.Bodies;
 import hearth.server.http.Json;
@@ -28,7 +29,7 @@ public final class ModelHandlers {
     public void get(Context ctx) {
         String id = ctx.pathParam("id");
         try (ModelSource.Scope scope = models.open(null)) {
-            Backend b = scope.services().backend();
+            EmbeddedBackend b = scope.services().backend();
             if (!id.equals(b.modelId())) throw ApiError.notFound("the model '" + id + "' does not exist", "model", "model_not_found");
             Bodies.json(ctx, 200, card(b));
         }
@@ -46,7 +47,7 @@ public final class ModelHandlers {
                 + " serve an embedding model for /v1/embeddings", "model", "model_not_supported");
     }
 
-    private Wire.ModelCard card(Backend b) {
+    private Wire.ModelCard card(EmbeddedBackend b) {
         Backend.ModelInfo i = b.info();
         return new Wire.ModelCard(b.modelId(), "model", created, "hearth",
                 new Wire.ModelMeta(i.architecture(), i.vocabSize(), i.trainedContext(), i.embeddingLength(), i.fileBytes(), i.contextSize()));

@@ -3,11 +3,12 @@ package hearth.server.openai;
 import hearth.engine.chat.parse.ToolCallFormat;
 import hearth.server.ServerConfig;
 import hearth.server.backend.Backend;
+import hearth.server.backend.EmbeddedBackend;
 import hearth.server.metrics.ServerMetrics;
 
 /** What the OpenAI handlers need of one model; one per loaded model (see {@link ModelSource}). */
-public record Services(Backend backend, ServerConfig config, ServerMetrics metrics, ChatPrompts prompts, OpenAiMapper mapper) {
-    public Services(Backend backend, ServerConfig config, ServerMetrics metrics) {
+public record Services(EmbeddedBackend backend, ServerConfig config, ServerMetrics metrics, ChatPrompts prompts, OpenAiMapper mapper) {
+    public Services(EmbeddedBackend backend, ServerConfig config, ServerMetrics metrics) {
         this(backend, config, metrics, new ChatPrompts(backend, config.chatTemplate()), new OpenAiMapper(backend.modelId(), config.reasoningFormat()));
     }
 

@@ -3,6 +3,7 @@ package hearth.server.openai;
 import hearth.engine.sched.EngineLoop;
 import hearth.server.ServerConfig;
 import hearth.server.backend.Backend;
+import hearth.server.backend.EmbeddedBackend;
 import hearth.server.http.ApiError;
 import hearth.server.metrics.ServerMetrics;
 import java.util.Map;
@@ -10,11 +11,11 @@ import java.util.Optional;
 
 /** One backend serves every request; a request that names another model gets 404. */
 public final class SingleModel implements ModelSource {
-    private final Backend backend;
+    private final EmbeddedBackend backend;
     private final Services services;
     private final Scope scope;
 
-    public SingleModel(Backend backend, ServerConfig config, ServerMetrics metrics) {
+    public SingleModel(EmbeddedBackend backend, ServerConfig config, ServerMetrics metrics) {
         this.backend = backend;
         this.services = new Services(backend, config, metrics);
         this.scope = new Scope() {
@@ -28,7 +29,7 @@ public final class SingleModel implements ModelSource {
         };
     }
 
-    public Backend backend() {
+    public EmbeddedBackend backend() {
         return backend;
     }
 

@@ -2,6 +2,7 @@ package hearth.server.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import hearth.server.backend.Backend;
+import hearth.server.backend.EmbeddedBackend;
 import hearth.server.http.Admission;
 import hearth.server.http.ApiError;
 import hearth.server.http.Bodies;
@@ -24,11 +25,11 @@ public final class RouterHandlers {
     /** A comment goes out after this long without events, so that a client that left is noticed. */
     private static final long KEEPALIVE_SECONDS = 15;
 
-    private final ModelRouter<Backend> router;
+    private final ModelRouter<EmbeddedBackend> router;
     private final Admission admission;
     private final long created = System.currentTimeMillis() / 1000;
 
-    RouterHandlers(ModelRouter<Backend> router, Admission admission) {
+    RouterHandlers(ModelRouter<EmbeddedBackend> router, Admission admission) {
         this.router = router;
         this.admission = admission;
     }

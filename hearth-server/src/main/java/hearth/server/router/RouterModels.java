@@ -33,13 +33,13 @@ public final class RouterModels implements ModelSource {
         RouterModels create(ServerConfig config, ServerMetrics metrics);
     }
 
-    private final ModelRouter<Backend> router;
+    private final ModelRouter<EmbeddedBackend> router;
     private final ServerConfig config;
     private final ServerMetrics metrics;
     // Per loaded backend: its prompts (chat template) and mapper. Weak: an unloaded backend's entry goes with it.
-    private final Map<Backend, Services> services = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<EmbeddedBackend, Services> services = Collections.synchronizedMap(new WeakHashMap<>());
 
-    RouterModels(ModelRouter<Backend> router, ServerConfig config, ServerMetrics metrics) {
+    RouterModels(ModelRouter<EmbeddedBackend> router, ServerConfig config, ServerMetrics metrics) {
         this.router = router;
         this.config = config;
         this.metrics = metrics;
@@ -47,7 +47,7 @@ public final class RouterModels implements ModelSource {
     }
 
     /** A router over {@code router} (tests build it over their own loader). */
-    public static Factory over(ModelRouter<Backend> router) {
+    public static Factory over(ModelRouter<EmbeddedBackend> router) {
         return (config, metrics) -> new RouterModels(router, config, metrics);
     }
 
@@ -57,7 +57,7 @@ public final class RouterModels implements ModelSource {
      * broken presets file stops the start with its message.
      */
     public static Factory embedded(Path dir, EngineConfig defaults, RouterLimits limits) {
-        ModelRouter<Backend> router = new ModelRouter<>(() -> scan(dir), e -> load(e, defaults),
+        ModelRouter<EmbeddedBackend> router = new ModelRouter<>(() -> scan(dir), e -> load(e, defaults),
                 e -> EngineSettings.estimate(e, EngineSettings.of(e, defaults)), limits);
         return over(router);
     }
@@ -70,11 +70,11 @@ public final class RouterModels implements ModelSource {
         }
     }
 
-    private static Backend load(CatalogEntry entry, EngineConfig defaults) throws IOException {
+    private static EmbeddedBackend load(CatalogEntry entry, EngineConfig defaults) throws IOException {
         return EmbeddedBackend.of(entry.id(), Engine.load(EngineSettings.of(entry, defaults)));
     }
 
-    public ModelRouter<Backend> router() {
+    public ModelRouter<EmbeddedBackend> router() {
         return router;
     }
 
@@ -93,7 +93,7 @@ public final class RouterModels implements ModelSource {
             }
             name = all.getFirst().id();
         }
-        ModelRouter<Backend>.Lease lease;
+        ModelRouter<EmbeddedBackend>.Lease lease;
         try {
             lease = router.acquire(name);
         } catch (RouterException e) {
