@@ -13,8 +13,8 @@ WORK=$(mktemp -d /tmp/hearth-gw-bench.XXXXXX)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
+  if [ -f "$WORK/nginx.pid" ]; then kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; fi
+  if [ -n "${KEEP:-}" ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -29,7 +29,8 @@ cd "$ROOT"
 CP="hearth-gateway/target/test-classes:hearth-gateway/target/classes:$(cat "$WORK/cp.txt")"
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 if ! "$JAVA" -version 2>&1 | grep -q 'version "2[5-9]'; then
-  JAVA=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)
+  . "$ROOT/.mvn/java25.sh"
+  JAVA=$JAVA_HOME/bin/java
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
