@@ -5,16 +5,31 @@ import hearth.gateway.GatewayConfig;
 import hearth.gateway.Logging;
 import hearth.gateway.Units;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code hearth gateway}: one stable URL in front of tiers of OpenAI-compatible servers that come and go. */
-@Command(name = "gateway", mixinStandardHelpOptions = true,
+@Command(name = "gateway", mixinStandardHelpOptions = true, defaultValueProvider = GatewayCommand.Defaults.class,
         description = {"Route, balance and fail over requests across tiers of OpenAI-compatible servers.",
-            "Without --config the tiers are fast at /, reasoning at /reasoning/ and image at /image/."})
+            "Without --config the tiers are fast at /, reasoning at /reasoning/ and image at /image/.",
+            "Each option may also be set by an environment variable named like its long name (--registry-dir:"
+                    + " REGISTRY_DIR or HEARTH_REGISTRY_DIR) or in ./.env; precedence: flag > environment > .env >"
+                    + " config file > default."})
 final class GatewayCommand implements Callable<Integer> {
+    /** The default-value provider picocli instantiates for this command: process environment and ./.env. */
+    public static final class Defaults implements CommandLine.IDefaultValueProvider {
+        private final EnvDefaults env = EnvDefaults.load(Path.of(""), Map.of());
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            return env.defaultValue(arg);
+        }
+    }
+
     @Option(names = "--port", description = "port to listen on (default: the config's, else 8000)")
     Integer port;
 
@@ -30,8 +45,8 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-ttl", description = "ignore endpoint files whose heartbeat is older, e.g. 60s")
     String heartbeatTtl;
 
-    @Option(names = "--registry-token", defaultValue = "${env:HEARTH_REGISTRY_TOKEN}",
-            description = "token for POST/DELETE /registry (env HEARTH_REGISTRY_TOKEN); without one the HTTP registry is off")
+    @Option(names = "--registry-token",
+            description = "token for POST/DELETE /registry (env REGISTRY_TOKEN or HEARTH_REGISTRY_TOKEN); without one the HTTP registry is off")
     String registryToken;
 
     @Option(names = "--print-nginx", description = "print the equivalent nginx config and exit")

@@ -155,6 +155,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--chat-template", description = "chat template: chatml, llama3, or a Jinja file (default: the model's)")
     String chatTemplate;
 
+    @Option(names = "--tool-parser", description = "tool-call markup to parse and enforce: hermes, qwen3_coder, glm45, mistral, llama3, deepseek, none (default: from the chat template)")
+    String toolParser;
+
+    @Option(names = "--reasoning-format", defaultValue = "reasoning_content",
+            description = "where chat output puts thinking: reasoning_content, reasoning, both, or none (inline in the content) (default ${DEFAULT-VALUE})")
+    String reasoningFormat;
+
     @Option(names = "--shutdown-grace", defaultValue = "25", description = "seconds in-flight requests may run after SIGTERM (default ${DEFAULT-VALUE})")
     long shutdownGrace;
 
@@ -176,8 +183,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.setProperty("hearth.log.level", logLevel.toUpperCase(Locale.ROOT));
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
         EngineConfig engine = engineConfig();
-        ServerConfig server = new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(),
-                chatTemplate, Duration.ofSeconds(shutdownGrace));
+        ServerConfig server = serverConfig();
         if (chatTemplate != null) ChatPrompts.compileOverride(chatTemplate);
         EffectiveConfig.log(log, spec, new Defaults().env);
 
@@ -233,6 +239,12 @@ public final class ServeCommand implements Callable<Integer> {
         log.info("model loaded in {} ms: context {} tokens, KV cache {} MiB", e.loadNanos() / 1_000_000, e.contextSize(),
                 e.kvCacheBytes() >> 20);
         return e;
+    }
+
+    /** The HTTP settings; an unknown --tool-parser or --reasoning-format is an IllegalArgumentException. */
+    ServerConfig serverConfig() throws IOException {
+        return new ServerConfig(host, port, maxPromptTokens, maxNewTokens, maxBodySize, apiKeys(),
+                chatTemplate, Duration.ofSeconds(shutdownGrace), toolParser, reasoningFormat);
     }
 
     EngineConfig engineConfig() {

@@ -38,6 +38,18 @@ class ServeCommandTest {
     }
 
     @Test
+    void toolParserAndReasoningFormatReachTheServerAndBadNamesAreRefused() throws Exception {
+        var server = parse(Map.of(), "--mock", "--tool-parser", "hermes", "--reasoning-format", "both").serverConfig();
+        assertThat(server.toolParser()).isEqualTo("hermes");
+        assertThat(server.reasoningFormat()).isEqualTo("both");
+        assertThat(parse(Map.of(), "--mock").serverConfig().reasoningFormat()).isEqualTo("reasoning_content");
+        assertThatThrownBy(() -> parse(Map.of(), "--mock", "--tool-parser", "nope").serverConfig())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
+        assertThatThrownBy(() -> parse(Map.of(), "--mock", "--reasoning-format", "xml").serverConfig())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--reasoning-format");
+    }
+
+    @Test
     void aliasVariablesAndFlagsWork() {
         ServeCommand c = parse(Map.of("MAX_CONCURRENCY", "6", "MAX_SEQ_LEN", "777", "MAX_BATCH_TOKENS", "64",
                 "MAX_NEW_TOKENS", "50", "MAX_PROMPT_TOKENS", "60", "LOG_LEVEL", "DEBUG"), "--mock", "--threads-batch", "2");

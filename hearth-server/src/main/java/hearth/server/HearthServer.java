@@ -1,5 +1,6 @@
 package hearth.server;
 
+import hearth.server.anthropic.MessagesHandler;
 import hearth.server.backend.Backend;
 import hearth.server.http.Admission;
 import hearth.server.http.Auth;
@@ -13,6 +14,7 @@ import hearth.server.openai.ModelHandlers;
 import hearth.server.openai.ModelSource;
 import hearth.server.openai.SingleModel;
 import hearth.server.openai.TokenHandlers;
+import hearth.server.responses.ResponsesHandler;
 import hearth.server.router.RouterModels;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -94,6 +96,8 @@ public final class HearthServer implements AutoCloseable {
         CompletionHandler completions = new CompletionHandler(models, config);
         ModelHandlers modelHandlers = new ModelHandlers(models, config);
         TokenHandlers tokens = new TokenHandlers(models, config);
+        MessagesHandler messages = new MessagesHandler(models, config);
+        ResponsesHandler responses = new ResponsesHandler(models, config);
         var r = c.routes;
         r.get("/health", probes::health);
         r.get("/healthz", probes::healthz);
@@ -125,6 +129,10 @@ public final class HearthServer implements AutoCloseable {
         r.post("/tokenize", guarded(tokens::tokenize));
         r.post("/detokenize", guarded(tokens::detokenize));
         r.post("/apply-template", guarded(tokens::applyTemplate));
+        r.post("/v1/messages", guarded(messages::handle));
+        r.post("/v1/messages/count_tokens", guarded(messages::countTokens));
+        r.post("/v1/responses", guarded(responses::handle));
+        r.post("/responses", guarded(responses::handle));
     }
 
     /** Authentication, then admission (503 while draining), held until the handler returns. */

@@ -3,8 +3,10 @@
  *
  * <p>Routes ({@link hearth.server.HearthServer} holds the one table): {@code POST /v1/chat/completions},
  * {@code /v1/completions}, {@code /v1/embeddings} (400: generative models cannot pool), {@code GET /v1/models},
- * {@code /v1/models/{id}}, llama-server's {@code POST /tokenize}, {@code /detokenize}, {@code /apply-template}, and
- * {@code /metrics}; all need {@code Authorization: Bearer} when keys are configured. {@code /health}, {@code /healthz}
+ * {@code /v1/models/{id}}, Anthropic's {@code POST /v1/messages} and {@code /v1/messages/count_tokens}
+ * ({@code anthropic} package; errors in Anthropic's shape there), OpenAI's {@code POST /v1/responses} ({@code responses}
+ * package; stateless), llama-server's {@code POST /tokenize}, {@code /detokenize}, {@code /apply-template}, and
+ * {@code /metrics}; all need {@code Authorization: Bearer} (or {@code x-api-key}) when keys are configured. {@code /health}, {@code /healthz}
  * and {@code /readyz} are open.
  *
  * <p>A request: auth → admission (503 while draining) → {@code openai.RequestReader} validates the body into records
@@ -12,6 +14,10 @@
  * choice; the engine thread only appends events to a per-request queue, the request's virtual thread maps them
  * ({@code openai.OpenAiMapper}) to one JSON body or SSE chunks. A streaming client that disconnects has its sequences
  * cancelled at the next write.
+ *
+ * <p>{@code tool_choice} "required" or a named function, and {@code response_format} json_object / json_schema, are
+ * enforced by a grammar ({@code openai.Constraints}: the tool-call markup of {@code --tool-parser} or the template);
+ * the messages and responses routes reuse the chat route's template, parsing and limits through {@code openai.SingleRun}.
  *
  * <p>Response shapes follow llama-server (conformance/api-samples) with one deliberate difference: a stream's usage
  * and timings come in a last chunk with no choices (OpenAI's shape, also current llama-server's) rather than inside

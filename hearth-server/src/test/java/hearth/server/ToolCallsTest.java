@@ -56,7 +56,7 @@ class ToolCallsTest {
         server = TestServer.over(ServerConfig.defaults().withChatTemplate(template.toString()),
                 EmbeddedBackend.of(MockEngine.MODEL_ID, MockEngine.create(TestServer.mockConfig(2, 8, 1024), 0, 0, SCRIPT)));
         client = OpenAIOkHttpClient.builder().baseUrl(server.uri("/v1").toString()).apiKey("none").maxRetries(0).build();
-        userText = paddedUserText();
+        userText = paddedUserText(true);
     }
 
     @AfterAll
@@ -66,8 +66,8 @@ class ToolCallsTest {
     }
 
     /** A user message that makes the templated prompt a whole number of scripts long. */
-    private static String paddedUserText() throws IOException {
-        String probe = "{\"messages\":[{\"role\":\"user\",\"content\":\"\"}],\"tools\":[" + tool() + "]}";
+    private static String paddedUserText(boolean withTools) throws IOException {
+        String probe = "{\"messages\":[{\"role\":\"user\",\"content\":\"\"}]" + (withTools ? ",\"tools\":[" + tool() + "]" : "") + "}";
         String prompt = JSON.readTree(server.post("/apply-template", probe).body()).get("prompt").asText();
         int tokens = JSON.readTree(server.post("/tokenize", JSON.writeValueAsString(Map.of("content", prompt))).body()).get("tokens").size();
         int length = SCRIPT.length();
@@ -114,10 +114,11 @@ class ToolCallsTest {
 
     @Test
     void withoutToolsTheMarkupIsPlainContent() throws IOException {
+        // tool_choice none: the template is not shown the tools, so the prompt is padded as for a request without them
         String body = JSON.writeValueAsString(Map.of("messages", java.util.List.of(Map.of("role", "user",
-                "content", userText)), "max_tokens", 200, "tool_choice", "none", "tools", JSON.readTree("[" + tool() + "]")));
+                "content", paddedUserText(false))), "max_tokens", 200, "tool_choice", "none", "tools", JSON.readTree("[" + tool() + "]")));
         JsonNode r = JSON.readTree(server.post("/v1/chat/completions", body).body());
-        // tool_choice none: not parsed (the prompt has the same length, so the model writes the same text)
+        // and the output is not parsed
         assertThat(r.at("/choices/0/message/content").asText()).isEqualTo(CALL);
         assertThat(r.at("/choices/0/message").has("tool_calls")).isFalse();
         assertThat(r.at("/choices/0/finish_reason").asText()).isEqualTo("stop");

@@ -4,6 +4,7 @@ import hearth.engine.gguf.GgufFile;
 import hearth.engine.kv.BlockTable;
 import hearth.engine.kv.KvCache;
 import hearth.engine.kv.KvCacheType;
+import hearth.engine.ops.GgmlMath;
 import hearth.engine.ops.MatMul;
 import hearth.engine.ops.Rope;
 import hearth.engine.ops.VectorMath;
@@ -109,16 +110,28 @@ public final class Llama implements Model {
             MatMul.dequantizeRow(tokenEmbd, batch.tokens()[t], x, t * dim);
             rope.fill(batch.positions()[t], s.rope(), t * rope.tableSize());
         }
+        int m = n;
         for (int l = 0; l < layers.length; l++) {
             attentionBlock(l, layers[l], batch, cache, s);
-            ffnBlock(layers[l], n, s);
+            // like llama.cpp, the last FFN, final norm and LM head run only for the tokens that want logits (after the
+            // last attention nothing else reads the other rows); this also decides how ggml sums those mat-muls
+            if (l == layers.length - 1) m = keepLogitRows(batch, x);
+            if (m > 0) ffnBlock(layers[l], m, s);
         }
-        // final norm and LM head, only for the tokens that want logits
-        int m = 0;
-        for (int t = 0; t < n; t++) {
-            if (batch.logits()[t]) VectorMath.rmsNorm(x, t * dim, outputNorm, c.rmsEps(), s.xb(), (m++) * dim, dim);
-        }
+        for (int t = 0; t < m; t++) VectorMath.rmsNorm(x, t * dim, outputNorm, c.rmsEps(), s.xb(), t * dim, dim);
         if (m > 0) MatMul.matMul(pool, output, s.xb(), m, logits);
+    }
+
+    /** Moves the rows of x of the tokens that want logits to the front, in order; returns how many there are. */
+    private int keepLogitRows(ForwardBatch batch, float[] x) {
+        int dim = c.dim();
+        int m = 0;
+        for (int t = 0; t < batch.size(); t++) {
+            if (!batch.logits()[t]) continue;
+            if (m != t) System.arraycopy(x, t * dim, x, m * dim, dim);
+            m++;
+        }
+        return m;
     }
 
     private void attentionBlock(int l, LayerWeights w, ForwardBatch batch, KvCache cache, Scratch s) {
@@ -146,20 +159,27 @@ public final class Llama implements Model {
         VectorMath.add(s.proj(), 0, x, 0, n * dim);
     }
 
-    /** Causal attention of every (token, head) over its own sequence's cached positions 0..pos. */
+    /**
+     * Causal attention of every (token, head) over its own sequence's cached positions 0..pos, rounded like llama.cpp's
+     * non-flash attention: q·k and the weighted sum of v are ggml mat-muls in the cache's type (with an F16 cache, q and
+     * the softmax weights are rounded to F16 first), summed the way tinyBLAS (batches of 2+ tokens) or ggml's vec_dot
+     * (single tokens) sums them, and the softmax is ggml's.
+     */
     private void attention(int l, ForwardBatch batch, KvCache cache, Scratch s) {
         int n = batch.size();
         int heads = c.heads();
         int group = heads / c.kvHeads();
         int hdK = c.headDimK();
         int hdV = c.headDimV();
-        float scale = (float) (1.0 / Math.sqrt(hdK));
+        float scale = 1.0f / (float) Math.sqrt(hdK);
         float[] q = s.q();
         float[] out = s.att();
-        // llama.cpp's attention (non-flash) multiplies in the cache's type: with an F16 cache q is rounded to F16
-        // before q·k and the softmax weights are rounded to F16 before weighting v. Do the same to match its output.
-        boolean roundQ = cache.typeK() == KvCacheType.F16;
-        boolean roundP = cache.typeV() == KvCacheType.F16;
+        boolean f16K = cache.typeK() == KvCacheType.F16;
+        boolean f16V = cache.typeV() == KvCacheType.F16;
+        // ggml routes a mat-mul through llamafile's tinyBLAS when it has 2+ columns (tokens) and the sizes fit it
+        boolean kqSgemm = n >= 2 && hdK % 8 == 0;
+        boolean kqvSgemm = n >= 2 && hdV % 4 == 0;
+        int lanes = kqvSgemm ? 8 : 32;
         int maxLen = 0;
         for (int t = 0; t < n; t++) maxLen = Math.max(maxLen, batch.positions()[t] + 1);
         int len = maxLen;
@@ -167,6 +187,8 @@ public final class Llama implements Model {
             float[] scores = new float[len];
             float[] kv = new float[Math.max(hdK, hdV)];
             float[] qh = new float[hdK];
+            float[] acc = new float[lanes * hdV];
+            float[] lane = new float[32];
             for (int i = from; i < to; i++) {
                 int t = i / heads;
                 int h = i % heads;
@@ -174,19 +196,24 @@ public final class Llama implements Model {
                 int positions = batch.positions()[t] + 1;
                 BlockTable table = batch.tables()[t];
                 int qOff = t * c.qDim() + h * hdK;
-                for (int i2 = 0; i2 < hdK; i2++) qh[i2] = roundQ ? Float.float16ToFloat(Float.floatToFloat16(q[qOff + i2])) : q[qOff + i2];
+                for (int i2 = 0; i2 < hdK; i2++) qh[i2] = f16K ? Float.float16ToFloat(Float.floatToFloat16(q[qOff + i2])) : q[qOff + i2];
                 for (int p = 0; p < positions; p++) {
                     cache.loadK(l, table.slot(p), kvh * hdK, kv, 0, hdK);
-                    scores[p] = VectorMath.dot(qh, 0, kv, 0, hdK) * scale;
+                    float kq = kqSgemm ? GgmlMath.dotSgemm(kv, 0, qh, 0, hdK)
+                            : f16K ? GgmlMath.dotF16(kv, 0, qh, 0, hdK, lane) : GgmlMath.dotF32(kv, 0, qh, 0, hdK, lane);
+                    scores[p] = kq * scale;
                 }
-                VectorMath.softmax(scores, 0, positions);
-                if (roundP) for (int p = 0; p < positions; p++) scores[p] = Float.float16ToFloat(Float.floatToFloat16(scores[p]));
-                int oOff = t * heads * hdV + h * hdV;
-                java.util.Arrays.fill(out, oOff, oOff + hdV, 0f);
+                GgmlMath.softmax(scores, 0, positions);
+                if (f16V) for (int p = 0; p < positions; p++) scores[p] = Float.float16ToFloat(Float.floatToFloat16(scores[p]));
+                // position p lands in lane p % 8 of tinyBLAS's accumulator, or lane p % 32 of vec_dot's four
+                java.util.Arrays.fill(acc, 0f);
                 for (int p = 0; p < positions; p++) {
                     cache.loadV(l, table.slot(p), kvh * hdV, kv, 0, hdV);
-                    VectorMath.axpy(scores[p], kv, 0, out, oOff, hdV);
+                    GgmlMath.fmaRow(kv, scores[p], acc, (p % lanes) * hdV, hdV);
                 }
+                int oOff = t * heads * hdV + h * hdV;
+                if (kqvSgemm) GgmlMath.hsum8Columns(acc, hdV, out, oOff);
+                else GgmlMath.reduce32Columns(acc, hdV, out, oOff);
             }
         });
     }
@@ -198,7 +225,7 @@ public final class Llama implements Model {
         for (int t = 0; t < n; t++) VectorMath.rmsNorm(x, t * dim, w.ffnNorm(), c.rmsEps(), s.xb(), t * dim, dim);
         MatMul.matMul(pool, w.ffnGate(), s.xb(), n, s.gate());
         MatMul.matMul(pool, w.ffnUp(), s.xb(), n, s.up());
-        VectorMath.swiglu(s.gate(), 0, s.up(), 0, n * ff);
+        for (int t = 0; t < n; t++) GgmlMath.swiglu(s.gate(), t * ff, s.up(), t * ff, ff);
         MatMul.matMul(pool, w.ffnDown(), s.gate(), n, s.proj());
         VectorMath.add(s.proj(), 0, x, 0, n * dim);
     }

@@ -25,7 +25,8 @@ public final class Rope {
         this.freqScale = scaled && r.scalingFactor() > 0 ? 1.0f / r.scalingFactor() : 1.0f;
         this.extFactor = r.yarnExtFactor();
         this.attnFactor = r.attnFactor();
-        this.thetaScale = (float) Math.pow(r.freqBase(), -2.0 / dims);
+        // ggml: powf(freq_base, -2.0f / n_dims), the exponent rounded to float first
+        this.thetaScale = (float) Math.pow(r.freqBase(), -2.0f / dims);
         float low = corrDim(dims, r.originalContext(), r.yarnBetaFast(), r.freqBase());
         float high = corrDim(dims, r.originalContext(), r.yarnBetaSlow(), r.freqBase());
         this.corrLow = (float) Math.max(0, Math.floor(low));
@@ -56,8 +57,8 @@ public final class Rope {
                 t = thetaInterp * (1 - rampMix) + thetaExtrap * rampMix;
                 mscale *= 1.0f + 0.1f * (float) Math.log(1.0f / freqScale);
             }
-            table[off + i0] = (float) Math.cos(t) * mscale;
-            table[off + i0 + 1] = (float) Math.sin(t) * mscale;
+            table[off + i0] = LibmTrig.cosf(t) * mscale;
+            table[off + i0 + 1] = LibmTrig.sinf(t) * mscale;
             theta *= thetaScale;
         }
     }
@@ -74,8 +75,9 @@ public final class Rope {
                 int b = neox ? base + i0 / 2 + half : base + i0 + 1;
                 float x0 = x[a];
                 float x1 = x[b];
-                x[a] = x0 * c - x1 * s;
-                x[b] = x0 * s + x1 * c;
+                // llama.cpp's x0*c - x1*s and x0*s + x1*c as gcc compiles them (fused multiply-adds, -ffp-contract=fast)
+                x[a] = Math.fma(x0, c, -(x1 * s));
+                x[b] = Math.fma(x0, s, x1 * c);
             }
         }
     }

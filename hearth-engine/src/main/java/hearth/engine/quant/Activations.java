@@ -11,6 +11,8 @@ package hearth.engine.quant;
  *       straight from memory), {@link #d} the block scale (fp16 value as float); Q8_1 adds {@link #s} = fp16(d*sum).</li>
  *   <li>Q8_K: {@link #q}, {@link #d} (float scale per 256) and {@link #bsums}: sum of each 16 values.</li>
  * </ul>
+ * The quantised formats also keep {@link #qg}: the same int8 values with every 32-element chunk reordered for
+ * {@link Simd#dot32}, which sums products in ggml's groups of four.
  */
 public final class Activations {
     ActivationFormat format;
@@ -18,9 +20,13 @@ public final class Activations {
     int k;
     float[] f = new float[0];
     short[] q = new short[0];
+    /** {@link #q} with each chunk of 32 permuted by {@link Simd#GROUPED_SLOT} (what the vector kernels read). */
+    short[] qg = new short[0];
     float[] d = new float[0];
     float[] s = new float[0];
     int[] bsums = new int[0];
+    /** How ggml would compute the current mat-mul (see {@link Kernels#path}); kernels add their floats in its order. */
+    GgmlPath path = GgmlPath.VEC_DOT;
 
     public ActivationFormat format() {
         return format;
@@ -34,17 +40,27 @@ public final class Activations {
         return k;
     }
 
+    /** Sets how ggml would compute the current mat-mul (after {@link #prepare}, which resets it to vec_dot). */
+    public Activations path(GgmlPath p) {
+        this.path = p;
+        return this;
+    }
+
     /** Sizes the buffers for n rows of k elements in {@code fmt}; call {@link #convertRows} afterwards. */
     public Activations prepare(ActivationFormat fmt, int n, int k) {
         if (k % fmt.blockSize() != 0) {
             throw new IllegalArgumentException("row length " + k + " is not a multiple of " + fmt + "'s block size " + fmt.blockSize());
         }
         this.format = fmt;
+        this.path = GgmlPath.VEC_DOT;
         this.n = n;
         this.k = k;
         int len = n * k;
         if (fmt.isQuantized()) {
-            if (q.length < len) q = new short[len];
+            if (q.length < len) {
+                q = new short[len];
+                qg = new short[len];
+            }
             int blocks = len / fmt.blockSize();
             if (d.length < blocks) d = new float[blocks];
             if (fmt == ActivationFormat.Q8_1 && s.length < blocks) s = new float[blocks];
@@ -100,6 +116,7 @@ public final class Activations {
             q[o + j] = (short) v;
             sum += v;
         }
+        group(o);
         d[b] = Float.float16ToFloat(Float.floatToFloat16(dd));
         if (withSum) s[b] = Float.float16ToFloat(Float.floatToFloat16(dd * (float) sum));
     }
@@ -118,6 +135,7 @@ public final class Activations {
         if (amax == 0) {
             d[b] = 0;
             java.util.Arrays.fill(q, o, o + 256, (short) 0);
+            java.util.Arrays.fill(qg, o, o + 256, (short) 0);
             java.util.Arrays.fill(bsums, o / 16, o / 16 + 16, 0);
             return;
         }
@@ -126,12 +144,18 @@ public final class Activations {
             // nearest_int: round half to even, as adding 1.5*2^23 does
             q[o + j] = (short) Math.min(127, (int) Math.rint(iscale * x[o + j]));
         }
+        for (int c = 0; c < 256; c += 32) group(o + c);
         for (int g = 0; g < 16; g++) {
             int sum = 0;
             for (int j = 0; j < 16; j++) sum += q[o + g * 16 + j];
             bsums[o / 16 + g] = sum;
         }
         d[b] = 1 / iscale;
+    }
+
+    /** Copies the 32 values q[o ..] into qg[o ..] in {@link Simd#dot32}'s order. */
+    private void group(int o) {
+        for (int e = 0; e < 32; e++) qg[o + Simd.GROUPED_SLOT[e]] = q[o + e];
     }
 
     /** fp32 -> bf16 -> fp32 with round-to-nearest-even; NaNs stay (quiet) NaNs, like ggml_compute_fp32_to_bf16. */

@@ -5,7 +5,6 @@ import static hearth.engine.quant.Simd.F256;
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * F16: IEEE binary16, 2 bytes per value. ggml rounds the activations to fp16 first (vec_dot_type F16), then
@@ -36,22 +35,32 @@ final class F16Kernel extends TiledKernel {
         return sum;
     }
 
+    /**
+     * ggml's sums: with {@link GgmlPath#SGEMM} tinyBLAS's single 8-lane accumulator, otherwise
+     * {@code ggml_vec_dot_f16}: four accumulators over chunks of 32, then the leftover (exact) products in double.
+     */
     @Override
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int k = a.k, xo = t * k;
         float[] x = a.f;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        if (a.path == GgmlPath.SGEMM) {
+            FloatVector acc = FloatVector.zero(F256);
+            for (int i = 0; i < k; i += 8) acc = HalfFloats.f16(w, offset + 2L * i).fma(FloatVector.fromArray(F256, x, xo + i), acc);
+            return Simd.hsumNatural(acc);
+        }
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
         int i = 0;
-        for (; i + 16 <= k; i += 16) {
+        for (; i + 32 <= k; i += 32) {
             long o = offset + 2L * i;
             acc0 = HalfFloats.f16(w, o).fma(FloatVector.fromArray(F256, x, xo + i), acc0);
             acc1 = HalfFloats.f16(w, o + 16).fma(FloatVector.fromArray(F256, x, xo + i + 8), acc1);
+            acc2 = HalfFloats.f16(w, o + 32).fma(FloatVector.fromArray(F256, x, xo + i + 16), acc2);
+            acc3 = HalfFloats.f16(w, o + 48).fma(FloatVector.fromArray(F256, x, xo + i + 24), acc3);
         }
-        for (; i + 8 <= k; i += 8) acc0 = HalfFloats.f16(w, offset + 2L * i).fma(FloatVector.fromArray(F256, x, xo + i), acc0);
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double sum = i > 0 ? Simd.reduce4(acc0, acc1, acc2, acc3) : 0.0;
         for (; i < k; i++) sum += Simd.fp16(w, offset + 2L * i) * x[xo + i];
-        return sum;
+        return (float) sum;
     }
 
     @Override
@@ -61,6 +70,10 @@ final class F16Kernel extends TiledKernel {
 
     @Override
     void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+        if (a.path != GgmlPath.SGEMM) {
+            super.dot4(w, offset, a, t, out, outIndex, outStride);
+            return;
+        }
         int k = a.k, x0 = t * k;
         float[] x = a.f;
         FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
@@ -72,8 +85,8 @@ final class F16Kernel extends TiledKernel {
             acc2 = wv.fma(FloatVector.fromArray(F256, x, x0 + 2 * k + i), acc2);
             acc3 = wv.fma(FloatVector.fromArray(F256, x, x0 + 3 * k + i), acc3);
         }
-        float s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
-        float s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
+        float s0 = Simd.hsumNatural(acc0), s1 = Simd.hsumNatural(acc1);
+        float s2 = Simd.hsumNatural(acc2), s3 = Simd.hsumNatural(acc3);
         for (; i < k; i++) {
             float wi = Simd.fp16(w, offset + 2L * i);
             s0 += wi * x[x0 + i];

@@ -6,7 +6,6 @@ import static hearth.engine.quant.Simd.LE;
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** F32: 4 bytes per value, little-endian IEEE float. Dot with plain float activations. */
 final class F32Kernel extends TiledKernel {
@@ -34,11 +33,23 @@ final class F32Kernel extends TiledKernel {
         return sum;
     }
 
+    /**
+     * ggml's sums: with {@link GgmlPath#SGEMM} tinyBLAS's single 8-lane accumulator, otherwise
+     * {@code ggml_vec_dot_f32}: four accumulators over chunks of 32, then the leftovers as gcc compiles that loop
+     * (rounded products added in order, fused multiply-adds for the last k % 4).
+     */
     @Override
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int k = a.k, xo = t * k;
         float[] x = a.f;
+        if (a.path == GgmlPath.SGEMM) {
+            FloatVector acc = FloatVector.zero(F256);
+            for (int i = 0; i < k; i += 8) {
+                acc = FloatVector.fromMemorySegment(F256, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F256, x, xo + i), acc);
+            }
+            return Simd.hsumNatural(acc);
+        }
         FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
         int i = 0;
         for (; i + 32 <= k; i += 32) {
@@ -48,11 +59,9 @@ final class F32Kernel extends TiledKernel {
             acc2 = FloatVector.fromMemorySegment(F256, w, o + 64, LE).fma(FloatVector.fromArray(F256, x, xo + i + 16), acc2);
             acc3 = FloatVector.fromMemorySegment(F256, w, o + 96, LE).fma(FloatVector.fromArray(F256, x, xo + i + 24), acc3);
         }
-        for (; i + 8 <= k; i += 8) {
-            acc0 = FloatVector.fromMemorySegment(F256, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F256, x, xo + i), acc0);
-        }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-        for (; i < k; i++) sum += w.get(Simd.F32, offset + 4L * i) * x[xo + i];
+        float sum = i > 0 ? Simd.reduce4(acc0, acc1, acc2, acc3) : 0f;
+        for (int rounded = k & ~3; i < rounded; i++) sum += w.get(Simd.F32, offset + 4L * i) * x[xo + i];
+        for (; i < k; i++) sum = Math.fma(w.get(Simd.F32, offset + 4L * i), x[xo + i], sum);
         return sum;
     }
 
@@ -63,6 +72,10 @@ final class F32Kernel extends TiledKernel {
 
     @Override
     void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+        if (a.path != GgmlPath.SGEMM) {
+            super.dot4(w, offset, a, t, out, outIndex, outStride);
+            return;
+        }
         int k = a.k;
         float[] x = a.f;
         int x0 = t * k;
@@ -75,8 +88,8 @@ final class F32Kernel extends TiledKernel {
             acc2 = wv.fma(FloatVector.fromArray(F256, x, x0 + 2 * k + i), acc2);
             acc3 = wv.fma(FloatVector.fromArray(F256, x, x0 + 3 * k + i), acc3);
         }
-        float s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
-        float s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
+        float s0 = Simd.hsumNatural(acc0), s1 = Simd.hsumNatural(acc1);
+        float s2 = Simd.hsumNatural(acc2), s3 = Simd.hsumNatural(acc3);
         for (; i < k; i++) {
             float wi = w.get(Simd.F32, offset + 4L * i);
             s0 += wi * x[x0 + i];

@@ -5,7 +5,11 @@ import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.dot32;
+import static hearth.engine.quant.Simd.dotGrouped;
+import static hearth.engine.quant.Simd.grouped1;
+import static hearth.engine.quant.Simd.grouped2;
 import static hearth.engine.quant.Simd.fp16;
+import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
 
@@ -76,42 +80,47 @@ final class IQ4_NLKernel extends TiledKernel {
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int nb = a.k / BLOCK;
-        short[] xq = a.q;
+        short[] xq = a.qg;
         float[] xd = a.d;
         int xo = t * a.k, bo = t * nb;
-        FloatVector acc = FloatVector.zero(F256), other = acc;
+        // ggml's vec_dot (single rows) alternates two accumulators over the blocks and finishes an odd last block in
+        // scalar code; tinyBLAS (batches) uses one accumulator
+        FloatVector acc = FloatVector.zero(F256), acc2 = acc;
+        int pairs = a.path == GgmlPath.SGEMM ? 0 : nb & ~1;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ByteVector q = ByteVector.fromMemorySegment(B128, w, o + 2, LE);
             ShortVector lo = levels(q.and((byte) 15)), hi = levels(q.lanewise(VectorOperators.LSHR, 4));
-            FloatVector next = toFloat(dot32(lo, hi, xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
-            acc = other;
-            other = next;
+            FloatVector p = toFloat(dot32(lo, hi, xq, xo + b * BLOCK));
+            FloatVector d = FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]);
+            if (b < pairs && (b & 1) == 1) acc2 = p.fma(d, acc2);
+            else if (b < pairs || a.path == GgmlPath.SGEMM) acc = p.fma(d, acc);
+            else return Math.fma(xd[bo + b] * fp16(w, o), (float) p.reduceLanes(VectorOperators.ADD), hsum(acc.add(acc2)));
         }
-        return acc.add(other).reduceLanes(VectorOperators.ADD);
+        return hsum(pairs > 0 ? acc.add(acc2) : acc);
     }
 
     @Override
-    int tile() {
-        return 2;
-    }
-
-    @Override
-    void dot2(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
         int k = a.k, nb = k / BLOCK;
-        short[] xq = a.q;
+        short[] xq = a.qg;
         float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ByteVector q = ByteVector.fromMemorySegment(B128, w, o + 2, LE);
             ShortVector lo = levels(q.and((byte) 15)), hi = levels(q.lanewise(VectorOperators.LSHR, 4));
+            ShortVector g1 = grouped1(lo, hi), g2 = grouped2(lo, hi);
             float dw = fp16(w, o);
             int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-            acc0 = toFloat(dot32(lo, hi, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
-            acc1 = toFloat(dot32(lo, hi, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
+            acc0 = toFloat(dotGrouped(g1, g2, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
+            acc1 = toFloat(dotGrouped(g1, g2, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
+            acc2 = toFloat(dotGrouped(g1, g2, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
+            acc3 = toFloat(dotGrouped(g1, g2, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
         }
-        out[outIndex] = acc0.reduceLanes(VectorOperators.ADD);
-        out[outIndex + outStride] = acc1.reduceLanes(VectorOperators.ADD);
+        out[outIndex] = hsum(acc0);
+        out[outIndex + outStride] = hsum(acc1);
+        out[outIndex + 2 * outStride] = hsum(acc2);
+        out[outIndex + 3 * outStride] = hsum(acc3);
     }
 }

@@ -30,6 +30,22 @@ public final class Kernels {
         return k;
     }
 
+    /**
+     * The implementation llama.cpp's x86 (AVX2) build uses to multiply a {@code rows x k} matrix of {@code type} with
+     * n activation rows: Q4_0 matrices with a multiple of 8 rows are repacked at load time (any n); batches (n >= 2)
+     * go through llamafile's tinyBLAS for the Q8_0-activation block types, and for F32/F16 when k is a multiple of 8
+     * and rows of 4; the rest uses vec_dot.
+     */
+    public static GgmlPath path(GgmlType type, int rows, int k, int n) {
+        if (type == GgmlType.Q4_0 && rows % 8 == 0) return GgmlPath.REPACKED_Q4_0;
+        if (n < 2) return GgmlPath.VEC_DOT;
+        return switch (type) {
+            case Q8_0, Q4_0, Q5_0, IQ4_NL -> GgmlPath.SGEMM;
+            case F32, F16 -> k % 8 == 0 && rows % 4 == 0 ? GgmlPath.SGEMM : GgmlPath.VEC_DOT;
+            default -> GgmlPath.VEC_DOT;
+        };
+    }
+
     /** Whether the Vector API kernels are in use (false: scalar reference code, e.g. without 256-bit vectors). */
     public static boolean vectorized() {
         return Simd.ENABLED;

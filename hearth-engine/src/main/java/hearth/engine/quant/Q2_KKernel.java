@@ -2,7 +2,9 @@ package hearth.engine.quant;
 
 import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.I256;
-import static hearth.engine.quant.Simd.dot16;
+import static hearth.engine.quant.Simd.dot32;
+import static hearth.engine.quant.Simd.halfScales;
+import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
@@ -75,25 +77,29 @@ final class Q2_KKernel extends TiledKernel {
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int nb = a.k / BLOCK;
-        short[] xq = a.q;
+        short[] xq = a.qg;
         int[] bsums = a.bsums;
+        int[] mins = new int[8]; // per call, not per block
         FloatVector acc = FloatVector.zero(F256);
-        float mins = 0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
-            int msum = 0;
+            // ggml lane i first accumulates dmin * (min_2i * bsum_2i + min_2i+1 * bsum_2i+1), in our lane order
+            for (int l = 0; l < 8; l++) {
+                int i = Simd.GGML_LANE[l];
+                mins[l] = (u8(w, o + 2 * i) >> 4) * bsums[bi * 16 + 2 * i] + (u8(w, o + 2 * i + 1) >> 4) * bsums[bi * 16 + 2 * i + 1];
+            }
             IntVector isum = IntVector.zero(I256);
-            for (int g = 0; g < 16; g++) {
-                int sc = u8(w, o + g);
-                msum += (sc >> 4) * bsums[bi * 16 + g];
-                isum = isum.add(dot16(group(w, o, g), xq, xi + 16 * g).mul(sc & 15));
+            for (int c = 0; c < 8; c++) {
+                IntVector sc = halfScales(u8(w, o + 2 * c) & 15, u8(w, o + 2 * c + 1) & 15);
+                isum = isum.add(dot32(group(w, o, 2 * c), group(w, o, 2 * c + 1), xq, xi + 32 * c).mul(sc));
             }
             float dx = a.d[bi];
+            FloatVector dmin = FloatVector.broadcast(F256, -dx * fp16(w, o + 82));
+            acc = toFloat(IntVector.fromArray(I256, mins, 0)).fma(dmin, acc);
             acc = toFloat(isum).fma(FloatVector.broadcast(F256, dx * fp16(w, o + 80)), acc);
-            mins += dx * fp16(w, o + 82) * msum;
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        return hsum(acc);
     }
 
     /** Group g (16 values): bits 2j..2j+1 of qs[32h + 16 * (g % 2) ..], j = slice of the group within its half. */

@@ -3,7 +3,9 @@ package hearth.engine.quant;
 import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.I256;
 import static hearth.engine.quant.Simd.U32;
-import static hearth.engine.quant.Simd.dot16;
+import static hearth.engine.quant.Simd.dot32;
+import static hearth.engine.quant.Simd.halfScales;
+import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
@@ -94,25 +96,22 @@ final class Q3_KKernel extends TiledKernel {
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int nb = a.k / BLOCK;
-        short[] xq = a.q;
-        int[] bsums = a.bsums;
+        short[] xq = a.qg;
         FloatVector acc = FloatVector.zero(F256);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
             int a0 = w.get(U32, o + 96), a1 = w.get(U32, o + 100), tmp = w.get(U32, o + 104);
             IntVector isum = IntVector.zero(I256);
-            // values are (unsigned 0..7) - 4: subtract 4 * scale * sum(x) per group afterwards
-            int offsetSum = 0;
-            for (int g = 0; g < 16; g++) {
-                int sc = scale(a0, a1, tmp, g);
-                offsetSum += sc * bsums[bi * 16 + g];
-                isum = isum.add(dot16(group(w, o, g), xq, xi + 16 * g).mul(sc));
+            // like ggml, per 32 values (groups 2c and 2c+1): sum of (q - 4) * x in groups of four, times the scales
+            for (int c = 0; c < 8; c++) {
+                ShortVector lo = group(w, o, 2 * c).sub((short) 4), hi = group(w, o, 2 * c + 1).sub((short) 4);
+                IntVector sc = halfScales(scale(a0, a1, tmp, 2 * c), scale(a0, a1, tmp, 2 * c + 1));
+                isum = isum.add(dot32(lo, hi, xq, xi + 32 * c).mul(sc));
             }
-            isum = isum.sub(Simd.LANE0.mul(4 * offsetSum));
-            acc = toFloat(isum).fma(FloatVector.broadcast(F256, fp16(w, o + 108) * a.d[bi]), acc);
+            acc = toFloat(isum).fma(FloatVector.broadcast(F256, a.d[bi] * fp16(w, o + 108)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return hsum(acc);
     }
 
     /** Group g (16 values) unsigned (0..7): 2 bits from qs, third bit from hmask. */

@@ -5,6 +5,7 @@ import static hearth.engine.quant.Simd.I256;
 import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.dot32;
 import static hearth.engine.quant.Simd.fp16;
+import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
@@ -90,9 +91,10 @@ final class Q4_KKernel extends TiledKernel {
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int nb = a.k / BLOCK;
-        short[] xq = a.q;
+        short[] xq = a.qg;
         FloatVector acc = FloatVector.zero(F256);
-        float mins = 0;
+        // ggml's 4-lane acc_m: lane i accumulates dmin * (min_2i * sum_2i + min_2i+1 * sum_2i+1), sums over 32 values
+        float am0 = 0, am1 = 0, am2 = 0, am3 = 0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
@@ -101,18 +103,28 @@ final class Q4_KKernel extends TiledKernel {
             int sc0 = u0 & KMASK1, sc1 = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
             int m0 = u1 & KMASK1, m1 = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
             IntVector isum = IntVector.zero(I256);
-            int msum = 0;
+            int ms0 = 0, ms1 = 0, ms2 = 0, ms3 = 0;
             for (int j = 0; j < 8; j++) {
                 int sh = 8 * (j & 3);
                 int sc = ((j < 4 ? sc0 : sc1) >>> sh) & 0xff, m = ((j < 4 ? m0 : m1) >>> sh) & 0xff;
-                msum += m * (a.bsums[bi * 16 + 2 * j] + a.bsums[bi * 16 + 2 * j + 1]);
+                int mins = m * (a.bsums[bi * 16 + 2 * j] + a.bsums[bi * 16 + 2 * j + 1]);
+                switch (j >> 1) {
+                    case 0 -> ms0 += mins;
+                    case 1 -> ms1 += mins;
+                    case 2 -> ms2 += mins;
+                    default -> ms3 += mins;
+                }
                 isum = isum.add(dot32(sub(w, o, j, 0), sub(w, o, j, 16), xq, xi + 32 * j).mul(sc));
             }
             float dx = a.d[bi];
-            acc = toFloat(isum).fma(FloatVector.broadcast(F256, fp16(w, o) * dx), acc);
-            mins += fp16(w, o + 2) * dx * msum;
+            float dmin = -dx * fp16(w, o + 2);
+            am0 = Math.fma(dmin, ms0, am0);
+            am1 = Math.fma(dmin, ms1, am1);
+            am2 = Math.fma(dmin, ms2, am2);
+            am3 = Math.fma(dmin, ms3, am3);
+            acc = toFloat(isum).fma(FloatVector.broadcast(F256, dx * fp16(w, o)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        return hsum(acc) + ((am0 + am2) + (am1 + am3));
     }
 
     /** Values l .. l+15 (l = 0 or 16) of sub-block j: nibble (j & 1) of qs[32 * (j / 2) + l ..]. */

@@ -4,7 +4,11 @@ import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.bitsClear;
 import static hearth.engine.quant.Simd.dot32;
+import static hearth.engine.quant.Simd.dotGrouped;
+import static hearth.engine.quant.Simd.grouped1;
+import static hearth.engine.quant.Simd.grouped2;
 import static hearth.engine.quant.Simd.fp16;
+import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
@@ -66,55 +70,52 @@ final class Q5_0Kernel extends TiledKernel {
 
     /** (nibble | high bit << 4) - 16 = nibble - 16 where the high bit is clear. */
     private static ShortVector lo(ShortVector s, int qh) {
-        return s.and((short) 15).add(bitsClear(qh).and((short) -16));
+        return s.and((short) 15).add(bitsClear(qh).lanewise(VectorOperators.LSHL, 4));
     }
 
     private static ShortVector hi(ShortVector s, int qh) {
-        return Simd.highNibbles(s).add(bitsClear(qh >>> 16).and((short) -16));
+        return s.lanewise(VectorOperators.ASHR, 4).and((short) 15).add(bitsClear(qh >>> 16).lanewise(VectorOperators.LSHL, 4));
     }
 
     @Override
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int nb = a.k / BLOCK;
-        short[] xq = a.q;
+        short[] xq = a.qg;
         float[] xd = a.d;
         int xo = t * a.k, bo = t * nb;
-        FloatVector acc = FloatVector.zero(F256), other = acc;
+        FloatVector acc = FloatVector.zero(F256);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ShortVector s = shorts(w, o + 6);
             int qh = w.get(U32, o + 2);
-            FloatVector next = toFloat(dot32(lo(s, qh), hi(s, qh), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
-            acc = other;
-            other = next;
+            acc = toFloat(dot32(lo(s, qh), hi(s, qh), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
         }
-        return acc.add(other).reduceLanes(VectorOperators.ADD);
-    }
-
-    /** Single dots: the two-row micro-kernel of this type exceeds C2's inlining budget and runs slower. */
-    @Override
-    int tile() {
-        return 1;
+        return hsum(acc);
     }
 
     @Override
-    void dot2(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
+    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
         int k = a.k, nb = k / BLOCK;
-        short[] xq = a.q;
+        short[] xq = a.qg;
         float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ShortVector s = shorts(w, o + 6);
             int qh = w.get(U32, o + 2);
             ShortVector lo = lo(s, qh), hi = hi(s, qh);
+            ShortVector g1 = grouped1(lo, hi), g2 = grouped2(lo, hi);
             float dw = fp16(w, o);
             int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-            acc0 = toFloat(dot32(lo, hi, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
-            acc1 = toFloat(dot32(lo, hi, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
+            acc0 = toFloat(dotGrouped(g1, g2, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
+            acc1 = toFloat(dotGrouped(g1, g2, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
+            acc2 = toFloat(dotGrouped(g1, g2, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
+            acc3 = toFloat(dotGrouped(g1, g2, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
         }
-        out[outIndex] = acc0.reduceLanes(VectorOperators.ADD);
-        out[outIndex + outStride] = acc1.reduceLanes(VectorOperators.ADD);
+        out[outIndex] = hsum(acc0);
+        out[outIndex + outStride] = hsum(acc1);
+        out[outIndex + 2 * outStride] = hsum(acc2);
+        out[outIndex + 3 * outStride] = hsum(acc3);
     }
 }

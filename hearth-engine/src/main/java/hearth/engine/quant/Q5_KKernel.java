@@ -5,6 +5,7 @@ import static hearth.engine.quant.Simd.I256;
 import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.dot32;
 import static hearth.engine.quant.Simd.fp16;
+import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
@@ -86,9 +87,9 @@ final class Q5_KKernel extends TiledKernel {
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int nb = a.k / BLOCK;
-        short[] xq = a.q;
+        short[] xq = a.qg;
         FloatVector acc = FloatVector.zero(F256);
-        float mins = 0;
+        float summs = 0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
@@ -104,9 +105,10 @@ final class Q5_KKernel extends TiledKernel {
                 isum = isum.add(dot32(sub(w, o, j, 0), sub(w, o, j, 16), xq, xi + 32 * j).mul(sc));
             }
             float dx = a.d[bi];
-            acc = toFloat(isum).fma(FloatVector.broadcast(F256, fp16(w, o) * dx), acc);
-            mins += fp16(w, o + 2) * dx * msum;
+            // ggml: summs += dmin * msum with dmin = -d_x * dmin_w, fused by gcc
+            summs = Math.fma(-dx * fp16(w, o + 2), (float) msum, summs);
+            acc = toFloat(isum).fma(FloatVector.broadcast(F256, dx * fp16(w, o)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        return hsum(acc) + summs;
     }
 }

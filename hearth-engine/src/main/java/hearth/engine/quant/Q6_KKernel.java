@@ -1,15 +1,19 @@
 package hearth.engine.quant;
 
-import static hearth.engine.quant.Simd.U32;
+import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.I256;
-import static hearth.engine.quant.Simd.dot16;
+import static hearth.engine.quant.Simd.dot32;
+import static hearth.engine.quant.Simd.halfScales;
+import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.s8;
 import static hearth.engine.quant.Simd.shorts;
+import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
 
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -85,42 +89,19 @@ final class Q6_KKernel extends TiledKernel {
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int nb = a.k / BLOCK;
-        short[] xq = a.q;
-        int[] bsums = a.bsums;
-        float sum = 0;
+        short[] xq = a.qg;
+        FloatVector acc = FloatVector.zero(F256);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
             IntVector isum = IntVector.zero(I256);
-            // sum of (q - 32) * x = sum q * x - 32 * sum x; the second part comes from the activation group sums
-            int offsetSum = 0;
-            for (int g = 0; g < 16; g += 4) {
-                int word = w.get(U32, o + 192 + g), bs = bi * 16 + g;
-                offsetSum += (byte) word * bsums[bs] + (byte) (word >> 8) * bsums[bs + 1]
-                        + (byte) (word >> 16) * bsums[bs + 2] + (word >> 24) * bsums[bs + 3];
+            // like ggml, per 32 values (groups 2c and 2c+1): sum of (q - 32) * x in groups of four, times the scales
+            for (int c = 0; c < 8; c++) {
+                ShortVector lo = group(w, o, 2 * c).sub((short) 32), hi = group(w, o, 2 * c + 1).sub((short) 32);
+                isum = isum.add(dot32(lo, hi, xq, xi + 32 * c).mul(halfScales(s8(w, o + 192 + 2 * c), s8(w, o + 193 + 2 * c))));
             }
-            // step u: 16 bytes of ql (half h, part p, c = 0: ql[l], 1: ql[l+32]) and of qh give the groups
-            // 8h + p + 2c (low nibbles, qh bits 2c..2c+1) and 8h + p + 2c + 4 (high nibbles, qh bits 2c+4..2c+5)
-            for (int u = 0; u < 8; u++) {
-                int h = u >> 2, p = (u >> 1) & 1, c = u & 1, x = xi + 128 * h + 16 * p + 32 * c;
-                ShortVector ql = shorts(w, o + 64 * h + 16 * p + 32 * c), qh = shorts(w, o + 128 + 32 * h + 16 * p);
-                int sc = w.get(U32, o + 192 + 8 * h) >> (8 * (p + 2 * c)), sc4 = w.get(U32, o + 196 + 8 * h) >> (8 * (p + 2 * c));
-                ShortVector lo = ql.and((short) 15).or(shl32(qh, 4 - 2 * c).and((short) 0x30));
-                ShortVector hi = Simd.highNibbles(ql).or(shr32(qh, 2 * c).and((short) 0x30));
-                isum = isum.add(dot16(lo, xq, x).mul((byte) sc)).add(dot16(hi, xq, x + 64).mul((byte) sc4));
-            }
-            // the super-block's exact integer sum, then one float multiply (the scalar form of ggml's dot)
-            sum += (isum.reduceLanes(VectorOperators.ADD) - 32 * offsetSum) * (fp16(w, o + 208) * a.d[bi]);
+            acc = toFloat(isum).fma(FloatVector.broadcast(F256, a.d[bi] * fp16(w, o + 208)), acc);
         }
-        return sum;
-    }
-
-    /** Shifts of the 32-bit lanes (immediate form); callers mask away the bits that cross between short lanes. */
-    private static ShortVector shl32(ShortVector v, int n) {
-        return v.reinterpretAsInts().lanewise(VectorOperators.LSHL, n).reinterpretAsShorts();
-    }
-
-    private static ShortVector shr32(ShortVector v, int n) {
-        return v.reinterpretAsInts().lanewise(VectorOperators.LSHR, n).reinterpretAsShorts();
+        return hsum(acc);
     }
 }

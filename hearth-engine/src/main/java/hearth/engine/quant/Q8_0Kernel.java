@@ -2,7 +2,13 @@ package hearth.engine.quant;
 
 import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.dot32;
+import static hearth.engine.quant.Simd.dotGrouped;
+import static hearth.engine.quant.Simd.grouped1;
+import static hearth.engine.quant.Simd.grouped2;
+import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.fp16;
+import static hearth.engine.quant.Simd.hsum;
+import static hearth.engine.quant.Simd.pairSums;
 import static hearth.engine.quant.Simd.s8;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
@@ -57,45 +63,38 @@ final class Q8_0Kernel extends TiledKernel {
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
         int nb = a.k / BLOCK;
-        short[] xq = a.q;
+        short[] xq = a.qg;
         float[] xd = a.d;
         int xo = t * a.k, bo = t * nb;
-        // two accumulators swapped every block: two independent FMA chains once C2 unrolls the loop
-        FloatVector acc = FloatVector.zero(F256), other = acc;
+        FloatVector acc = FloatVector.zero(F256);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            FloatVector next = toFloat(dot32(shorts(w, o + 2), shorts(w, o + 18), xq, xo + b * BLOCK))
+            acc = toFloat(dot32(shorts(w, o + 2), shorts(w, o + 18), xq, xo + b * BLOCK))
                     .fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
-            acc = other;
-            other = next;
         }
-        return acc.add(other).reduceLanes(VectorOperators.ADD);
+        return hsum(acc);
     }
 
     @Override
-    int tile() {
-        return 2;
-    }
-
-    @Override
-    void dot2(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
-        if (!Simd.ENABLED) {
-            super.dot2(w, offset, a, t, out, outIndex, outStride);
-            return;
-        }
+    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
         int k = a.k, nb = k / BLOCK;
-        short[] xq = a.q;
+        short[] xq = a.qg;
         float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             ShortVector lo = shorts(w, o + 2), hi = shorts(w, o + 18);
+            ShortVector g1 = grouped1(lo, hi), g2 = grouped2(lo, hi);
             float dw = fp16(w, o);
             int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-            acc0 = toFloat(dot32(lo, hi, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
-            acc1 = toFloat(dot32(lo, hi, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
+            acc0 = toFloat(dotGrouped(g1, g2, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
+            acc1 = toFloat(dotGrouped(g1, g2, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
+            acc2 = toFloat(dotGrouped(g1, g2, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
+            acc3 = toFloat(dotGrouped(g1, g2, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
         }
-        out[outIndex] = acc0.reduceLanes(VectorOperators.ADD);
-        out[outIndex + outStride] = acc1.reduceLanes(VectorOperators.ADD);
+        out[outIndex] = hsum(acc0);
+        out[outIndex + outStride] = hsum(acc1);
+        out[outIndex + 2 * outStride] = hsum(acc2);
+        out[outIndex + 3 * outStride] = hsum(acc3);
     }
 }

@@ -6,14 +6,20 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector shapes and small helpers shared by the kernels. Kernels use 256-bit vectors (AVX2): 16 bytes of weights are
  * widened to 16 short lanes, multiplied by the activations (also 16-bit) and pairs of lanes are summed into 8 int
  * lanes. Products of int8 values fit 16 bits, and so do sums of two of them (|q| <= 128, |x| <= 127).
+ *
+ * <p>To give ggml's results bit for bit, the int lanes hold the same partial sums as ggml's AVX2 kernels (see
+ * {@link #dot32}) and float lanes are added in ggml's order ({@link #hsum}, {@link #reduce4}).
  */
 final class Simd {
     private Simd() {}
@@ -23,6 +29,7 @@ final class Simd {
     static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
     static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    static final VectorSpecies<Long> L256 = LongVector.SPECIES_256;
     static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -54,22 +61,104 @@ final class Simd {
     }
 
     /**
-     * Integer dot of 32 widened weights (lo = elements 0..15, hi = 16..31) with the activations at xi, summed pairwise
-     * into 8 int lanes. Each short lane holds two products, so |q*x| must stay below 16384.
+     * Integer dot of 32 widened weights (lo = elements 0..15, hi = 16..31) with activations stored in
+     * {@link Activations#qg}'s grouped order at xi. Like ggml's AVX2 kernels (maddubs + madd), every int lane holds the
+     * sum of four consecutive products: lanes 0..7 hold ggml's lanes 0, 4, 1, 5, 2, 6, 3, 7 (elements 0..3, 16..19,
+     * 4..7, 20..23, ...). Integer sums are exact, so only this grouping decides the float rounding later; accumulate
+     * the lanes like ggml and reduce with {@link #hsum}. Each short lane holds two products: |q*x| < 16384.
      */
-    static IntVector dot32(ShortVector lo, ShortVector hi, short[] x, int xi) {
+    static IntVector dot32(ShortVector lo, ShortVector hi, short[] xg, int xi) {
+        return dotGrouped(grouped1(lo, hi), grouped2(lo, hi), xg, xi);
+    }
+
+    /** {@link #dot32} with the weights already rearranged by {@link #grouped1}/{@link #grouped2} (reused across rows). */
+    static IntVector dotGrouped(ShortVector g1, ShortVector g2, short[] xg, int xi) {
+        return pairSums(g1.mul(ShortVector.fromArray(S256, xg, xi)).add(g2.mul(ShortVector.fromArray(S256, xg, xi + 16))));
+    }
+
+    /**
+     * Integer dot of 32 widened weights with activations in natural order ({@link Activations#q}), pairs of products
+     * in arbitrary lanes: for callers that only need the total of the lanes, which is exact in any grouping.
+     */
+    static IntVector dotAnyOrder(ShortVector lo, ShortVector hi, short[] x, int xi) {
         return pairSums(lo.mul(ShortVector.fromArray(S256, x, xi)).add(hi.mul(ShortVector.fromArray(S256, x, xi + 16))));
     }
 
-    /** Integer dot of 16 widened weights with the activations at xi, summed pairwise into 8 int lanes. */
-    static IntVector dot16(ShortVector q, short[] x, int xi) {
-        return pairSums(q.mul(ShortVector.fromArray(S256, x, xi)));
+    /** Int lane i holds weight pair i of lo (i even) or of hi (i odd). */
+    static ShortVector grouped1(ShortVector lo, ShortVector hi) {
+        return lo.blend(hi, ODD_PAIRS);
+    }
+
+    /** Int lane i holds the other pair of the same group of four: pair i + 1 of lo (i even) or i - 1 of hi (i odd). */
+    static ShortVector grouped2(ShortVector lo, ShortVector hi) {
+        return hi.blend(lo, ODD_PAIRS).reinterpretAsInts().rearrange(SWAP_PAIRS).reinterpretAsShorts();
+    }
+
+    /** Short lanes 2..3, 6..7, 10..11, 14..15: the odd int lanes. */
+    private static final VectorMask<Short> ODD_PAIRS =
+            VectorMask.fromLong(S256, 0b1100_1100_1100_1100L);
+
+    /** Swaps neighbouring int lanes (0 <-> 1, 2 <-> 3, ...). */
+    private static final VectorShuffle<Integer> SWAP_PAIRS = VectorShuffle.fromValues(I256, 1, 0, 3, 2, 5, 4, 7, 6);
+
+    /**
+     * Where element e (0..31) of a 32-element chunk goes in {@link Activations#qg}: the first 16 shorts pair with
+     * {@link #dot32}'s w1, the next 16 with w2.
+     */
+    static final int[] GROUPED_SLOT = new int[32];
+
+    static {
+        for (int i = 0; i < 8; i++) {
+            // w1 int lane i: elements 2i, 2i+1 (i even) or 16+2i, 17+2i (i odd); w2: 2i+2, 2i+3 or 14+2i, 15+2i
+            int e1 = (i & 1) == 0 ? 2 * i : 16 + 2 * i;
+            int e2 = (i & 1) == 0 ? 2 * i + 2 : 14 + 2 * i;
+            GROUPED_SLOT[e1] = 2 * i;
+            GROUPED_SLOT[e1 + 1] = 2 * i + 1;
+            GROUPED_SLOT[e2] = 16 + 2 * i;
+            GROUPED_SLOT[e2 + 1] = 16 + 2 * i + 1;
+        }
+    }
+
+    /**
+     * ggml's {@code hsum_float_8} of an accumulator filled from {@link #dot32} lanes: ggml adds lane i to lane i + 4,
+     * then pairs 0+2 and 1+3: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). Our lane 2i holds ggml lane i and
+     * lane 2i + 1 holds ggml lane i + 4.
+     */
+    static float hsum(FloatVector acc) {
+        float g04 = acc.lane(0) + acc.lane(1), g15 = acc.lane(2) + acc.lane(3);
+        float g26 = acc.lane(4) + acc.lane(5), g37 = acc.lane(6) + acc.lane(7);
+        return (g04 + g26) + (g15 + g37);
+    }
+
+    /**
+     * Per-lane factors for a {@link #dot32} result whose elements 0..15 and 16..31 have different scales (K-quants
+     * with a scale per 16 values): even lanes hold groups of the first half, odd lanes groups of the second.
+     */
+    static IntVector halfScales(int first, int second) {
+        return LongVector.broadcast(L256, ((long) second << 32) | (first & 0xffffffffL)).reinterpretAsInts();
+    }
+
+    /** ggml lane of each of our lanes (see {@link #dot32}). */
+    static final int[] GGML_LANE = {0, 4, 1, 5, 2, 6, 3, 7};
+
+    /**
+     * ggml's {@code GGML_F32x8_REDUCE} of the four accumulators of {@code ggml_vec_dot_f32/f16}: (a0 + a2) + (a1 + a3)
+     * lane-wise, then t_j = l_j + l_(j+4), then (t0 + t1) + (t2 + t3).
+     */
+    static float reduce4(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
+        FloatVector u = a0.add(a2).add(a1.add(a3));
+        float t0 = u.lane(0) + u.lane(4), t1 = u.lane(1) + u.lane(5), t2 = u.lane(2) + u.lane(6), t3 = u.lane(3) + u.lane(7);
+        return (t0 + t1) + (t2 + t3);
+    }
+
+    /** ggml's {@code hsum_float_8} of an accumulator in natural lane order (float kernels). */
+    static float hsumNatural(FloatVector acc) {
+        float g04 = acc.lane(0) + acc.lane(4), g15 = acc.lane(1) + acc.lane(5);
+        float g26 = acc.lane(2) + acc.lane(6), g37 = acc.lane(3) + acc.lane(7);
+        return (g04 + g26) + (g15 + g37);
     }
 
     private static final ShortVector LANE_BITS;
-
-    /** 1 in lane 0, 0 elsewhere: LANE0.mul(c) adds an integer correction c to a lane sum exactly. */
-    static final IntVector LANE0 = IntVector.zero(I256).withLane(0, 1);
 
     static {
         short[] bits = new short[16];

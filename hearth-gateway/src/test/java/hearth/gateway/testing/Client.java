@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** A java.net.http client for tests: JSON requests and SSE streams read event by event, all with timeouts. */
 public final class Client implements AutoCloseable {
@@ -106,12 +105,6 @@ public final class Client implements AutoCloseable {
 
     public static JsonNode json(String body) throws IOException {
         return JSON.readTree(body);
-    }
-
-    public static Map<String, Object> map(String... kv) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
-        return m;
     }
 
     public URI base() {

@@ -25,6 +25,11 @@ public final class Auth {
     public void check(Context ctx) {
         if (!enabled()) return;
         String header = ctx.header("Authorization");
+        String apiKey = ctx.header("x-api-key"); // Anthropic clients' header
+        if ((header == null || header.isBlank()) && apiKey != null && !apiKey.isBlank()) {
+            if (!accepts(apiKey.strip())) throw ApiError.unauthorized("invalid API key");
+            return;
+        }
         if (header == null || header.isBlank()) {
             throw ApiError.unauthorized("missing API key: send 'Authorization: Bearer <key>'");
         }

@@ -48,7 +48,24 @@ public final class ErrorMapper {
 
     public static void write(Context ctx, ApiError e) {
         e.headers().forEach(ctx::header);
-        Bodies.json(ctx, e.status(), e.body());
+        Bodies.json(ctx, e.status(), ctx.path().startsWith("/v1/messages") ? anthropic(e) : e.body());
+    }
+
+    /** Anthropic's error shape, for its routes: {@code {"type":"error","error":{"type":..,"message":..}}}. */
+    public record AnthropicError(String type, AnthropicDetail error) {}
+
+    public record AnthropicDetail(String type, String message) {}
+
+    public static AnthropicError anthropic(ApiError e) {
+        String type = switch (e.status()) {
+            case 400, 405, 413 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 404 -> "not_found_error";
+            case 429 -> "rate_limit_error";
+            case 503 -> "overloaded_error";
+            default -> "api_error";
+        };
+        return new AnthropicError("error", new AnthropicDetail(type, e.getMessage()));
     }
 
     /**

@@ -46,6 +46,13 @@ public final class SseWriter {
         out.flush();
     }
 
+    /** A named event ({@code event: NAME\ndata: <json>\n\n}), as Anthropic's stream sends every event. */
+    public void event(String name, byte[] json) throws IOException {
+        if (out == null) open();
+        out.write(("event: " + name + "\n").getBytes(StandardCharsets.US_ASCII));
+        data(json);
+    }
+
     /** A comment line ({@code : text}), which clients ignore: keeps an idle stream alive and finds clients that left. */
     public void comment(String text) throws IOException {
         if (out == null) open();

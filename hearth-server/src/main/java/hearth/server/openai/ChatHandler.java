@@ -10,6 +10,7 @@ import hearth.server.http.Json;
 import hearth.server.http.RequestLog;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.Map;
 
 /** {@code POST /v1/chat/completions}: template the messages, tokenise, generate. */
 public final class ChatHandler {
@@ -26,11 +27,15 @@ public final class ChatHandler {
         try (ModelSource.Scope scope = models.open(req.model())) {
             Services s = scope.services();
             RequestLog.entry(ctx).model = s.backend().modelId();
-            String prompt = s.prompts().render(req.messages(), req.tools(), true);
+            ToolCallFormat format = req.toolsEnabled() ? s.toolFormat() : ToolCallFormat.NONE;
+            var grammar = Constraints.forChat(req, format);
+            // tool_choice "none": the template is not told about tools either
+            String prompt = s.prompts().render(req.messages(), req.toolsEnabled() ? req.tools() : null, true,
+                    req.reasoningEffort() == null ? Map.of() : Map.of("reasoning_effort", req.reasoningEffort()));
             int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
             var o = req.options();
             var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs(),
-                    output(s, req, prompt));
+                    output(s, format, prompt), grammar);
             new Runner(s).run(ctx, call, List.of(ids), o, req.stream());
         }
     }
@@ -39,16 +44,16 @@ public final class ChatHandler {
      * How to read the answer: tool calls in the markup the template uses when the request offers tools (and does not
      * say tool_choice "none"); thinking split off when the template has thinking markers.
      */
-    private static GenerateRequest.Output output(Services s, ChatRequest req, String prompt) {
+    public static GenerateRequest.Output output(Services s, ToolCallFormat tools, String prompt) {
         String template = s.prompts().source();
-        ToolCallFormat tools = req.toolsEnabled() ? ToolCallFormat.detect(template) : ToolCallFormat.NONE;
         ReasoningMarkers markers = ReasoningMarkers.detect(template);
-        boolean thinks = template.contains(markers.start());
+        // --reasoning-format none: thinking stays inline in the content
+        boolean thinks = template.contains(markers.start()) && !s.config().reasoningFormat().equals("none");
         return new GenerateRequest.Output(tools, thinks ? markers : null, thinks && markers.opensIn(prompt));
     }
 
     /** Templated text: special tokens parsed; BOS added if the vocabulary wants it, unless the template wrote it. */
-    static int[] tokenizeTemplated(Tokenizer tok, String prompt) {
+    public static int[] tokenizeTemplated(Tokenizer tok, String prompt) {
         boolean templateHasBos = tok.bos() >= 0 && prompt.startsWith(tok.tokenText(tok.bos()));
         return tok.encode(prompt, !templateHasBos, true);
     }

@@ -55,9 +55,14 @@ public final class ChatPrompts {
 
     /** The prompt text for a conversation (400 if the template refuses it). */
     public String render(List<Map<String, Object>> messages, List<Object> tools, boolean addGenerationPrompt) {
+        return render(messages, tools, addGenerationPrompt, Map.of());
+    }
+
+    /** As {@link #render(List, List, boolean)} with extra template variables (e.g. {@code reasoning_effort}). */
+    public String render(List<Map<String, Object>> messages, List<Object> tools, boolean addGenerationPrompt, Map<String, Object> extra) {
         Resolved r = resolved();
         try {
-            return r.template().apply(messages, tools, addGenerationPrompt, r.bos(), r.eos(), Map.of());
+            return r.template().apply(messages, tools, addGenerationPrompt, r.bos(), r.eos(), extra);
         } catch (TemplateException e) {
             String why = e.kind() == TemplateException.Kind.TEMPLATE_ERROR ? "the chat template refused the messages: "
                     : "the chat template could not render the messages: ";

@@ -37,6 +37,10 @@ final class Fields {
         return ApiError.badRequest("'" + param + "' " + problem, param);
     }
 
+    JsonNode raw() {
+        return node;
+    }
+
     JsonNode get(String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v;

@@ -3,19 +3,19 @@ package hearth.server.openai;
 import java.security.SecureRandom;
 
 /** Response ids in OpenAI's style: a prefix and 32 random letters and digits. */
-final class Ids {
+public final class Ids {
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Ids() {}
 
-    static String next(String prefix) {
+    public static String next(String prefix) {
         StringBuilder sb = new StringBuilder(prefix.length() + 32).append(prefix);
         for (int i = 0; i < 32; i++) sb.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
         return sb.toString();
     }
 
-    static long epochSeconds() {
+    public static long epochSeconds() {
         return System.currentTimeMillis() / 1000;
     }
 }

@@ -4,6 +4,7 @@ import hearth.engine.Event;
 import hearth.engine.FinishReason;
 import hearth.engine.chat.parse.ChatDelta;
 import hearth.engine.GenerateRequest;
+import hearth.engine.grammar.Grammar;
 import hearth.engine.sample.Logprobs;
 import hearth.engine.sample.SamplingParams;
 import hearth.engine.tokenizer.Tokenizer;
@@ -20,16 +21,31 @@ import java.util.Map;
  */
 public final class OpenAiMapper {
     private final String model;
+    /** {@code --reasoning-format}: which of reasoning_content / reasoning carry thinking. */
+    private final boolean reasoningContent;
+    private final boolean reasoning;
 
     public OpenAiMapper(String model) {
+        this(model, "reasoning_content");
+    }
+
+    public OpenAiMapper(String model, String reasoningFormat) {
         this.model = model;
+        this.reasoningContent = reasoningFormat.equals("both") || reasoningFormat.equals("reasoning_content");
+        this.reasoning = reasoningFormat.equals("both") || reasoningFormat.equals("reasoning");
     }
 
     /**
-     * One API call: its id, creation time (epoch seconds), which shape it answers in, and whether its output is parsed
-     * into content, reasoning and tool calls (chat with tools or a thinking template).
+     * One API call: its id, creation time (epoch seconds), which shape it answers in, whether its output is parsed
+     * into content, reasoning and tool calls (chat with tools or a thinking template), and the grammar it must follow
+     * (null: none).
      */
-    record Call(String id, long created, boolean chat, boolean logprobs, int topLogprobs, GenerateRequest.Output output) {
+    record Call(String id, long created, boolean chat, boolean logprobs, int topLogprobs, GenerateRequest.Output output,
+                Grammar grammar) {
+        Call(String id, long created, boolean chat, boolean logprobs, int topLogprobs, GenerateRequest.Output output) {
+            this(id, created, chat, logprobs, topLogprobs, output, null);
+        }
+
         boolean parsed() {
             return output.parses();
         }
@@ -38,7 +54,7 @@ public final class OpenAiMapper {
     // ---- requests ----
 
     GenerateRequest request(Call call, int choice, int[] prompt, GenerationOptions o, int maxTokens) {
-        return new GenerateRequest(call.id() + "/" + choice, prompt, sampling(o, choice), maxTokens, o.stop(), o.ignoreEos(),
+        return new GenerateRequest(call.id() + "/" + choice, prompt, sampling(o, choice).withGrammar(call.grammar()), maxTokens, o.stop(), o.ignoreEos(),
                 call.output());
     }
 
@@ -67,7 +83,7 @@ public final class OpenAiMapper {
     Object delta(Call call, ChoiceState c, Event.Token t, Tokenizer tok, int offset) {
         boolean withLogprobs = call.logprobs() && !t.logprobs().isEmpty();
         if (call.chat()) {
-            Wire.Delta delta = call.parsed() ? parsedDelta(t.deltas()) : t.text().isEmpty() ? Wire.Delta.EMPTY : new Wire.Delta(null, t.text(), null, null);
+            Wire.Delta delta = call.parsed() ? parsedDelta(t.deltas()) : t.text().isEmpty() ? Wire.Delta.EMPTY : new Wire.Delta(null, t.text(), null, null, null);
             if (delta.equals(Wire.Delta.EMPTY) && !withLogprobs) return null;
             Wire.ChatLogprobs lp = call.logprobs() ? chatLogprobs(t.logprobs(), tok, call.topLogprobs()) : null;
             return chatChunk(call, new Wire.ChunkChoice(null, c.index, delta, lp), null, null);
@@ -78,7 +94,7 @@ public final class OpenAiMapper {
     }
 
     /** Parsed pieces of one event as one OpenAI delta: content and reasoning joined, tool-call fragments listed. */
-    private static Wire.Delta parsedDelta(List<ChatDelta> deltas) {
+    private Wire.Delta parsedDelta(List<ChatDelta> deltas) {
         StringBuilder content = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         List<Wire.ToolCall> calls = new ArrayList<>();
@@ -90,7 +106,9 @@ public final class OpenAiMapper {
                         new Wire.FunctionCall(x.name(), x.arguments())));
             }
         }
-        return new Wire.Delta(null, content.isEmpty() ? null : content.toString(), reasoning.isEmpty() ? null : reasoning.toString(),
+        String thought = reasoning.isEmpty() ? null : reasoning.toString();
+        return new Wire.Delta(null, content.isEmpty() ? null : content.toString(), this.reasoningContent ? thought : null,
+                this.reasoning ? thought : null,
                 calls.isEmpty() ? null : calls);
     }
 
@@ -145,13 +163,15 @@ public final class OpenAiMapper {
     }
 
     /** The assistant message of a finished choice: content (null if empty beside tool calls), reasoning, tool calls. */
-    private static Wire.Message message(ChoiceState c) {
+    private Wire.Message message(ChoiceState c) {
         List<Wire.ToolCall> calls = new ArrayList<>();
         for (ChoiceState.ToolCallState t : c.toolCalls) {
             calls.add(new Wire.ToolCall(null, t.id, "function", new Wire.FunctionCall(t.name, t.arguments.toString())));
         }
         String content = c.text.isEmpty() && !calls.isEmpty() ? null : c.text.toString();
-        return new Wire.Message("assistant", content, c.reasoning.isEmpty() ? null : c.reasoning.toString(), calls.isEmpty() ? null : calls);
+        String thought = c.reasoning.isEmpty() ? null : c.reasoning.toString();
+        return new Wire.Message("assistant", content, reasoningContent ? thought : null, reasoning ? thought : null,
+                calls.isEmpty() ? null : calls);
     }
 
     static Wire.Usage usage(int prompt, int completion) {

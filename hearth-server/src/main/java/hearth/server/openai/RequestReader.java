@@ -31,7 +31,9 @@ final class RequestReader {
         if (top != null && top > 0 && !logprobs) throw Fields.bad("top_logprobs", "requires 'logprobs': true");
         Integer maxTokens = f.integer("max_completion_tokens", 0, Integer.MAX_VALUE);
         if (maxTokens == null) maxTokens = f.integer("max_tokens", 0, Integer.MAX_VALUE);
-        return new ChatRequest(model, messages, tools, toolChoice(f), f.bool("stream", false), includeUsage(f),
+        String toolName = toolName(f);
+        return new ChatRequest(model, messages, tools, toolName != null ? "required" : toolChoice(f), toolName,
+                f.bool("parallel_tool_calls", false), responseFormat(f), f.string("reasoning_effort"), f.bool("stream", false), includeUsage(f),
                 options(f, maxTokens, logprobs, top == null ? 0 : top));
     }
 
@@ -47,7 +49,37 @@ final class RequestReader {
                 options(f, f.integer("max_tokens", 0, Integer.MAX_VALUE), logprobs != null, logprobs == null ? 0 : logprobs));
     }
 
-    /** "none", "auto" or "required"; an object naming one function counts as null (allowed, not enforced). */
+    /** The function a {@code tool_choice} object names ({@code {"type":"function","function":{"name":..}}}), else null. */
+    private static String toolName(Fields f) {
+        var v = f.get("tool_choice");
+        if (v == null || !v.isObject()) return null;
+        Fields choice = Fields.object(v, "tool_choice");
+        if (choice.has("function")) return Fields.object(choice.get("function"), "tool_choice.function").requiredString("name");
+        if (choice.has("name")) return choice.string("name"); // the Responses API's flat shape
+        throw Fields.bad("tool_choice", "must name a function: {\"type\": \"function\", \"function\": {\"name\": ...}}");
+    }
+
+    /** {@code response_format}: null for text; json_object (optionally with a schema) or json_schema. */
+    @SuppressWarnings("unchecked")
+    static ChatRequest.ResponseFormat responseFormat(Fields f) {
+        if (!f.has("response_format")) return null;
+        Fields rf = Fields.object(f.get("response_format"), "response_format");
+        String type = rf.requiredString("type");
+        return switch (type) {
+            case "text" -> null;
+            case "json_object" -> new ChatRequest.ResponseFormat(type,
+                    rf.has("schema") ? Json.mapper().convertValue(Fields.object(rf.get("schema"), "response_format.schema").raw(), Map.class) : null);
+            case "json_schema" -> {
+                Fields js = Fields.object(rf.required("json_schema"), "response_format.json_schema");
+                JsonNode schema = js.required("schema");
+                if (!schema.isObject() && !schema.isBoolean()) throw Fields.bad("response_format.json_schema.schema", "must be a JSON Schema object");
+                yield new ChatRequest.ResponseFormat(type, Json.mapper().convertValue(schema, Object.class));
+            }
+            default -> throw Fields.bad("response_format.type", "must be \"text\", \"json_object\" or \"json_schema\", got '" + type + "'");
+        };
+    }
+
+    /** "none", "auto" or "required"; an object naming one function is read by {@link #toolName}. */
     private static String toolChoice(Fields f) {
         var v = f.get("tool_choice");
         if (v == null || v.isObject()) return null;
@@ -122,6 +154,8 @@ final class RequestReader {
         if (!ROLES.contains(role)) throw Fields.bad(m.name("role"), "must be one of system, developer, user, assistant, tool; got '" + role + "'");
         Map<String, Object> msg = Json.mapper().convertValue(raw, LinkedHashMap.class);
         msg.put("content", content(m, role));
+        // thinking sent back under either name (llama.cpp's reasoning_content, vLLM / OpenRouter's reasoning)
+        if (msg.get("reasoning_content") == null && msg.get("reasoning") instanceof String r) msg.put("reasoning_content", r);
         return msg;
     }
 

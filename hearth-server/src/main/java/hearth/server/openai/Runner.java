@@ -114,7 +114,7 @@ final class Runner {
     }
 
     /** Folds an event into its choice's state; feeds the token-rate and inter-token metrics. */
-    private ChoiceState apply(Generation.Item item, List<ChoiceState> choices, boolean parsed) {
+    ChoiceState apply(Generation.Item item, List<ChoiceState> choices, boolean parsed) {
         ChoiceState c = choices.get(item.choice());
         switch (item.event()) {
             case Event.Token t -> {
@@ -134,7 +134,7 @@ final class Runner {
         return c;
     }
 
-    private void record(RequestLog.Entry log, List<ChoiceState> choices, int promptTokens) {
+    void record(RequestLog.Entry log, List<ChoiceState> choices, int promptTokens) {
         long first = 0;
         for (ChoiceState c : choices) if (c.firstNanos != 0 && (first == 0 || c.firstNanos < first)) first = c.firstNanos;
         log.outputTokens = completion(choices);
@@ -150,12 +150,12 @@ final class Runner {
     }
 
     /** A failed sequence: the engine's own refusal of a request that cannot fit is the client's; anything else is ours. */
-    private static ApiError failure(String message) {
+    static ApiError failure(String message) {
         if (message.startsWith("the request does not fit")) return ApiError.badRequest(message, "max_tokens", "context_length_exceeded");
         return ApiError.internal("generation failed: " + message);
     }
 
-    private void checkPrompt(int[] ids, int contextSize, int vocab, String param) {
+    void checkPrompt(int[] ids, int contextSize, int vocab, String param) {
         if (ids.length == 0) throw ApiError.badRequest("'" + param + "' is empty: nothing to complete", param);
         int limit = s.config().maxPromptTokens();
         if (limit > 0 && ids.length > limit) {
@@ -171,14 +171,14 @@ final class Runner {
         }
     }
 
-    private static void checkBias(GenerationOptions o, int vocab) {
+    static void checkBias(GenerationOptions o, int vocab) {
         for (int id : o.logitBias().keySet()) {
             if (id >= vocab) throw ApiError.badRequest("'logit_bias' names token " + id + ", outside the vocabulary (0.." + (vocab - 1) + ")", "logit_bias");
         }
     }
 
     /** The tokens a choice may generate: what was asked, within --max-new-tokens and the room left in the context. */
-    private int maxTokens(Integer requested, int promptLength, int contextSize) {
+    int maxTokens(Integer requested, int promptLength, int contextSize) {
         long m = contextSize - promptLength;
         if (requested != null) m = Math.min(m, requested);
         if (s.config().maxNewTokens() > 0) m = Math.min(m, s.config().maxNewTokens());

@@ -23,6 +23,7 @@ public final class Wire {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Message(String role, String content,
                           @JsonInclude(JsonInclude.Include.NON_NULL) String reasoning_content,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String reasoning,
                           @JsonInclude(JsonInclude.Include.NON_NULL) List<ToolCall> tool_calls) {}
 
     /** A tool call; in stream deltas {@code index} says which call a fragment continues, and only the first has id and name. */
@@ -42,8 +43,8 @@ public final class Wire {
 
     /** A streamed increment; empty (all null) in the final chunk. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Delta(String role, String content, String reasoning_content, List<ToolCall> tool_calls) {
-        static final Delta EMPTY = new Delta(null, null, null, null);
+    public record Delta(String role, String content, String reasoning_content, String reasoning, List<ToolCall> tool_calls) {
+        static final Delta EMPTY = new Delta(null, null, null, null, null);
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

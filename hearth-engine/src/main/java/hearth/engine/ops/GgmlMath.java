@@ -1,0 +1,214 @@
+package hearth.engine.ops;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float operations rounded the way llama.cpp's CPU backend (ggml, x86 AVX2 build) rounds them, so that our logits
+ * match its reference output bit for bit instead of only approximately. A tiny model amplifies a single different
+ * rounding: when an activation lands on the other side of a quantisation step, a logprob can move by 0.1.
+ *
+ * <p>Everything here is scalar code reproducing the order of ggml's vector operations: an "8-lane accumulator" is
+ * modelled by the lane an element falls into (its index mod 8), and the horizontal sums add lanes in ggml's order.
+ */
+public final class GgmlMath {
+    private GgmlMath() {}
+
+    /** Exactly 8 float lanes, like ggml's __m256 accumulators (only used where the hardware has them). */
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final boolean VECTOR8 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    /** Element-wise work (no cross-lane sums) may use any width. */
+    private static final VectorSpecies<Float> FP = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * ggml's {@code ggml_v_expf}: exp(x) from a degree-5 polynomial on the reduced argument, max error about 2 ulp.
+     * It is what ggml's softmax and SiLU use for all elements of a row that fill a whole 8-lane vector.
+     */
+    public static float expf(float x) {
+        final float r = 0x1.8p23f;
+        float z = Math.fma(x, 0x1.715476p+0f, r);
+        float n = z - r;
+        float b = Math.fma(-n, 0x1.7f7d1cp-20f, Math.fma(-n, 0x1.62e4p-1f, x));
+        int e = Float.floatToRawIntBits(z) << 23;
+        float k = Float.intBitsToFloat(e + Float.floatToRawIntBits(1f));
+        float u = b * b;
+        float j = Math.fma(Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
+                u, 0x1.ffffecp-1f * b);
+        if (!(Math.abs(n) > 126)) return Math.fma(j, k, k);
+        // |x| beyond ~87: scale in two steps so that the result over/underflows correctly (0 for x = -inf)
+        int g = n <= 0 ? 0x82000000 : 0;
+        float s1 = Float.intBitsToFloat(g + 0x7f000000);
+        if (Math.abs(n) > 192) return s1 * s1;
+        float s2 = Float.intBitsToFloat(e - g);
+        return Math.fma(s2, j, s2) * s1;
+    }
+
+    /** ggml's {@code hsum_float_8}: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) of 8 lanes at a[off ..]. */
+    public static float hsum8(float[] a, int off) {
+        return ((a[off] + a[off + 4]) + (a[off + 2] + a[off + 6])) + ((a[off + 1] + a[off + 5]) + (a[off + 3] + a[off + 7]));
+    }
+
+    /**
+     * ggml's {@code GGML_F32x8_REDUCE} of four 8-lane accumulators stored back to back at a[off .. off+32):
+     * (acc0 + acc2) + (acc1 + acc3) lane-wise, then t_j = l_j + l_(j+4), then (t0 + t1) + (t2 + t3).
+     */
+    public static float reduce32(float[] a, int off) {
+        float t0 = lane(a, off, 0) + lane(a, off, 4), t1 = lane(a, off, 1) + lane(a, off, 5);
+        float t2 = lane(a, off, 2) + lane(a, off, 6), t3 = lane(a, off, 3) + lane(a, off, 7);
+        return (t0 + t1) + (t2 + t3);
+    }
+
+    /** Lane j of (acc0 + acc2) + (acc1 + acc3). */
+    private static float lane(float[] a, int off, int j) {
+        return (a[off + j] + a[off + 16 + j]) + (a[off + 8 + j] + a[off + 24 + j]);
+    }
+
+    /**
+     * Dot product of n values as llamafile's tinyBLAS computes it for batched F32/F16 mat-muls (n % 8 == 0): one
+     * 8-lane accumulator of fused multiply-adds, then {@link #hsum8}.
+     */
+    public static float dotSgemm(float[] a, int aOff, float[] b, int bOff, int n) {
+        if (VECTOR8) {
+            FloatVector acc = FloatVector.zero(F8);
+            for (int i = 0; i < n; i += 8) acc = FloatVector.fromArray(F8, a, aOff + i).fma(FloatVector.fromArray(F8, b, bOff + i), acc);
+            return ((acc.lane(0) + acc.lane(4)) + (acc.lane(2) + acc.lane(6))) + ((acc.lane(1) + acc.lane(5)) + (acc.lane(3) + acc.lane(7)));
+        }
+        float l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+        for (int i = 0; i < n; i += 8) {
+            int x = aOff + i, y = bOff + i;
+            l0 = Math.fma(a[x], b[y], l0);
+            l1 = Math.fma(a[x + 1], b[y + 1], l1);
+            l2 = Math.fma(a[x + 2], b[y + 2], l2);
+            l3 = Math.fma(a[x + 3], b[y + 3], l3);
+            l4 = Math.fma(a[x + 4], b[y + 4], l4);
+            l5 = Math.fma(a[x + 5], b[y + 5], l5);
+            l6 = Math.fma(a[x + 6], b[y + 6], l6);
+            l7 = Math.fma(a[x + 7], b[y + 7], l7);
+        }
+        return ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
+    }
+
+    /** The four 8-lane accumulators of ggml's vec_dot over whole chunks of 32, reduced ({@link #reduce32}). */
+    private static float chunks32(float[] a, int aOff, float[] b, int bOff, int np, float[] acc) {
+        if (VECTOR8) {
+            FloatVector s0 = FloatVector.zero(F8), s1 = s0, s2 = s0, s3 = s0;
+            for (int i = 0; i < np; i += 32) {
+                int x = aOff + i, y = bOff + i;
+                s0 = FloatVector.fromArray(F8, a, x).fma(FloatVector.fromArray(F8, b, y), s0);
+                s1 = FloatVector.fromArray(F8, a, x + 8).fma(FloatVector.fromArray(F8, b, y + 8), s1);
+                s2 = FloatVector.fromArray(F8, a, x + 16).fma(FloatVector.fromArray(F8, b, y + 16), s2);
+                s3 = FloatVector.fromArray(F8, a, x + 24).fma(FloatVector.fromArray(F8, b, y + 24), s3);
+            }
+            FloatVector u = s0.add(s2).add(s1.add(s3));
+            float t0 = u.lane(0) + u.lane(4), t1 = u.lane(1) + u.lane(5), t2 = u.lane(2) + u.lane(6), t3 = u.lane(3) + u.lane(7);
+            return (t0 + t1) + (t2 + t3);
+        }
+        java.util.Arrays.fill(acc, 0, 32, 0f);
+        for (int i = 0; i < np; i += 32) {
+            for (int l = 0; l < 32; l++) acc[l] = Math.fma(a[aOff + i + l], b[bOff + i + l], acc[l]);
+        }
+        return reduce32(acc, 0);
+    }
+
+    /**
+     * ggml's {@code ggml_vec_dot_f16} (inputs already F16 values): {@link #chunks32}, then the remaining products
+     * (exact in float) summed in double. {@code acc} is scratch of at least 32 floats.
+     */
+    public static float dotF16(float[] a, int aOff, float[] b, int bOff, int n, float[] acc) {
+        int np = n & ~31;
+        double sum = np > 0 ? chunks32(a, aOff, b, bOff, np, acc) : 0.0;
+        for (int i = np; i < n; i++) sum += a[aOff + i] * b[bOff + i];
+        return (float) sum;
+    }
+
+    /**
+     * ggml's {@code ggml_vec_dot_f32} as gcc compiles it: {@link #chunks32} in float; gcc vectorises the leftover
+     * loop, so whole groups of 8 and then of 4 leftovers add rounded products in order, and the last n % 4 use fused
+     * multiply-adds. {@code acc} is scratch of at least 32 floats.
+     */
+    public static float dotF32(float[] a, int aOff, float[] b, int bOff, int n, float[] acc) {
+        int np = n & ~31;
+        float sum = np > 0 ? chunks32(a, aOff, b, bOff, np, acc) : 0f;
+        int i = np;
+        for (int rounded = n & ~3; i < rounded; i++) sum += a[aOff + i] * b[bOff + i];
+        for (; i < n; i++) sum = Math.fma(a[aOff + i], b[bOff + i], sum);
+        return sum;
+    }
+
+    /** acc[row .. row+n) += v[0 .. n) * w with fused multiply-adds (element-wise, so exact at any vector width). */
+    public static void fmaRow(float[] v, float w, float[] acc, int row, int n) {
+        int d = 0;
+        FloatVector vw = FloatVector.broadcast(FP, w);
+        for (int bound = FP.loopBound(n); d < bound; d += FP.length()) {
+            FloatVector.fromArray(FP, v, d).fma(vw, FloatVector.fromArray(FP, acc, row + d)).intoArray(acc, row + d);
+        }
+        for (; d < n; d++) acc[row + d] = Math.fma(v[d], w, acc[row + d]);
+    }
+
+    /**
+     * For every column d < n of 8 accumulator rows acc[j*n + d] (lane j of a tinyBLAS accumulator per column):
+     * out[outOff + d] = {@link #hsum8} of the column.
+     */
+    public static void hsum8Columns(float[] acc, int n, float[] out, int outOff) {
+        for (int d = 0; d < n; d++) {
+            out[outOff + d] = ((acc[d] + acc[4 * n + d]) + (acc[2 * n + d] + acc[6 * n + d]))
+                    + ((acc[n + d] + acc[5 * n + d]) + (acc[3 * n + d] + acc[7 * n + d]));
+        }
+    }
+
+    /** Like {@link #hsum8Columns} for 32 rows (vec_dot's four accumulators): {@link #reduce32} of each column. */
+    public static void reduce32Columns(float[] acc, int n, float[] out, int outOff) {
+        for (int d = 0; d < n; d++) {
+            float t0 = column(acc, n, d, 0) + column(acc, n, d, 4), t1 = column(acc, n, d, 1) + column(acc, n, d, 5);
+            float t2 = column(acc, n, d, 2) + column(acc, n, d, 6), t3 = column(acc, n, d, 3) + column(acc, n, d, 7);
+            out[outOff + d] = (t0 + t1) + (t2 + t3);
+        }
+    }
+
+    /** Lane j of (acc0 + acc2) + (acc1 + acc3) for column d. */
+    private static float column(float[] acc, int n, int d, int j) {
+        return (acc[j * n + d] + acc[(16 + j) * n + d]) + (acc[(8 + j) * n + d] + acc[(24 + j) * n + d]);
+    }
+
+    /**
+     * ggml's {@code ggml_soft_max_f32} of x[off .. off+n) in place (the scale is already applied; masked positions are
+     * not passed): exponentials by {@link #expf} in 8-lane chunks from the row start, each chunk's {@link #hsum8}
+     * added to a double sum, then every value times (float) (1 / sum). Positions past n are ggml's masked ones, whose
+     * exponentials are 0 (ggml's rows are padded to a multiple of 32, so there is no scalar tail).
+     */
+    public static void softmax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        double sum = 0;
+        for (int c = 0; c < n; c += 8) {
+            float l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+            int m = Math.min(8, n - c), o = off + c;
+            // unrolled by hand: lanes past n stay 0
+            if (m > 0) l0 = x[o] = expf(x[o] - max);
+            if (m > 1) l1 = x[o + 1] = expf(x[o + 1] - max);
+            if (m > 2) l2 = x[o + 2] = expf(x[o + 2] - max);
+            if (m > 3) l3 = x[o + 3] = expf(x[o + 3] - max);
+            if (m > 4) l4 = x[o + 4] = expf(x[o + 4] - max);
+            if (m > 5) l5 = x[o + 5] = expf(x[o + 5] - max);
+            if (m > 6) l6 = x[o + 6] = expf(x[o + 6] - max);
+            if (m > 7) l7 = x[o + 7] = expf(x[o + 7] - max);
+            sum += ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
+        }
+        float scale = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) x[off + i] *= scale;
+    }
+
+    /**
+     * ggml's SiLU of a row of n values followed by the product with {@code up} (llama.cpp's FFN: silu(gate) * up):
+     * silu(x) = x / (1 + exp(-x)), with {@link #expf} for whole 8-lane chunks and the C library's expf
+     * ({@link LibmExp}) for the n % 8 tail.
+     */
+    public static void swiglu(float[] gate, int gOff, float[] up, int uOff, int n) {
+        int vec = n & ~7;
+        for (int i = 0; i < n; i++) {
+            float g = gate[gOff + i];
+            float e = i < vec ? expf(0f - g) : LibmExp.expf(-g);
+            gate[gOff + i] = g / (1.0f + e) * up[uOff + i];
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package hearth.engine.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The float primitives follow ggml's summation order and its vector exp, which plain Java arithmetic would not. */
+class GgmlMathTest {
+
+    @Test
+    void vectorExpIsWithinThreeUlpsOfExpAcrossTheRangeSoftmaxAndSiluUse() {
+        Random rnd = new Random(1);
+        for (int i = 0; i < 200_000; i++) {
+            float x = (rnd.nextFloat() - 0.9f) * 100f; // [-90, 10]
+            float want = (float) Math.exp(x);
+            assertThat(GgmlMath.expf(x)).as("exp(%s)", x).isCloseTo(want, within(3 * Math.ulp(want)));
+        }
+    }
+
+    @Test
+    void vectorExpFlushesMinusInfinityAndHugeNegativesToZero() {
+        assertThat(GgmlMath.expf(Float.NEGATIVE_INFINITY)).isZero();
+        assertThat(GgmlMath.expf(-500f)).isZero();
+        assertThat(GgmlMath.expf(0f)).isEqualTo(1f);
+    }
+
+    @Test
+    void tinyBlasDotAddsEightLanesPairwiseNotSequentially() {
+        // lane j holds elements j and j + 8; lanes 0 and 2 cancel, lanes 1 and 3 add 1 each
+        float[] a = {1e8f, 1, -1e8f, 1, 0, 0, 0, 0};
+        float[] ones = {1, 1, 1, 1, 1, 1, 1, 1};
+        assertThat(GgmlMath.dotSgemm(a, 0, ones, 0, 8)).isEqualTo(2f);
+        float sequential = 0;
+        for (float v : a) sequential += v;
+        assertThat(sequential).as("a plain loop loses the first 1").isEqualTo(1f);
+    }
+
+    @Test
+    void f16DotSumsItsLeftoverProductsInDouble() {
+        // 65504^2 + 1 - 65504^2: a float running sum loses the 1, ggml's double sum keeps it
+        float[] a = {65504f, 1f, -65504f};
+        float[] b = {65504f, 1f, 65504f};
+        assertThat(GgmlMath.dotF16(a, 0, b, 0, 3, new float[32])).isEqualTo(1f);
+    }
+
+    @Test
+    void f32DotFusesOnlyTheLastLeftoversLikeGccCompiledIt() {
+        float c = 1 + 0x1p-12f; // c * c = 1 + 2^-11 + 2^-24: the 2^-24 survives only in a fused multiply-add
+        float[] a = {-(1 + 0x1p-11f), 0, 0, 0, c};
+        float[] b = {1, 0, 0, 0, c};
+        assertThat(GgmlMath.dotF32(a, 0, b, 0, 5, new float[32])).isEqualTo(0x1p-24f);
+        // the same product among the first four leftovers is rounded before the sum
+        float[] a4 = {-(1 + 0x1p-11f), c, 0, 0, 0};
+        float[] b4 = {1, c, 0, 0, 0};
+        assertThat(GgmlMath.dotF32(a4, 0, b4, 0, 5, new float[32])).isZero();
+    }
+
+    @Test
+    void f32AndF16DotsOfWholeChunksAgreeWithTheExactSumToRounding() {
+        Random rnd = new Random(2);
+        float[] a = new float[96], b = new float[96];
+        double exact = 0;
+        for (int i = 0; i < 96; i++) {
+            a[i] = Float.float16ToFloat(Float.floatToFloat16((float) rnd.nextGaussian()));
+            b[i] = Float.float16ToFloat(Float.floatToFloat16((float) rnd.nextGaussian()));
+            exact += (double) a[i] * b[i];
+        }
+        assertThat((double) GgmlMath.dotF32(a, 0, b, 0, 96, new float[32])).isCloseTo(exact, within(1e-4));
+        assertThat((double) GgmlMath.dotF16(a, 0, b, 0, 96, new float[32])).isCloseTo(exact, within(1e-4));
+        assertThat((double) GgmlMath.dotSgemm(a, 0, b, 0, 96)).isCloseTo(exact, within(1e-4));
+    }
+
+    @Test
+    void softmaxIsNormalisedAndOrdered() {
+        float[] x = {1f, 3f, -2f, 0.5f, 7f, 7f, -40f, 2f, 0f, 1.5f, -3f};
+        float[] p = x.clone();
+        GgmlMath.softmax(p, 0, p.length);
+        double sum = 0, z = 0;
+        for (float v : x) z += Math.exp(v - 7);
+        for (int i = 0; i < p.length; i++) {
+            sum += p[i];
+            assertThat((double) p[i]).isCloseTo(Math.exp(x[i] - 7) / z, within(1e-6));
+        }
+        assertThat(sum).isCloseTo(1.0, within(1e-6));
+        assertThat(p[4]).isEqualTo(p[5]);
+    }
+
+    @Test
+    void swigluIsSiluOfGateTimesUpPerElement() {
+        float[] gate = new float[13], up = new float[13];
+        for (int i = 0; i < 13; i++) {
+            gate[i] = (i - 6) * 0.7f;
+            up[i] = 1 + i * 0.1f;
+        }
+        float[] out = gate.clone();
+        GgmlMath.swiglu(out, 0, up, 0, 13);
+        for (int i = 0; i < 13; i++) {
+            double silu = gate[i] / (1 + Math.exp(-gate[i]));
+            assertThat((double) out[i]).isCloseTo(silu * up[i], within(1e-6));
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package hearth.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The proxy's HTTP/1.1 client against a raw socket server that writes exactly the bytes each case needs. */
+class Http1ClientTest {
+    /** What the server does with one accepted connection: read requests and answer with scripted writes. */
+    interface Script {
+        void run(InputStream in, OutputStream out) throws Exception;
+    }
+
+    private ServerSocket server;
+    private final LinkedBlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Http1Client client = new Http1Client(Duration.ofSeconds(1));
+    private URI base;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        base = URI.create("http://127.0.0.1:" + server.getLocalPort());
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    connections.incrementAndGet();
+                    Script sc = scripts.take();
+                    Thread.ofVirtual().start(() -> {
+                        try (s) {
+                            sc.run(s.getInputStream(), s.getOutputStream());
+                        } catch (Exception ignored) {
+                            // the case decides how the connection ends
+                        }
+                    });
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        client.close();
+        server.close();
+    }
+
+    /** Reads one request head (and a Content-Length body) and returns the head. */
+    private static String readRequest(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) throw new IOException("eof");
+            head.write(b);
+        }
+        String h = head.toString(StandardCharsets.ISO_8859_1);
+        var m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(h);
+        if (m.find()) in.readNBytes(Integer.parseInt(m.group(1)));
+        return h;
+    }
+
+    private static void write(OutputStream out, String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private Http1Response get(String path) throws IOException {
+        return client.send(base, "POST", path, List.<String[]>of(new String[] {"X-Test", "1"}), "{}".getBytes(),
+                Duration.ofSeconds(2), Duration.ofSeconds(2));
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void chunkedBodiesAreDecodedAcrossSplitWritesExtensionsAndTrailers() throws Exception {
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/event-stream\r\n\r\n");
+            write(out, "5;ext=1\r\nhel");
+            Thread.sleep(30);
+            write(out, "lo\r\n");
+            write(out, "6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
+        });
+        Http1Response r = get("/v1/x");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("content-type")).isEqualTo("text/event-stream");
+        try (var body = r.body()) {
+            assertThat(readAll(body)).isEqualTo("hello world");
+        }
+    }
+
+    @Test
+    void eachReadReturnsWhatHasArrivedWithoutWaitingForMore() throws Exception {
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            write(out, "7\r\nevent 1\r\n");
+            gate.await();
+            write(out, "7\r\nevent 2\r\n0\r\n\r\n");
+        });
+        Http1Response r = get("/s");
+        byte[] buf = new byte[1024];
+        var body = r.body();
+        int n = body.read(buf, 0, buf.length); // must not block on the missing second chunk
+        assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).isEqualTo("event 1");
+        assertThat(body.moreBuffered()).isFalse();
+        gate.countDown();
+        assertThat(readAll(body)).isEqualTo("event 2");
+        body.close();
+    }
+
+    @Test
+    void aKeptAliveConnectionIsReusedAndAStaleOneReplacedTransparently() throws Exception {
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none");
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
+            // then the server closes the idle connection
+        });
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nthree");
+        });
+        try (var b = get("/1").body()) {
+            assertThat(readAll(b)).isEqualTo("one");
+        }
+        try (var b = get("/2").body()) {
+            assertThat(readAll(b)).isEqualTo("two");
+        }
+        assertThat(connections.get()).isEqualTo(1);
+        Thread.sleep(100); // the server has closed that connection by now
+        try (var b = get("/3").body()) {
+            assertThat(readAll(b)).isEqualTo("three");
+        }
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aBodyCutShortIsAnErrorNotAnEnd() throws Exception {
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
+        });
+        var body = get("/cut").body();
+        assertThatThrownBy(() -> readAll(body)).isInstanceOf(IOException.class);
+        body.close();
+    }
+
+    @Test
+    void aSilentUpstreamTimesOutAndARefusedOneIsAConnectFailure() throws Exception {
+        scripts.add((in, out) -> {
+            readRequest(in);
+            Thread.sleep(3000);
+        });
+        assertThatThrownBy(() -> client.send(base, "GET", "/slow", List.of(), new byte[0], Duration.ofMillis(200),
+                Duration.ofSeconds(1))).isInstanceOf(SocketTimeoutException.class);
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> client.send(URI.create("http://127.0.0.1:" + closed), "GET", "/", List.of(), new byte[0],
+                Duration.ofSeconds(1), Duration.ofSeconds(1))).isInstanceOf(Http1Client.ConnectFailed.class);
+    }
+
+    @Test
+    void theRequestCarriesHostLengthHeadersAndTheBasePath() throws Exception {
+        var seen = new LinkedBlockingQueue<String>();
+        scripts.add((in, out) -> {
+            seen.add(readRequest(in));
+            write(out, "HTTP/1.1 204 No Content\r\n\r\n");
+        });
+        URI withPath = URI.create(base + "/prefix/");
+        try (var b = client.send(withPath, "POST", "/v1/chat?x=1", List.<String[]>of(new String[] {"X-A", "b"}),
+                "abc".getBytes(), Duration.ofSeconds(1), Duration.ofSeconds(1)).body()) {
+            assertThat(b.read()).isEqualTo(-1);
+        }
+        String head = seen.take();
+        assertThat(head).startsWith("POST /prefix/v1/chat?x=1 HTTP/1.1\r\n");
+        assertThat(head).contains("Host: 127.0.0.1:" + server.getLocalPort(), "X-A: b", "Content-Length: 3");
+    }
+}
