@@ -41,7 +41,10 @@ class RunBoundsTest {
             assertThat(s.cancelled()).isZero();
             assertThat(s.completed()).isGreaterThan(4);
             long lastStart = run.results().stream().mapToLong(RequestResult::startNanos).max().orElseThrow();
-            assertThat((lastStart - run.startNanos()) / 1e9).isLessThan(0.7);
+            // a request is dispatched before the deadline; its start stamp is taken on the sending thread a moment
+            // later, which on a loaded machine can be a few ms past it. A request dispatched after the deadline would
+            // start at least one request time (~0.5 s) late.
+            assertThat((lastStart - run.startNanos()) / 1e9).isLessThan(0.75);
             assertThat(run.durationSeconds()).isLessThan(1.5);
         }
     }

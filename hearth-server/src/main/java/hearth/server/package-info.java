@@ -22,5 +22,9 @@
  * <p>Response shapes follow llama-server (conformance/api-samples) with one deliberate difference: a stream's usage
  * and timings come in a last chunk with no choices (OpenAI's shape, also current llama-server's) rather than inside
  * the finish chunk, because the official SDK's stream accumulator needs that.
+ *
+ * <p>Handlers find a request's model through {@code openai.ModelSource}: {@code openai.SingleModel} (one backend) or,
+ * with {@code --models-dir}, {@code router.RouterModels}, which leases the named model from the router for the
+ * duration of the request and adds {@code GET /models}, {@code POST /models/load|unload} and {@code GET /models/events}.
  */
 package hearth.server;

@@ -75,8 +75,8 @@ public final class EmbeddedBackend implements Backend {
             e.close();
             return;
         }
+        state = State.READY;  // before the future completes: whoever waits on loaded() must then see READY
         engine.complete(e);
-        state = State.READY;
     }
 
     /** Completes when the model is loaded (exceptionally when loading failed). */
