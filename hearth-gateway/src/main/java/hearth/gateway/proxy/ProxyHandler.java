@@ -55,7 +55,8 @@ public final class ProxyHandler implements AutoCloseable {
         this.metrics = metrics;
         this.inspector = new RequestInspector(config.affinity());
         this.balancer = new Balancer(config.affinity().maxImbalance());
-        this.upstreams = new Http1Client(config.proxy().connectTimeout());
+        var p = config.proxy();
+        this.upstreams = new Http1Client(p.connectTimeout(), finest(p.headersTimeout(), p.idleTimeout()));
         this.forwarder = new Forwarder(upstreams, config.proxy());
     }
 
@@ -290,6 +291,13 @@ public final class ProxyHandler implements AutoCloseable {
         client.headers().put(HttpHeader.CONTENT_TYPE.asString(), "application/json");
         if (e.retryAfter() != null) client.headers().put("Retry-After", Long.toString(e.retryAfterSeconds()));
         client.last(e.json(), callback);
+    }
+
+    /** The shorter of two timeouts, zero meaning none. */
+    private static java.time.Duration finest(java.time.Duration a, java.time.Duration b) {
+        if (a.isZero()) return b;
+        if (b.isZero()) return a;
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override
