@@ -56,7 +56,7 @@ final class ConfigReader {
         boolean byModel = f.bool("route_by_model", d.routeByModel());
         RegistryConfig registry = f.object("registry").map(r -> registry(r, baseDir)).orElse(d.registry());
         HealthConfig health = f.object("health").map(ConfigReader::health).orElse(d.health());
-        ProxyConfig proxy = f.object("proxy").map(ConfigReader::proxy).orElse(d.proxy());
+        ProxyConfig proxy = f.object("proxy").map(p -> proxy(p, baseDir)).orElse(d.proxy());
         AffinityConfig affinity = affinity(f, d.affinity());
         List<TierConfig> tiers = f.has("tiers") ? f.list("tiers", ConfigReader::tier) : d.tiers();
         List<KeyConfig> keys = f.has("keys") ? f.list("keys", ConfigReader::key) : List.of();
@@ -86,16 +86,20 @@ final class ConfigReader {
         return h;
     }
 
-    private static ProxyConfig proxy(Fields f) {
+    private static ProxyConfig proxy(Fields f, Path baseDir) {
         ProxyConfig d = ProxyConfig.defaults();
+        String ca = f.string("ca_file", null);
         var p = new ProxyConfig(f.duration("connect_timeout", d.connectTimeout()),
                 f.duration("headers_timeout", d.headersTimeout()), f.duration("idle_timeout", d.idleTimeout()),
                 f.integer("max_attempts", d.maxAttempts()), f.duration("queue_timeout", d.queueTimeout()),
                 f.duration("retry_after", d.retryAfter()), f.duration("cooldown", d.cooldown()),
                 f.duration("cooldown_max", d.cooldownMax()), f.size("max_body", d.maxBodyBytes()),
-                f.size("response_buffer", d.responseBufferBytes()));
+                f.size("response_buffer", d.responseBufferBytes()), f.integer("max_threads", d.maxThreads()),
+                f.bool("virtual_threads", d.virtualThreads()),
+                ca == null ? null : baseDir == null ? Path.of(ca) : baseDir.resolve(ca));
         f.rejectUnknown();
         if (p.maxAttempts() < 1) throw new IllegalArgumentException(f.path("max_attempts") + ": must be >= 1");
+        if (p.maxThreads() < 8) throw new IllegalArgumentException(f.path("max_threads") + ": must be >= 8");
         return p;
     }
 

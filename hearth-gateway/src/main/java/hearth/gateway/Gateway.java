@@ -35,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +111,12 @@ public final class Gateway implements AutoCloseable {
     private void configure(JavalinConfig c, ApiKeys keys, Clock clock) {
         c.startup.showJavalinBanner = false;
         c.startup.showOldJavalinVersionWarning = false;
-        c.concurrency.useVirtualThreads = true;
+        c.concurrency.useVirtualThreads = config.proxy().virtualThreads();
+        if (!config.proxy().virtualThreads()) {
+            QueuedThreadPool pool = new QueuedThreadPool(config.proxy().maxThreads(), 8, 60_000);
+            pool.setName("gateway");
+            c.jetty.threadPool = pool;
+        }
         c.http.compressionStrategy = CompressionStrategy.NONE;
         c.http.maxRequestSize = config.proxy().maxBodyBytes();
         c.jetty.modifyServer(server -> server.setHandler(new FrontHandler(proxy, Gateway::ownRoute)));
@@ -173,10 +179,11 @@ public final class Gateway implements AutoCloseable {
         var h = config.health();
         var p = config.proxy();
         LOG.info("config: registry dir={} rescan={} heartbeat_ttl={} http registry={}; health {} every {} (fall {}, rise {}); "
-                + "attempts {}, queue_timeout {}, max_body {} B; gateway keys: {}; route_by_model {}",
+                + "attempts {}, queue_timeout {}, max_body {} B, {}; gateway keys: {}; route_by_model {}",
                 r.dir(), Units.format(r.rescan()), Units.format(r.heartbeatTtl()), r.token() == null ? "off" : "on (token ****)",
                 h.path(), h.active() ? Units.format(h.interval()) : "never", h.fall(), h.rise(), p.maxAttempts(),
-                Units.format(p.queueTimeout()), p.maxBodyBytes(), config.keys().size(), config.routeByModel());
+                Units.format(p.queueTimeout()), p.maxBodyBytes(),
+                p.virtualThreads() ? "virtual threads" : "up to " + p.maxThreads() + " threads", config.keys().size(), config.routeByModel());
         return this;
     }
 

@@ -86,6 +86,12 @@ public record GatewayConfig(
      * Forwarding limits. {@code headersTimeout} bounds the wait for an upstream's status line (prefill of a long
      * prompt happens before it on most servers), {@code idleTimeout} the silence between two body chunks.
      * {@code queueTimeout} is how long a request waits for a healthy upstream before a 503.
+     *
+     * @param maxThreads requests handled at once: each holds a platform thread while its upstream answers (a blocked
+     *     read is woken by the kernel directly, the cheapest way through for a streamed event); more wait for a thread
+     * @param virtualThreads handle requests on virtual threads instead: no thread limit, but each relayed event then
+     *     costs a poller and a scheduler hand-off (more CPU and latency per event)
+     * @param caFile PEM certificates trusted for {@code https://} upstreams besides the JDK's own (null: JDK's only)
      */
     public record ProxyConfig(
             Duration connectTimeout,
@@ -97,11 +103,34 @@ public record GatewayConfig(
             Duration cooldown,
             Duration cooldownMax,
             long maxBodyBytes,
-            long responseBufferBytes) {
+            long responseBufferBytes,
+            int maxThreads,
+            boolean virtualThreads,
+            Path caFile) {
+        public static final int DEFAULT_MAX_THREADS = 4096;
+
+        /** The limits alone, with the default threads and no extra trusted certificates. */
+        public ProxyConfig(Duration connectTimeout, Duration headersTimeout, Duration idleTimeout, int maxAttempts,
+                Duration queueTimeout, Duration retryAfter, Duration cooldown, Duration cooldownMax, long maxBodyBytes,
+                long responseBufferBytes) {
+            this(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter, cooldown, cooldownMax,
+                    maxBodyBytes, responseBufferBytes, DEFAULT_MAX_THREADS, false, null);
+        }
+
         public static ProxyConfig defaults() {
             return new ProxyConfig(Duration.ofSeconds(3), Duration.ofSeconds(600), Duration.ofSeconds(300), 3,
                     Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30),
                     16L << 20, 8L << 20);
+        }
+
+        public ProxyConfig withThreads(int max, boolean virtual) {
+            return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, max, virtual, caFile);
+        }
+
+        public ProxyConfig withCaFile(Path file) {
+            return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, file);
         }
     }
 

@@ -54,6 +54,9 @@ class ConfigTest {
         assertThat(c.health().fall()).isEqualTo(4);
         assertThat(c.proxy().maxBodyBytes()).isEqualTo(4L << 20);
         assertThat(c.proxy().queueTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(c.proxy().maxThreads()).isEqualTo(GatewayConfig.ProxyConfig.DEFAULT_MAX_THREADS);
+        assertThat(c.proxy().virtualThreads()).isFalse();
+        assertThat(c.proxy().caFile()).isNull();
         assertThat(c.affinity().header()).isEqualTo("x-conversation");
         assertThat(c.tiers()).extracting(TierConfig::prefix).containsExactly("/", "/reasoning/");
         var up = c.tiers().getFirst().upstreams().getFirst();
@@ -93,6 +96,14 @@ class ConfigTest {
     }
 
     @Test
+    void threadsAndTheUpstreamCertificatesAreProxySettings() throws Exception {
+        GatewayConfig c = load("threads.yaml", "proxy: {max_threads: 512, virtual_threads: true, ca_file: certs/upstreams.pem}");
+        assertThat(c.proxy().maxThreads()).isEqualTo(512);
+        assertThat(c.proxy().virtualThreads()).isTrue();
+        assertThat(c.proxy().caFile()).isEqualTo(dir.resolve("certs/upstreams.pem"));
+    }
+
+    @Test
     void anEmptyFileGivesTheDefaults() throws Exception {
         assertThat(load("empty.yaml", "")).isEqualTo(GatewayConfig.defaults());
     }
@@ -102,6 +113,7 @@ class ConfigTest {
         "prot: 80                                                          | prot: unknown setting",
         "health: {interval: soon}                                          | health.interval: not a duration",
         "proxy: {max_attempts: 0}                                          | proxy.max_attempts: must be >= 1",
+        "proxy: {max_threads: 2}                                           | proxy.max_threads: must be >= 8",
         "registry: {rescan: 30s}                                           | registry.rescan: must be between",
         "tiers: [{name: a, prefix: x}]                                     | tiers[0].prefix: must start with '/'",
         "tiers: [{name: a}, {name: a, prefix: /b/}]                        | name 'a' used twice",
