@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Streams completions from a mock OpenAI-compatible upstream directly, through nginx and through Hearth's gateway,
-# and prints a markdown report (added latency p99 and throughput side by side). Not part of the test suite.
+# and prints a markdown report (added latency at p50 and p99, throughput and CPU per request side by side). Not part
+# of the test suite.
 #
-#   deploy/bench/gateway-vs-nginx.sh [ROUNDS] [SECONDS_PER_RUN]
+#   deploy/bench/gateway-vs-nginx.sh [ROUNDS] [SECONDS_PER_RUN] [WARMUP_SECONDS]
 #
+# WARMUP_SECONDS (default 40) of both load shapes go to each path before the measured rounds, so that the gateway's
+# JIT has compiled its hot path; the JIT CPU that remains is reported in its own column. On a shared machine run it
+# under nice: both proxies then get the same treatment.
 # Needs root for `apt-get install nginx` when nginx is missing. Everything binds 127.0.0.1.
 set -euo pipefail
 ROUNDS=${1:-3}
 SECONDS_PER_RUN=${2:-8}
+WARMUP=${3:-40}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/hearth-gw-bench.XXXXXX)
 PIDS=()
@@ -52,7 +57,8 @@ UPSTREAM="http://127.0.0.1:$UP_PORT"
 # Hearth's gateway in its own JVM
 GW_PORT=$(free_port)
 read -r -a GW_OPTS <<< "${GATEWAY_JAVA_OPTS:-}"
-"$JAVA" -Xmx512m "${GW_OPTS[@]}" -cp "$CP" hearth.gateway.bench.GatewayBench gateway "$GW_PORT" "$UPSTREAM" > "$WORK/gw.out" 2>&1 &
+# compiler threads stay alive, so that their CPU can be told apart from the proxy's own
+"$JAVA" -Xmx512m -XX:-UseDynamicNumberOfCompilerThreads "${GW_OPTS[@]}" -cp "$CP" hearth.gateway.bench.GatewayBench gateway "$GW_PORT" "$UPSTREAM" > "$WORK/gw.out" 2>&1 &
 GW_PID=$!
 PIDS+=("$GW_PID")
 wait_listening "$WORK/gw.out" >/dev/null
@@ -78,4 +84,4 @@ sleep 0.5
 echo "upstream $UPSTREAM, nginx :$NG_PORT ($("$NGINX" -v 2>&1 | sed 's/.*: //')), hearth :$GW_PORT, $(nproc) cores" >&2
 "$JAVA" -Xmx1g -cp "$CP" hearth.gateway.bench.GatewayBench compare \
   "$UPSTREAM" "http://127.0.0.1:$NG_PORT" "http://127.0.0.1:$GW_PORT" "$ROUNDS" "$SECONDS_PER_RUN" \
-  "$(cat "$WORK/nginx.pid")" "$GW_PID"
+  "$(cat "$WORK/nginx.pid")" "$GW_PID" "$WARMUP"
