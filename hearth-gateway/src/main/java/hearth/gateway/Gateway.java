@@ -24,6 +24,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -72,10 +74,17 @@ public final class Gateway implements AutoCloseable {
         Map<String, Tier> byName = new LinkedHashMap<>();
         for (GatewayConfig.TierConfig t : config.tiers()) byName.put(t.name(), new Tier(t));
         this.tiers = List.copyOf(byName.values());
+        SSLContext tls;
+        try {
+            tls = UpstreamTls.context(config.proxy().caFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.proxy().connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(tls)
                 .build();
         HealthPolicy policy = new HealthPolicy(config.health().fall(), config.health().rise(), config.proxy().cooldown(),
                 config.proxy().cooldownMax(), config.health().active());
@@ -93,7 +102,7 @@ public final class Gateway implements AutoCloseable {
                 : new RegistryDirectory(r.dir(), r.rescan(), r.heartbeatTtl(), clock, registry::filesChanged);
         TierRouter router = new TierRouter(tiers);
         this.proxy = new ProxyHandler(config, router, new ApiKeys(config.keys()), new RateLimiter(System::nanoTime),
-                metrics);
+                metrics, tls);
         this.ticker = Executors.newSingleThreadScheduledExecutor(x -> Thread.ofPlatform().daemon().name("registry-expiry").unstarted(x));
         this.app = Javalin.create(c -> configure(c, new ApiKeys(config.keys()), clock));
     }

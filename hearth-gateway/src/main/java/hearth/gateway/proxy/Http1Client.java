@@ -14,13 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The proxy's HTTP/1.1 client: blocking sockets on the request's virtual thread, kept alive in a pool per upstream
  * address. Doing it by hand keeps the hot path to one socket read and one write per SSE event, with no thread hand-off
  * beyond the virtual-thread park; reads are untimed and {@link ReadDeadlines} keeps the headers and idle timeouts.
  * Closing a response body early closes its socket, which is how an upstream learns that its client left.
- * Plain {@code http://} only (upstreams are on the cluster network); {@code https://} upstreams are refused.
+ * {@code https://} upstreams get TLS over the same socket (host name verified; a failed handshake counts as a
+ * connect failure, so the request goes elsewhere).
  */
 final class Http1Client implements AutoCloseable {
     private static final int MAX_IDLE_PER_ADDRESS = 256;
@@ -30,11 +35,16 @@ final class Http1Client implements AutoCloseable {
     private final Duration connectTimeout;
     private final Map<String, ConcurrentLinkedDeque<Conn>> idle = new ConcurrentHashMap<>();
     private final ReadDeadlines deadlines;
+    private final SSLSocketFactory tls;
 
-    /** {@code finestTimeout}: the shortest headers or idle timeout {@link #send} will get (it sets their precision). */
-    Http1Client(Duration connectTimeout, Duration finestTimeout) {
+    /**
+     * {@code finestTimeout}: the shortest headers or idle timeout {@link #send} will get (it sets their precision);
+     * {@code tls}: for {@code https://} upstreams.
+     */
+    Http1Client(Duration connectTimeout, Duration finestTimeout, SSLContext tls) {
         this.connectTimeout = connectTimeout;
         this.deadlines = new ReadDeadlines(finestTimeout);
+        this.tls = tls.getSocketFactory();
     }
 
     /** A connect failure, as opposed to a failure on an established connection. */
@@ -51,10 +61,11 @@ final class Http1Client implements AutoCloseable {
      */
     Http1Response send(URI base, String method, String pathAndQuery, List<String[]> headers, byte[] body,
             Duration headersTimeout, Duration idleTimeout) throws IOException {
-        if (!"http".equals(base.getScheme())) throw new ConnectFailed("only http:// upstreams are supported: " + base, null);
+        boolean secure = "https".equals(base.getScheme());
+        if (!secure && !"http".equals(base.getScheme())) throw new ConnectFailed("not an http(s):// upstream: " + base, null);
         String host = base.getHost();
-        int port = base.getPort() > 0 ? base.getPort() : 80;
-        String key = host + ":" + port;
+        int port = base.getPort() > 0 ? base.getPort() : secure ? 443 : 80;
+        String key = (secure ? "https://" : "http://") + host + ":" + port;
         byte[] head = head(method, basePath(base) + pathAndQuery, host, port, headers, body.length);
         Conn c = pooled(key);
         if (c != null) {
@@ -67,7 +78,7 @@ final class Http1Client implements AutoCloseable {
                 c.close(); // it may have been closed by the upstream while idle: try a fresh one
             }
         }
-        c = connect(key, host, port);
+        c = connect(key, host, port, secure);
         try {
             return exchange(c, head, body, method, headersTimeout, idleTimeout);
         } catch (IOException | RuntimeException e) {
@@ -114,7 +125,7 @@ final class Http1Client implements AutoCloseable {
         return null;
     }
 
-    private Conn connect(String key, String host, int port) throws IOException {
+    private Conn connect(String key, String host, int port, boolean secure) throws IOException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
@@ -123,7 +134,21 @@ final class Http1Client implements AutoCloseable {
             s.close();
             throw new ConnectFailed("cannot connect to " + key + ": " + e.getMessage(), e);
         }
-        return new Conn(this, key, s);
+        if (!secure) return new Conn(this, key, s, s);
+        try {
+            SSLSocket t = (SSLSocket) tls.createSocket(s, host, port, true);
+            SSLParameters p = t.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host of the URL
+            p.setApplicationProtocols(new String[] {"http/1.1"});
+            t.setSSLParameters(p);
+            s.setSoTimeout((int) connectTimeout.toMillis()); // the handshake is part of connecting
+            t.startHandshake();
+            s.setSoTimeout(0);
+            return new Conn(this, key, t, s);
+        } catch (IOException e) {
+            s.close();
+            throw new ConnectFailed("TLS handshake with " + key + " failed: " + e.getMessage(), e);
+        }
     }
 
     private void giveBack(Conn c) {
@@ -148,6 +173,7 @@ final class Http1Client implements AutoCloseable {
         private final Http1Client owner;
         private final String key;
         private final Socket socket;
+        private final Socket raw; // the TCP socket under TLS, or the same socket
         private final InputStream in;
         private final OutputStream out;
         private final byte[] buffer = new byte[BUFFER];
@@ -156,10 +182,11 @@ final class Http1Client implements AutoCloseable {
         private volatile long readDeadline; // nanoTime by which a waiting read must have data; 0: no read waits
         private volatile boolean expired;
 
-        Conn(Http1Client owner, String key, Socket socket) throws IOException {
+        Conn(Http1Client owner, String key, Socket socket, Socket raw) throws IOException {
             this.owner = owner;
             this.key = key;
             this.socket = socket;
+            this.raw = raw;
             this.in = socket.getInputStream();
             this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
             owner.deadlines.watch(this);
@@ -195,10 +222,15 @@ final class Http1Client implements AutoCloseable {
             return d != 0 && now - d > 0;
         }
 
-        /** The watchdog's verdict: closing the socket wakes the waiting read, which reports a timeout. */
+        /** The watchdog's verdict: closing the TCP socket wakes the waiting read, which reports a timeout. */
         void expire() {
             expired = true;
-            close();
+            owner.deadlines.forget(this);
+            try {
+                raw.close(); // under TLS too: closing the TLS socket could wait on the blocked read's lock
+            } catch (IOException ignored) {
+                // already gone
+            }
         }
 
         void release() {

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -46,8 +47,9 @@ public final class ProxyHandler implements AutoCloseable {
     private final Http1Client upstreams;
     private final Forwarder forwarder;
 
+    /** {@code tls}: the context for {@code https://} upstreams. */
     public ProxyHandler(GatewayConfig config, TierRouter router, ApiKeys keys, RateLimiter limiter,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics, SSLContext tls) {
         this.config = config;
         this.router = router;
         this.keys = keys;
@@ -56,7 +58,7 @@ public final class ProxyHandler implements AutoCloseable {
         this.inspector = new RequestInspector(config.affinity());
         this.balancer = new Balancer(config.affinity().maxImbalance());
         var p = config.proxy();
-        this.upstreams = new Http1Client(p.connectTimeout(), finest(p.headersTimeout(), p.idleTimeout()));
+        this.upstreams = new Http1Client(p.connectTimeout(), finest(p.headersTimeout(), p.idleTimeout()), tls);
         this.forwarder = new Forwarder(upstreams, config.proxy());
     }
 

@@ -31,8 +31,16 @@ class Http1ClientTest {
     private ServerSocket server;
     private final LinkedBlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
-    private final Http1Client client = new Http1Client(Duration.ofSeconds(1), Duration.ofMillis(200));
+    private final Http1Client client = new Http1Client(Duration.ofSeconds(1), Duration.ofMillis(200), sslDefault());
     private URI base;
+
+    private static javax.net.ssl.SSLContext sslDefault() {
+        try {
+            return javax.net.ssl.SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @BeforeEach
     void start() throws IOException {

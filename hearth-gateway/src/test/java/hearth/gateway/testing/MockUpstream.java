@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A small OpenAI-compatible server for tests and the benchmark: {@code /v1/chat/completions} and
@@ -30,6 +33,7 @@ public final class MockUpstream implements AutoCloseable {
     private final String name;
     private final List<String> models;
     private final HttpServer server;
+    private final String scheme;
     private volatile int tokens = 8;
     private volatile long tokenDelayMillis = 0;
     private volatile long headerDelayMillis = 0;
@@ -48,9 +52,26 @@ public final class MockUpstream implements AutoCloseable {
     }
 
     public MockUpstream(String name, int port, String... models) throws IOException {
+        this(name, port, null, models);
+    }
+
+    /** An {@code https://} upstream with the certificate of {@code tls}. */
+    public MockUpstream(String name, SSLContext tls, String... models) throws IOException {
+        this(name, 0, tls, models);
+    }
+
+    private MockUpstream(String name, int port, SSLContext tls, String... models) throws IOException {
         this.name = name;
         this.models = List.of(models);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        var address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        if (tls == null) {
+            this.server = HttpServer.create(address, 256);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 256);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            this.server = https;
+        }
+        this.scheme = tls == null ? "http" : "https";
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
@@ -69,7 +90,7 @@ public final class MockUpstream implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + port());
+        return URI.create(scheme + "://127.0.0.1:" + port());
     }
 
     public MockUpstream tokens(int n) {
