@@ -30,7 +30,7 @@ public final class NginxConfig {
         b.append("    listen ").append(config.host().equals("0.0.0.0") ? "" : config.host() + ":").append(config.port()).append(";\n");
         b.append("    client_max_body_size ").append(Math.max(1, config.proxy().maxBodyBytes() >> 10)).append("k;\n\n");
         tiers.sort(Comparator.comparingInt((TierConfig t) -> t.prefix().length()).reversed());
-        for (TierConfig t : tiers) location(b, config, t);
+        for (TierConfig t : tiers) location(b, config, t, tlsHost(t, endpoints));
         b.append("}\n");
         return b.toString();
     }
@@ -64,7 +64,16 @@ public final class NginxConfig {
         return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
 
-    private static void location(StringBuilder b, GatewayConfig config, TierConfig t) {
+    /**
+     * The host name to verify when the tier's upstreams speak {@code https://} (null when none does). nginx verifies
+     * one name per {@code upstream} block, so it takes the first upstream's.
+     */
+    private static String tlsHost(TierConfig t, List<Endpoint> endpoints) {
+        for (Endpoint e : endpoints) if (e.tier().equals(t.name()) && "https".equals(e.url().getScheme())) return e.url().getHost();
+        return null;
+    }
+
+    private static void location(StringBuilder b, GatewayConfig config, TierConfig t, String tlsHost) {
         String prefix = t.prefix();
         if (!prefix.equals("/")) {
             String bare = prefix.substring(0, prefix.length() - 1);
@@ -72,7 +81,16 @@ public final class NginxConfig {
         }
         b.append("    location ").append(prefix).append(" {\n");
         // a URI part ("/") on proxy_pass replaces the matched prefix: /reasoning/v1/x -> /v1/x
-        b.append("        proxy_pass http://").append(upstreamName(t)).append("/;\n");
+        b.append("        proxy_pass ").append(tlsHost == null ? "http" : "https").append("://").append(upstreamName(t)).append("/;\n");
+        if (tlsHost != null) {
+            // https upstreams (all of the tier's are taken to be): verified against this name and these roots
+            b.append("        proxy_ssl_server_name on;\n");
+            b.append("        proxy_ssl_name ").append(tlsHost).append(";\n");
+            b.append("        proxy_ssl_verify on;\n");
+            b.append("        proxy_ssl_trusted_certificate ").append(config.proxy().caFile() != null
+                    ? config.proxy().caFile().toAbsolutePath().toString() : "/etc/ssl/certs/ca-certificates.crt").append(";\n");
+            b.append("        proxy_ssl_session_reuse on;\n");
+        }
         b.append("        proxy_http_version 1.1;\n");
         b.append("        proxy_set_header Connection \"\";\n");
         b.append("        proxy_set_header Host $host;\n");

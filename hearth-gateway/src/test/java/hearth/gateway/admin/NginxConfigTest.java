@@ -45,6 +45,19 @@ class NginxConfigTest {
     }
 
     @Test
+    void aTierOfHttpsUpstreamsIsProxiedOverVerifiedTls() throws Exception {
+        GatewayConfig c = config();
+        List<TierConfig> tiers = new ArrayList<>();
+        for (TierConfig t : c.tiers())
+            tiers.add(t.name().equals("image") ? t.withUpstreams(List.of(StaticUpstream.of("i1", "https://img.cluster.local"))) : t);
+        String conf = Gateway.nginxConfig(c.withTiers(tiers).withProxy(c.proxy().withCaFile(dir.resolve("ca.pem"))));
+        assertThat(conf).contains("server img.cluster.local:443", "proxy_pass https://hearth_image/;",
+                "proxy_ssl_name img.cluster.local;", "proxy_ssl_verify on;", "proxy_ssl_trusted_certificate " + dir.resolve("ca.pem"));
+        assertThat(conf).contains("proxy_pass http://hearth_fast/;");
+        assertThat(conf.substring(conf.indexOf("location / {"))).doesNotContain("proxy_ssl");
+    }
+
+    @Test
     void nginxAcceptsTheGeneratedFile() throws Exception {
         Path nginx = Path.of("/usr/sbin/nginx");
         Assumptions.assumeTrue(Files.isExecutable(nginx), "nginx is not installed (apt-get install nginx)");
