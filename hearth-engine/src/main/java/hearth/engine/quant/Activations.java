@@ -22,6 +22,11 @@ public final class Activations {
     short[] q = new short[0];
     /** {@link #q} with each chunk of 32 permuted by {@link Simd#GROUPED_SLOT} (what the vector kernels read). */
     short[] qg = new short[0];
+    /**
+     * {@link #q} with every 32-element chunk split into its 16 even then its 16 odd elements: the order of the row
+     * micro-kernels, which widen 32 weight bytes loaded as 16 short lanes into the even and the odd bytes.
+     */
+    short[] qeo = new short[0];
     float[] d = new float[0];
     float[] s = new float[0];
     int[] bsums = new int[0];
@@ -60,6 +65,7 @@ public final class Activations {
             if (q.length < len) {
                 q = new short[len];
                 qg = new short[len];
+                qeo = new short[len];
             }
             int blocks = len / fmt.blockSize();
             if (d.length < blocks) d = new float[blocks];
@@ -136,6 +142,7 @@ public final class Activations {
             d[b] = 0;
             java.util.Arrays.fill(q, o, o + 256, (short) 0);
             java.util.Arrays.fill(qg, o, o + 256, (short) 0);
+            java.util.Arrays.fill(qeo, o, o + 256, (short) 0);
             java.util.Arrays.fill(bsums, o / 16, o / 16 + 16, 0);
             return;
         }
@@ -156,6 +163,10 @@ public final class Activations {
     /** Copies the 32 values q[o ..] into qg[o ..] in {@link Simd#dot32}'s order. */
     private void group(int o) {
         for (int e = 0; e < 32; e++) qg[o + Simd.GROUPED_SLOT[e]] = q[o + e];
+        for (int i = 0; i < 16; i++) {
+            qeo[o + i] = q[o + 2 * i];
+            qeo[o + 16 + i] = q[o + 2 * i + 1];
+        }
     }
 
     /** fp32 -> bf16 -> fp32 with round-to-nearest-even; NaNs stay (quiet) NaNs, like ggml_compute_fp32_to_bf16. */

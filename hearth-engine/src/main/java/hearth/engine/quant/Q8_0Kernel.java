@@ -12,10 +12,17 @@ import static hearth.engine.quant.Simd.pairSums;
 import static hearth.engine.quant.Simd.s8;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
+import static hearth.engine.quant.Simd.hsum8;
+import static hearth.engine.quant.Simd.LE;
+import static hearth.engine.quant.Simd.U16;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -75,26 +82,96 @@ final class Q8_0Kernel extends TiledKernel {
         return hsum(acc);
     }
 
+    // Row micro-kernels. The 32 quant bytes of a block are loaded as 16 short lanes (bytes 2i and 2i+1 in lane i):
+    // a shift pair gives the even elements, one arithmetic shift the odd ones, with no widening conversion. Times the
+    // activations in the same even/odd order (Activations.qeo), short lane i holds the products of elements 2i and
+    // 2i+1, and the two halves of int lane j add up to elements 4j..4j+3: ggml's AVX2 lane j (maddubs + madd). The
+    // float accumulator then takes ggml's fused multiply-adds block by block, and hsumNatural its horizontal sum.
+
     @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qg;
+    boolean rowKernels() {
+        return true;
+    }
+
+    @Override
+    void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb;
+        short[] xq = a.qeo;
         float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        for (int b = 0; b < nb; b++) {
-            long o = offset + (long) b * BYTES;
-            ShortVector lo = shorts(w, o + 2), hi = shorts(w, o + 18);
-            ShortVector g1 = grouped1(lo, hi), g2 = grouped2(lo, hi);
-            float dw = fp16(w, o);
-            int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-            acc0 = toFloat(dotGrouped(g1, g2, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
-            acc1 = toFloat(dotGrouped(g1, g2, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
-            acc2 = toFloat(dotGrouped(g1, g2, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
-            acc3 = toFloat(dotGrouped(g1, g2, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
+        float[] h = new float[16];
+        int r = rowFrom;
+        for (; r + 2 <= rowTo; r += 2) { // two weight rows share the activation loads; two independent chains
+            long o0 = r * rowBytes, o1 = o0 + rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
+                int x = xo + b * BLOCK;
+                ShortVector xe = ShortVector.fromArray(S256, xq, x), xodd = ShortVector.fromArray(S256, xq, x + 16);
+                float dx = xd[bo + b];
+                ShortVector s0 = ShortVector.fromMemorySegment(S256, w, o0 + 2, LE);
+                ShortVector s1 = ShortVector.fromMemorySegment(S256, w, o1 + 2, LE);
+                IntVector p0 = s0.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(xe).add(s0.lanewise(ASHR, 8).mul(xodd)).reinterpretAsInts();
+                IntVector p1 = s1.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(xe).add(s1.lanewise(ASHR, 8).mul(xodd)).reinterpretAsInts();
+                p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                p1 = p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
+                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            out[t * outStride + r] = hsum8(h, 0);
+            out[t * outStride + r + 1] = hsum8(h, 8);
         }
-        out[outIndex] = hsum(acc0);
-        out[outIndex + outStride] = hsum(acc1);
-        out[outIndex + 2 * outStride] = hsum(acc2);
-        out[outIndex + 3 * outStride] = hsum(acc3);
+        for (; r < rowTo; r++) {
+            long o0 = r * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256);
+            for (int b = 0; b < nb; b++, o0 += BYTES) {
+                int x = xo + b * BLOCK;
+                ShortVector s0 = ShortVector.fromMemorySegment(S256, w, o0 + 2, LE);
+                IntVector p0 = s0.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(ShortVector.fromArray(S256, xq, x))
+                        .add(s0.lanewise(ASHR, 8).mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * xd[bo + b]), acc0);
+            }
+            acc0.intoArray(h, 0);
+            out[t * outStride + r] = hsum8(h, 0);
+        }
+    }
+
+    @Override
+    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK;
+        short[] xq = a.qeo;
+        float[] xd = a.d;
+        float[] h = new float[32];
+        for (int r = rowFrom; r < rowTo; r++) {
+            long o = r * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (int b = 0; b < nb; b++, o += BYTES) {
+                ShortVector s = ShortVector.fromMemorySegment(S256, w, o + 2, LE);
+                ShortVector we = s.lanewise(LSHL, 8).lanewise(ASHR, 8), wo = s.lanewise(ASHR, 8);
+                float dw = Float.float16ToFloat(w.get(U16, o));
+                int x = t * k + b * BLOCK, d = t * nb + b;
+                IntVector p0 = we.mul(ShortVector.fromArray(S256, xq, x)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                IntVector p1 = we.mul(ShortVector.fromArray(S256, xq, x + k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reinterpretAsInts();
+                IntVector p2 = we.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reinterpretAsInts();
+                IntVector p3 = we.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reinterpretAsInts();
+                p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                p1 = p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                p2 = p2.lanewise(ASHR, 16).add(p2.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                p3 = p3.lanewise(ASHR, 16).add(p3.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d]), acc0);
+                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + nb]), acc1);
+                acc2 = ((FloatVector) p2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
+                acc3 = ((FloatVector) p3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            acc2.intoArray(h, 16);
+            acc3.intoArray(h, 24);
+            out[t * outStride + r] = hsum8(h, 0);
+            out[(t + 1) * outStride + r] = hsum8(h, 8);
+            out[(t + 2) * outStride + r] = hsum8(h, 16);
+            out[(t + 3) * outStride + r] = hsum8(h, 24);
+        }
     }
 }

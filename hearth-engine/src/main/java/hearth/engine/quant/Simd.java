@@ -151,6 +151,14 @@ final class Simd {
         return (t0 + t1) + (t2 + t3);
     }
 
+    /**
+     * {@link #hsumNatural} of 8 floats stored at h[o ..] (row micro-kernels store their accumulators with intoArray
+     * instead of passing vectors to a helper, which C2 may not inline and then boxes).
+     */
+    static float hsum8(float[] h, int o) {
+        return ((h[o] + h[o + 4]) + (h[o + 2] + h[o + 6])) + ((h[o + 1] + h[o + 5]) + (h[o + 3] + h[o + 7]));
+    }
+
     /** ggml's {@code hsum_float_8} of an accumulator in natural lane order (float kernels). */
     static float hsumNatural(FloatVector acc) {
         float g04 = acc.lane(0) + acc.lane(4), g15 = acc.lane(1) + acc.lane(5);
