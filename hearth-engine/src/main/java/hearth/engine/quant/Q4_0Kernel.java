@@ -204,7 +204,7 @@ final class Q4_0Kernel extends TiledKernel {
         short[] xq = a.q;
         float[] xd = a.d;
         int[] xs = blockSums(a, t, new int[nb]);
-        int[] tot = new int[8];
+        float[] tot = new float[8];
         int r = rowFrom;
         for (; r + 4 <= rowTo; r += 4) {
             long o0 = r * rowBytes, o1 = o0 + rowBytes, o2 = o1 + rowBytes, o3 = o2 + rowBytes;
@@ -228,7 +228,7 @@ final class Q4_0Kernel extends TiledKernel {
                 IntVector q01 = p0.blend(p1, ODD).add(p1.blend(p0, ODD).rearrange(SWAP1));
                 IntVector q23 = p2.blend(p3, ODD).add(p3.blend(p2, ODD).rearrange(SWAP1));
                 IntVector q = q01.blend(q23, PAIRS).add(q23.blend(q01, PAIRS).rearrange(SWAP2));
-                q.add(q.rearrange(SWAP4)).sub(8 * xs[b]).intoArray(tot, 0);
+                ((FloatVector) q.add(q.rearrange(SWAP4)).sub(8 * xs[b]).convert(I2F, 0)).intoArray(tot, 0); // exact: |total| < 2^24
                 float dx = xd[bo + b];
                 sum0 = Math.fma(tot[0], Float.float16ToFloat(w.get(U16, o0)) * dx, sum0);
                 sum1 = Math.fma(tot[1], Float.float16ToFloat(w.get(U16, o1)) * dx, sum1);
