@@ -18,11 +18,12 @@ hostname=${TS_HOSTNAME:-hearth-$(hostname -s)}
 socks5=${TS_SOCKS5:-localhost:1055}
 tailscaled=${TAILSCALED:-tailscaled}
 tailscale=${TAILSCALE:-tailscale}
-socket="$state_dir/tailscaled.sock"
-pidfile="$state_dir/tailscaled.pid"
-
 mkdir -p "$state_dir"
 chmod 700 "$state_dir"
+# absolute, so that the daemon's command line names its socket wherever it is asked about (hearth tailscale status)
+state_dir=$(cd "$state_dir" && pwd)
+socket="$state_dir/tailscaled.sock"
+pidfile="$state_dir/tailscaled.pid"
 
 if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   echo "tailscaled already running (pid $(cat "$pidfile"))" >&2

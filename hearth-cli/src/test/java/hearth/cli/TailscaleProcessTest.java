@@ -240,4 +240,43 @@ class TailscaleProcessTest {
         assertThat(up.out()).contains("export ALL_PROXY=socks5://127.0.0.1:1090");
         assertThat(up.all()).doesNotContain("kSECRET123");
     }
+
+    @Test
+    void aDaemonStartedByTheScriptWithARelativeStateDirIsFoundAndStopped() throws Exception {
+        Path script = NixFlakeAppsTest.repoRoot().resolve("deploy/tailscale/up.sh");
+        ProcessBuilder pb = new ProcessBuilder(script.toString()).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(Map.of("TS_STATE_DIR", "state", "TS_HOSTNAME", "hpc-glm5", "TS_AUTHKEY", KEY,
+                "TAILSCALED", bin.resolve("tailscaled").toString(), "TAILSCALE", bin.resolve("tailscale").toString()));
+        Process up = pb.start();
+        String output = new String(up.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(up.exitValue()).as(output).isZero();
+        long pid = daemonPid();
+
+        Result status = run("status");
+        assertThat(status.status()).as(status.all()).isZero();
+        assertThat(status.out()).contains("running (pid " + pid + ")", "state      Running");
+        Result down = run("down");
+        assertThat(down.status()).as(down.all()).isZero();
+        assertThat(ProcessHandle.of(pid).map(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void aDaemonStartedByHandWithARelativeSocketCountsAsOurs() throws Exception {
+        Files.createDirectories(state);
+        Process d = new ProcessBuilder(bin.resolve("tailscaled").toString(), "--tun=userspace-networking", "--statedir=state",
+                "--socket=state/tailscaled.sock").directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("by-hand.log").toFile()).start();
+        try {
+            Files.writeString(state.resolve("tailscaled.pid"), d.pid() + "\n");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(state.resolve("tailscaled.sock")) && System.nanoTime() < end) Thread.sleep(50);
+            Result status = run("status");
+            assertThat(status.out()).as(status.all()).contains("running (pid " + d.pid() + ")");
+            assertThat(run("down").status()).isZero();
+            assertThat(d.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            d.destroyForcibly();
+        }
+    }
 }

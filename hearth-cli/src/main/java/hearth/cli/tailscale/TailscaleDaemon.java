@@ -35,10 +35,26 @@ public final class TailscaleDaemon {
         return h.filter(this::isOurs);
     }
 
+    /**
+     * Whether {@code h} was started with this state directory's socket. A relative {@code --socket} (a daemon started
+     * by hand or by an older script) is resolved against the daemon's working directory.
+     */
     private boolean isOurs(ProcessHandle h) {
         Optional<String[]> args = h.info().arguments();
         if (args.isEmpty()) return true; // the system does not say: trust the pid file
-        return List.of(args.get()).contains("--socket=" + setup.socket());
+        for (String a : args.get()) {
+            if (!a.startsWith("--socket=")) continue;
+            Path given = Path.of(a.substring("--socket=".length()));
+            if (!given.isAbsolute()) {
+                try {
+                    given = Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd")).resolve(given);
+                } catch (IOException | UnsupportedOperationException e) {
+                    return true; // cannot tell where it ran: trust the pid file
+                }
+            }
+            return given.normalize().equals(setup.socket());
+        }
+        return false;
     }
 
     Optional<Long> pidFromFile() {
