@@ -6,6 +6,7 @@ import hearth.engine.GenerateRequest;
 import hearth.engine.chat.parse.ChatDelta;
 import hearth.engine.grammar.Grammar;
 import hearth.server.http.ApiError;
+import hearth.server.http.ClientWatch;
 import hearth.server.http.RequestLog;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ public final class SingleRun implements AutoCloseable {
     public record ToolCall(String id, String name, String arguments) {}
 
     private final Runner runner;
+    private final Context ctx;
     private final RequestLog.Entry log;
     private final ChoiceState state;
     private final Generation generation;
@@ -29,6 +31,7 @@ public final class SingleRun implements AutoCloseable {
     public SingleRun(Services s, Context ctx, String id, int[] prompt, GenerationOptions o, GenerateRequest.Output output,
                      Grammar grammar) {
         this.runner = new Runner(s);
+        this.ctx = ctx;
         this.log = RequestLog.entry(ctx);
         log.id = id;
         log.model = s.backend().modelId();
@@ -61,9 +64,19 @@ public final class SingleRun implements AutoCloseable {
         };
     }
 
-    /** Runs to the end; the answer is then in {@link #text()}, {@link #reasoning()}, {@link #toolCalls()}. */
+    /**
+     * Runs to the end; the answer is then in {@link #text()}, {@link #reasoning()}, {@link #toolCalls()}. A client that
+     * goes away meanwhile cancels the generation at once (see {@link ClientWatch}).
+     */
     public void finish() throws InterruptedException {
-        while (next() != null) { /* folding into the state */ }
+        try (ClientWatch watch = ClientWatch.start(ctx, generation::cancel)) {
+            try {
+                while (next() != null) { /* folding into the state */ }
+            } catch (ApiError e) {
+                throw watch.gone() ? watch.error() : e;
+            }
+            if (watch.gone()) throw watch.error();
+        }
     }
 
     public String text() {
