@@ -65,13 +65,12 @@ public final class MessagesHandler {
 
     private void generate(Context ctx, Services s, MessagesRequest req) throws InterruptedException {
         ToolCallFormat format = req.toolsEnabled() ? s.toolFormat() : ToolCallFormat.NONE;
-        Grammar grammar = "required".equals(req.toolChoice()) && req.toolsEnabled()
-                ? Constraints.toolCalls(Constraints.tools(req.tools(), req.toolName()), format, req.parallelToolCalls()) : null;
+        Grammar grammar = Constraints.of(req.tools(), req.toolChoice(), req.toolName(), req.parallelToolCalls(), null, format);
         String prompt = s.prompts().render(req.messages(), req.toolsEnabled() ? req.tools() : null, true);
         int[] ids = ChatHandler.tokenizeTemplated(s.backend().tokenizer(), prompt);
         String id = Ids.next("msg_");
         String model = req.model() != null ? req.model() : s.backend().modelId();
-        try (SingleRun run = new SingleRun(s, ctx, id, ids, req.options(), ChatHandler.output(s, format, prompt), grammar)) {
+        try (SingleRun run = new SingleRun(s, ctx, id, ids, req.options(), ChatHandler.output(s, format, prompt, req.tools()), grammar)) {
             if (req.stream()) stream(ctx, run, id, model);
             else {
                 run.finish();

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * An Anthropic {@code POST /v1/messages} body, validated and mapped onto what the chat template reads: OpenAI-style
  * message maps (tool_use blocks → assistant {@code tool_calls}, tool_result blocks → {@code tool} messages, thinking
- * blocks → {@code reasoning_content}) and OpenAI-style tool objects.
+ * blocks → {@code reasoning_content}) and OpenAI-style tool objects (a tool's {@code strict: true} kept).
  *
  * @param toolChoice "auto", "none", "required" (Anthropic's "any" or "tool"), null when absent
  * @param toolName   the one tool Anthropic's {@code {"type":"tool","name":..}} forces
@@ -161,6 +161,7 @@ record MessagesRequest(String model, List<Map<String, Object>> messages, List<Ob
             fn.put("name", name);
             if (t.hasNonNull("description")) fn.put("description", t.get("description").asText());
             fn.put("parameters", t.hasNonNull("input_schema") ? Json.mapper().convertValue(t.get("input_schema"), Map.class) : Map.of("type", "object"));
+            if (t.path("strict").asBoolean(false)) fn.put("strict", true);
             out.add(Map.of("type", "function", "function", fn));
         }
         return out;
