@@ -132,6 +132,9 @@ record ResponsesRequest(String model, List<Map<String, Object>> messages, List<O
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < c.size(); i++) {
             String type = c.get(i).path("type").asText();
+            if (type.equals("input_image")) {
+                throw bad(path + "[" + i + "]", "is an image, but the model does not accept images (Hearth's built-in engine reads text only)");
+            }
             if (!List.of("input_text", "output_text", "text").contains(type)) throw bad(path + "[" + i + "].type", "'" + type + "' is not supported: text parts only");
             if (!sb.isEmpty()) sb.append('\n');
             sb.append(c.get(i).path("text").asText());
