@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code strict: true} tools under {@code tool_choice: "auto"} (OpenAI Java SDK): the mock model's script holds a prose
  * answer and, further on, prose followed by a call whose argument breaks the schema. Started at the prose answer the
  * output is untouched; started at the call, the prose is kept and the call's arguments are forced to validate — unless
- * the tool is not strict, when the broken arguments come through as written.
+ * the tool is not strict, when the broken arguments come through as written. The same holds on the Anthropic and
+ * Responses routes (where a function tool is strict unless it says otherwise, as the Responses API documents).
  */
 class StrictToolsAutoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,5 +112,36 @@ class StrictToolsAutoTest {
         ChatCompletion.Choice c = chat(PROSE.length(), false).choices().getFirst();
         ChatCompletionMessageFunctionToolCall call = c.message().toolCalls().orElseThrow().getFirst().asFunction();
         assertThat(JSON.readTree(call.function().arguments()).get("city").asInt()).isEqualTo(42);
+    }
+
+    private static JsonNode post(String path, Map<String, Object> body) throws IOException {
+        return JSON.readTree(server.post(path, JSON.writeValueAsString(body)).body());
+    }
+
+    @Test
+    void anAnthropicStrictToolGetsInputThatValidates() throws IOException {
+        Map<String, Object> tool = Map.of("name", "get_weather", "input_schema", WEATHER, "strict", true);
+        // one call: with parallel calls allowed, the mock (which never means to stop there) would start another
+        JsonNode m = post("/v1/messages", Map.of("model", "claude-local", "max_tokens", 300, "tools", List.of(tool), "temperature", 0,
+                "tool_choice", Map.of("type", "auto", "disable_parallel_tool_use", true), "messages", List.of(Map.of("role", "user", "content", userTextStartingAt(PROSE.length())))));
+        assertThat(m.at("/content/0/text").asText().strip()).isEqualTo("Let me check.");
+        assertThat(m.at("/content/1/type").asText()).isEqualTo("tool_use");
+        assertThat(m.at("/content/1/input/city").asText()).isIn("Paris", "Rome");
+        assertThat(m.get("stop_reason").asText()).isEqualTo("tool_use");
+    }
+
+    @Test
+    void aResponsesFunctionToolIsStrictUnlessItSaysOtherwise() throws IOException {
+        Map<String, Object> strictByDefault = Map.of("type", "function", "name", "get_weather", "parameters", WEATHER);
+        JsonNode r = post("/v1/responses", Map.of("model", "mock", "input", userTextStartingAt(PROSE.length()),
+                "tools", List.of(strictByDefault), "max_output_tokens", 300));
+        JsonNode call = r.at("/output/1");
+        assertThat(call.get("type").asText()).isEqualTo("function_call");
+        assertThat(JSON.readTree(call.get("arguments").asText()).get("city").asText()).isIn("Paris", "Rome");
+
+        Map<String, Object> loose = Map.of("type", "function", "name", "get_weather", "parameters", WEATHER, "strict", false);
+        JsonNode free = post("/v1/responses", Map.of("model", "mock", "input", userTextStartingAt(PROSE.length()),
+                "tools", List.of(loose), "max_output_tokens", 300));
+        assertThat(JSON.readTree(free.at("/output/1/arguments").asText()).get("city").asInt()).isEqualTo(42);
     }
 }
