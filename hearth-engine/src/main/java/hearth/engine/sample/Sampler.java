@@ -117,13 +117,13 @@ public final class Sampler {
      */
     private int beforeTrigger(float[] logits) {
         while (true) {
-            if (logits[argmax(logits)] == Float.NEGATIVE_INFINITY) return NO_TOKEN;
             int token = free(logits);
             if (constraint.allows(token)) {
                 constraint.accept(token);
                 return token;
             }
             logits[token] = Float.NEGATIVE_INFINITY;
+            if (logits[argmax(logits)] == Float.NEGATIVE_INFINITY) return NO_TOKEN;
         }
     }
 
