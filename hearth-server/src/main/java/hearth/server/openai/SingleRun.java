@@ -27,6 +27,7 @@ public final class SingleRun implements AutoCloseable {
     private final ChoiceState state;
     private final Generation generation;
     private final int promptTokens;
+    private final boolean parsed;
 
     public SingleRun(Services s, Context ctx, String id, int[] prompt, GenerationOptions o, GenerateRequest.Output output,
                      Grammar grammar) {
@@ -39,6 +40,7 @@ public final class SingleRun implements AutoCloseable {
         Runner.checkBias(o, s.backend().tokenizer().vocabularySize());
         runner.checkPrompt(prompt, contextSize, s.backend().tokenizer().vocabularySize(), "messages");
         this.promptTokens = prompt.length;
+        this.parsed = output.parses();
         log.promptTokens = prompt.length;
         var call = new OpenAiMapper.Call(id, Ids.epochSeconds(), true, false, 0, output, grammar);
         this.state = new ChoiceState(0, prompt.length);
@@ -47,15 +49,15 @@ public final class SingleRun implements AutoCloseable {
     }
 
     /**
-     * The parsed pieces of the next token event (possibly none), or null once the generation is done. A failed or
-     * cancelled generation throws the API error to answer with.
+     * The parsed pieces of the next token event (possibly none; unparsed output comes as content), or null once the
+     * generation is done. A failed or cancelled generation throws the API error to answer with.
      */
     public List<ChatDelta> next() throws InterruptedException {
         if (state.finished()) return null;
         Generation.Item item = generation.take();
-        runner.apply(item, List.of(state), true);
+        runner.apply(item, List.of(state), parsed);
         return switch (item.event()) {
-            case Event.Token t -> t.deltas();
+            case Event.Token t -> parsed ? t.deltas() : t.text().isEmpty() ? List.of() : List.of(new ChatDelta.Content(t.text()));
             case Event.Done d -> {
                 if (d.reason() == FinishReason.CANCELLED) throw ApiError.unavailable("the generation was cancelled: the server is shutting down", "cancelled", 5);
                 yield null;
