@@ -170,6 +170,25 @@ class Http1ClientTest {
     }
 
     @Test
+    void chunkSizesAreHexInEitherCaseAndAMalformedSizeLineIsAProtocolError() throws Exception {
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n1a \r\n"
+                    + "abcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n");
+        });
+        try (var body = get("/hex").body()) {
+            assertThat(readAll(body)).isEqualTo("0123456789abcdefghijklmnopqrstuvwxyz");
+        }
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1 2\r\nxx\r\n0\r\n\r\n");
+        });
+        var bad = get("/bad").body();
+        assertThatThrownBy(() -> readAll(bad)).isInstanceOf(java.net.ProtocolException.class);
+        bad.close();
+    }
+
+    @Test
     void aSilentUpstreamTimesOutAndARefusedOneIsAConnectFailure() throws Exception {
         scripts.add((in, out) -> {
             readRequest(in);
