@@ -14,6 +14,11 @@ record EngineTurn(SingleRun run) implements Turn {
     }
 
     @Override
+    public void finish() throws InterruptedException {
+        run.finish();
+    }
+
+    @Override
     public String text() {
         return run.text();
     }

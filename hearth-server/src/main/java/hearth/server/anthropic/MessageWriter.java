@@ -22,7 +22,7 @@ final class MessageWriter {
             stream(ctx, id, model, turn);
             return;
         }
-        while (turn.next() != null) { /* the turn folds the pieces */ }
+        turn.finish();
         Bodies.json(ctx, 200, new MessagesWire.Message(id, "message", "assistant", model, blocks(turn), turn.stopReason(),
                 turn.stopSequence(), new MessagesWire.Usage(Math.max(0, turn.inputTokens()), turn.outputTokens())));
     }

@@ -18,6 +18,14 @@ interface Turn {
      */
     List<ChatDelta> next() throws InterruptedException;
 
+    /**
+     * Runs the turn to its end without a client reading along (a whole, non-streamed answer). Hearth's engine watches
+     * the idle connection meanwhile and cancels when the client hangs up.
+     */
+    default void finish() throws InterruptedException {
+        while (next() != null) { /* the turn folds the pieces */ }
+    }
+
     String text();
 
     String reasoning();
