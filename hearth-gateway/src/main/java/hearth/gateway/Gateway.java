@@ -110,7 +110,7 @@ public final class Gateway implements AutoCloseable {
     private void configure(JavalinConfig c, ApiKeys keys, Clock clock) {
         c.startup.showJavalinBanner = false;
         c.startup.showOldJavalinVersionWarning = false;
-        c.concurrency.useVirtualThreads = !Boolean.getBoolean("hearth.gateway.platformThreads");
+        c.concurrency.useVirtualThreads = true;
         c.http.compressionStrategy = CompressionStrategy.NONE;
         c.http.maxRequestSize = config.proxy().maxBodyBytes();
         c.jetty.modifyServer(server -> server.setHandler(new FrontHandler(proxy, Gateway::ownRoute)));

@@ -82,20 +82,18 @@ final class Http1Response {
     /** Buffered reads from the connection's socket, shared by head and body. */
     private static final class Reader {
         private final Http1Client.Conn conn;
-        private final InputStream in;
         private final byte[] buf;
         private int pos;
         private int end;
 
         Reader(Http1Client.Conn conn) {
             this.conn = conn;
-            this.in = conn.in();
             this.buf = conn.buffer();
         }
 
         private boolean fill() throws IOException {
             if (pos < end) return true;
-            int n = in.read(buf, 0, buf.length);
+            int n = conn.read(buf, 0, buf.length);
             if (n < 0) return false;
             pos = 0;
             end = n;

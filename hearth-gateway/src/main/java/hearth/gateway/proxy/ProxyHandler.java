@@ -13,6 +13,7 @@ import hearth.gateway.security.RateLimiter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,7 +55,8 @@ public final class ProxyHandler implements AutoCloseable {
         this.metrics = metrics;
         this.inspector = new RequestInspector(config.affinity());
         this.balancer = new Balancer(config.affinity().maxImbalance());
-        this.upstreams = new Http1Client(config.proxy().connectTimeout());
+        var p = config.proxy();
+        this.upstreams = new Http1Client(p.connectTimeout(), finest(p.headersTimeout(), p.idleTimeout()));
         this.forwarder = new Forwarder(upstreams, config.proxy());
     }
 
@@ -246,13 +248,26 @@ public final class ProxyHandler implements AutoCloseable {
             metrics.rejected(tier.name(), "too_large");
             throw ApiError.tooLarge(limit).exception();
         }
+        long declared = req.getLength();
+        if (declared == 0) return new byte[0];
+        // sized by Content-Length when there is one: readNBytes(limit) would start with a buffer of the limit's scale
+        byte[] body = new byte[declared > 0 ? (int) declared : (int) Math.min(limit + 1, 1024)];
+        int n = 0;
         InputStream in = Request.asInputStream(req);
-        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        if (body.length > limit) {
+        while (true) {
+            if (n == body.length) {
+                if (declared > 0 || n > limit) break; // a declared length is all there is; past the limit is too large
+                body = Arrays.copyOf(body, (int) Math.min(Integer.MAX_VALUE - 8, Math.min(limit + 1, 2L * n)));
+            }
+            int r = in.read(body, n, body.length - n);
+            if (r < 0) break;
+            n += r;
+        }
+        if (n > limit) {
             metrics.rejected(tier.name(), "too_large");
             throw ApiError.tooLarge(limit).exception();
         }
-        return body;
+        return n == body.length ? body : Arrays.copyOf(body, n);
     }
 
     private String affinityHeader(HttpFields fields) {
@@ -276,6 +291,13 @@ public final class ProxyHandler implements AutoCloseable {
         client.headers().put(HttpHeader.CONTENT_TYPE.asString(), "application/json");
         if (e.retryAfter() != null) client.headers().put("Retry-After", Long.toString(e.retryAfterSeconds()));
         client.last(e.json(), callback);
+    }
+
+    /** The shorter of two timeouts, zero meaning none. */
+    private static java.time.Duration finest(java.time.Duration a, java.time.Duration b) {
+        if (a.isZero()) return b;
+        if (b.isZero()) return a;
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override
