@@ -3,9 +3,6 @@ package hearth.engine.quant;
 import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.dot32;
 import static hearth.engine.quant.Simd.dotAnyOrder;
-import static hearth.engine.quant.Simd.dotGrouped;
-import static hearth.engine.quant.Simd.grouped1;
-import static hearth.engine.quant.Simd.grouped2;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.shorts;
@@ -119,49 +116,6 @@ final class Q4_0Kernel extends TiledKernel {
             acc = toFloat(dot32(lo(s), hi(s), xq, xo + b * BLOCK)).fma(FloatVector.broadcast(F256, fp16(w, o) * xd[bo + b]), acc);
         }
         return hsum(acc);
-    }
-
-    @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qg;
-        float[] xd = a.d;
-        if (a.path == GgmlPath.REPACKED_Q4_0) {
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int b = 0; b < nb; b++) {
-                long o = offset + (long) b * BYTES;
-                ShortVector s = shorts(w, o + 2);
-                ShortVector lo = lo(s), hi = hi(s);
-                float dw = fp16(w, o);
-                int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-                s0 = Math.fma(isum(dotAnyOrder(lo, hi, a.q, x0)), dw * xd[d0], s0);
-                s1 = Math.fma(isum(dotAnyOrder(lo, hi, a.q, x0 + k)), dw * xd[d0 + nb], s1);
-                s2 = Math.fma(isum(dotAnyOrder(lo, hi, a.q, x0 + 2 * k)), dw * xd[d0 + 2 * nb], s2);
-                s3 = Math.fma(isum(dotAnyOrder(lo, hi, a.q, x0 + 3 * k)), dw * xd[d0 + 3 * nb], s3);
-            }
-            out[outIndex] = s0;
-            out[outIndex + outStride] = s1;
-            out[outIndex + 2 * outStride] = s2;
-            out[outIndex + 3 * outStride] = s3;
-            return;
-        }
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        for (int b = 0; b < nb; b++) {
-            long o = offset + (long) b * BYTES;
-            ShortVector s = shorts(w, o + 2);
-            ShortVector lo = lo(s), hi = hi(s);
-            ShortVector g1 = grouped1(lo, hi), g2 = grouped2(lo, hi);
-            float dw = fp16(w, o);
-            int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-            acc0 = toFloat(dotGrouped(g1, g2, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
-            acc1 = toFloat(dotGrouped(g1, g2, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
-            acc2 = toFloat(dotGrouped(g1, g2, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
-            acc3 = toFloat(dotGrouped(g1, g2, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
-        }
-        out[outIndex] = hsum(acc0);
-        out[outIndex + outStride] = hsum(acc1);
-        out[outIndex + 2 * outStride] = hsum(acc2);
-        out[outIndex + 3 * outStride] = hsum(acc3);
     }
 
     // Row micro-kernels for the repacked path (ggml's q4_0_8x8 gemv/gemm): per output one float sum and one fused
