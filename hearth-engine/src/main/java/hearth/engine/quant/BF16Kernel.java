@@ -5,7 +5,6 @@ import static hearth.engine.quant.Simd.F256;
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * BF16: bfloat16 (the upper 16 bits of a float), 2 bytes per value. ggml rounds the activations to bf16 first
@@ -53,41 +52,8 @@ final class BF16Kernel extends TiledKernel {
             acc1 = HalfFloats.bf16(w, o + 16).fma(FloatVector.fromArray(F256, x, xo + i + 8), acc1);
         }
         for (; i + 8 <= k; i += 8) acc0 = HalfFloats.bf16(w, offset + 2L * i).fma(FloatVector.fromArray(F256, x, xo + i), acc0);
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = Simd.hsumNatural(acc0.add(acc1)); // a fixed order: reduceLanes may add differently once compiled
         for (; i < k; i++) sum += bf16(w, offset + 2L * i) * x[xo + i];
         return sum;
-    }
-
-    @Override
-    int tile() {
-        return 4;
-    }
-
-    @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
-        int k = a.k, x0 = t * k;
-        float[] x = a.f;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        int i = 0;
-        for (; i + 8 <= k; i += 8) {
-            FloatVector wv = HalfFloats.bf16(w, offset + 2L * i);
-            acc0 = wv.fma(FloatVector.fromArray(F256, x, x0 + i), acc0);
-            acc1 = wv.fma(FloatVector.fromArray(F256, x, x0 + k + i), acc1);
-            acc2 = wv.fma(FloatVector.fromArray(F256, x, x0 + 2 * k + i), acc2);
-            acc3 = wv.fma(FloatVector.fromArray(F256, x, x0 + 3 * k + i), acc3);
-        }
-        float s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
-        float s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
-        for (; i < k; i++) {
-            float wi = bf16(w, offset + 2L * i);
-            s0 += wi * x[x0 + i];
-            s1 += wi * x[x0 + k + i];
-            s2 += wi * x[x0 + 2 * k + i];
-            s3 += wi * x[x0 + 3 * k + i];
-        }
-        out[outIndex] = s0;
-        out[outIndex + outStride] = s1;
-        out[outIndex + 2 * outStride] = s2;
-        out[outIndex + 3 * outStride] = s3;
     }
 }

@@ -4,20 +4,30 @@ import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.bitsClear;
 import static hearth.engine.quant.Simd.dot32;
-import static hearth.engine.quant.Simd.dotGrouped;
-import static hearth.engine.quant.Simd.grouped1;
-import static hearth.engine.quant.Simd.grouped2;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.hsum;
+import static hearth.engine.quant.Simd.hsum8;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
+import static hearth.engine.quant.Simd.I256;
+import static hearth.engine.quant.Simd.LE;
+import static hearth.engine.quant.Simd.S256;
+import static hearth.engine.quant.Simd.U16;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q5_0: blocks of 32 values, 22 bytes: {@code fp16 d} at +0, {@code uint32 qh} at +2 (bit j = 5th bit of value j),
@@ -94,28 +104,134 @@ final class Q5_0Kernel extends TiledKernel {
         return hsum(acc);
     }
 
+    // Row micro-kernels. They form ggml's int lanes (AVX2 lane j = elements 4j..4j+3, in natural order; dot holds the
+    // same lanes in Simd.dot32's order) from weights split into even and odd elements, times the activations in
+    // Activations.qeo's order: short lane l of we holds element 2l, of wo element 2l+1, so int lane j of the products
+    // sums elements 4j..4j+3. Element e < 16 is the low nibble of quant byte e, element e + 16 its high nibble. With
+    // the 16 quant bytes in both 128-bit halves, int lane j holds bytes 4(j % 4) .. 4(j % 4)+3, and one shift per lane
+    // (by 0 for lanes 0..3, 4 for 4..7: low or high nibbles) plus a mask leaves the even elements 4j and 4j+2 in its
+    // two shorts; 8 and 12 the odd ones. Fifth bits: qh shifted per lane puts bits 4j, 4j+1 at 14, 15 and bits 4j+2,
+    // 4j+3 at 16, 17 of int lane j; one short test each, and 16 comes off where the bit is clear. The floats follow
+    // dot: one fused multiply-add per block, Simd.hsum8 (the natural-order hsum) at the end.
+
     @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qg;
+    boolean rowKernels() {
+        return true;
+    }
+
+    private static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
+    /** Copies the 16 quant bytes (4 int lanes) into both halves. */
+    private static final VectorShuffle<Integer> BOTH_HALVES = VectorShuffle.fromValues(I256, 0, 1, 2, 3, 0, 1, 2, 3);
+    /** Per int lane: where the nibbles of the even elements sit (low nibbles for lanes 0..3, high for 4..7). */
+    private static final IntVector EVEN_SHIFT = IntVector.fromArray(I256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    private static final IntVector ODD_SHIFT = IntVector.fromArray(I256, new int[] {8, 8, 8, 8, 12, 12, 12, 12}, 0);
+    /** Shifts (left, then right) that bring qh bits 4j and 4j+2 to bits 14 and 16 of int lane j. */
+    private static final IntVector QH_LEFT = IntVector.fromArray(I256, new int[] {14, 10, 6, 2, 0, 0, 0, 0}, 0);
+    private static final IntVector QH_RIGHT = IntVector.fromArray(I256, new int[] {0, 0, 0, 0, 2, 6, 10, 14}, 0);
+    /** Bit 14 of the low short, bit 0 of the high short (the even elements' fifth bits after the shifts); odd: 15, 1. */
+    private static final int EVEN_BITS = 0x0001_4000, ODD_BITS = 0x0002_8000;
+    private static final ShortVector SIXTEEN = ShortVector.broadcast(S256, (short) 16);
+
+    @Override
+    void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb;
+        short[] xq = a.qeo;
         float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        for (int b = 0; b < nb; b++) {
-            long o = offset + (long) b * BYTES;
-            ShortVector s = shorts(w, o + 6);
-            int qh = w.get(U32, o + 2);
-            ShortVector lo = lo(s, qh), hi = hi(s, qh);
-            ShortVector g1 = grouped1(lo, hi), g2 = grouped2(lo, hi);
-            float dw = fp16(w, o);
-            int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-            acc0 = toFloat(dotGrouped(g1, g2, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
-            acc1 = toFloat(dotGrouped(g1, g2, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
-            acc2 = toFloat(dotGrouped(g1, g2, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
-            acc3 = toFloat(dotGrouped(g1, g2, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
+        float[] h = new float[16];
+        int r = rowFrom;
+        for (; r + 2 <= rowTo; r += 2) { // two weight rows share the activation loads; two independent chains
+            long o0 = r * rowBytes, o1 = o0 + rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
+                int x = xo + b * BLOCK;
+                ShortVector x1 = ShortVector.fromArray(S256, xq, x), x2 = ShortVector.fromArray(S256, xq, x + 16);
+                float dx = xd[bo + b];
+                IntVector s0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+                IntVector s1 = ((IntVector) IntVector.fromMemorySegment(I128, w, o1 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+                int qh0 = w.get(U32, o0 + 2), qh1 = w.get(U32, o1 + 2);
+                IntVector qb0 = IntVector.broadcast(I256, qh0).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
+                ShortVector we0 = s0.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                        .sub(SIXTEEN, qb0.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
+                ShortVector wo0 = s0.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                        .sub(SIXTEEN, qb0.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
+                IntVector qb1 = IntVector.broadcast(I256, qh1).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
+                ShortVector we1 = s1.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                        .sub(SIXTEEN, qb1.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
+                ShortVector wo1 = s1.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                        .sub(SIXTEEN, qb1.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
+                IntVector p0 = we0.mul(x1).add(wo0.mul(x2)).reinterpretAsInts();
+                IntVector p1 = we1.mul(x1).add(wo1.mul(x2)).reinterpretAsInts();
+                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
+                p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
+                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            out[t * outStride + r] = hsum8(h, 0);
+            out[t * outStride + r + 1] = hsum8(h, 8);
         }
-        out[outIndex] = hsum(acc0);
-        out[outIndex + outStride] = hsum(acc1);
-        out[outIndex + 2 * outStride] = hsum(acc2);
-        out[outIndex + 3 * outStride] = hsum(acc3);
+        for (; r < rowTo; r++) {
+            long o0 = r * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256);
+            for (int b = 0; b < nb; b++, o0 += BYTES) {
+                int x = xo + b * BLOCK;
+                IntVector s0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+                int qh0 = w.get(U32, o0 + 2);
+                IntVector qb0 = IntVector.broadcast(I256, qh0).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
+                ShortVector we0 = s0.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                        .sub(SIXTEEN, qb0.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
+                ShortVector wo0 = s0.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                        .sub(SIXTEEN, qb0.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
+                IntVector p0 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * xd[bo + b]), acc0);
+            }
+            acc0.intoArray(h, 0);
+            out[t * outStride + r] = hsum8(h, 0);
+        }
+    }
+
+    @Override
+    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK;
+        short[] xq = a.qeo;
+        float[] xd = a.d;
+        float[] h = new float[32];
+        for (int r = rowFrom; r < rowTo; r++) {
+            long o = r * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (int b = 0; b < nb; b++, o += BYTES) {
+                IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+                int qh = w.get(U32, o + 2);
+                IntVector qb = IntVector.broadcast(I256, qh).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
+                ShortVector we = s.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                        .sub(SIXTEEN, qb.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
+                ShortVector wo = s.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                        .sub(SIXTEEN, qb.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
+                float dw = Float.float16ToFloat(w.get(U16, o));
+                int x = t * k + b * BLOCK, d = t * nb + b;
+                IntVector p0 = we.mul(ShortVector.fromArray(S256, xq, x)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                IntVector p1 = we.mul(ShortVector.fromArray(S256, xq, x + k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reinterpretAsInts();
+                IntVector p2 = we.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reinterpretAsInts();
+                IntVector p3 = we.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reinterpretAsInts();
+                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                p2 = p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                p3 = p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d]), acc0);
+                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + nb]), acc1);
+                acc2 = ((FloatVector) p2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
+                acc3 = ((FloatVector) p3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            acc2.intoArray(h, 16);
+            acc3.intoArray(h, 24);
+            out[t * outStride + r] = hsum8(h, 0);
+            out[(t + 1) * outStride + r] = hsum8(h, 8);
+            out[(t + 2) * outStride + r] = hsum8(h, 16);
+            out[(t + 3) * outStride + r] = hsum8(h, 24);
+        }
     }
 }

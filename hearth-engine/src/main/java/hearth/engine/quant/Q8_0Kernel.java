@@ -2,20 +2,24 @@ package hearth.engine.quant;
 
 import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.dot32;
-import static hearth.engine.quant.Simd.dotGrouped;
-import static hearth.engine.quant.Simd.grouped1;
-import static hearth.engine.quant.Simd.grouped2;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.hsum;
-import static hearth.engine.quant.Simd.pairSums;
 import static hearth.engine.quant.Simd.s8;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
+import static hearth.engine.quant.Simd.hsum8;
+import static hearth.engine.quant.Simd.LE;
+import static hearth.engine.quant.Simd.I256;
+import static hearth.engine.quant.Simd.U16;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -75,26 +79,107 @@ final class Q8_0Kernel extends TiledKernel {
         return hsum(acc);
     }
 
+    // Row micro-kernels. The 32 quant bytes of a block are loaded as 16 short lanes (bytes 2i and 2i+1 in lane i):
+    // a shift pair gives the even elements, one arithmetic shift the odd ones, with no widening conversion. Times the
+    // activations in the same even/odd order (Activations.qeo), short lane i holds the products of elements 2i and
+    // 2i+1, and the two halves of int lane j add up to elements 4j..4j+3: ggml's AVX2 lane j (maddubs + madd). The
+    // float accumulator then takes ggml's fused multiply-adds block by block, and hsumNatural its horizontal sum.
+
     @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qg;
+    boolean rowKernels() {
+        return true;
+    }
+
+    @Override
+    void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb;
+        short[] xq = a.qeo;
         float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        for (int b = 0; b < nb; b++) {
-            long o = offset + (long) b * BYTES;
-            ShortVector lo = shorts(w, o + 2), hi = shorts(w, o + 18);
-            ShortVector g1 = grouped1(lo, hi), g2 = grouped2(lo, hi);
-            float dw = fp16(w, o);
-            int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-            acc0 = toFloat(dotGrouped(g1, g2, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
-            acc1 = toFloat(dotGrouped(g1, g2, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
-            acc2 = toFloat(dotGrouped(g1, g2, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
-            acc3 = toFloat(dotGrouped(g1, g2, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
+        float[] h = new float[16];
+        int r = rowFrom;
+        for (; r + 2 <= rowTo; r += 2) { // two weight rows share the activation loads; two independent chains
+            long o0 = r * rowBytes, o1 = o0 + rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
+                int x = xo + b * BLOCK;
+                ShortVector xe = ShortVector.fromArray(S256, xq, x), xodd = ShortVector.fromArray(S256, xq, x + 16);
+                float dx = xd[bo + b];
+                ShortVector s0 = ShortVector.fromMemorySegment(S256, w, o0 + 2, LE);
+                ShortVector s1 = ShortVector.fromMemorySegment(S256, w, o1 + 2, LE);
+                IntVector p0 = s0.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(xe).add(s0.lanewise(ASHR, 8).mul(xodd)).reinterpretAsInts();
+                IntVector p1 = s1.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(xe).add(s1.lanewise(ASHR, 8).mul(xodd)).reinterpretAsInts();
+                p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                p1 = p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
+                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            out[t * outStride + r] = hsum8(h, 0);
+            out[t * outStride + r + 1] = hsum8(h, 8);
         }
-        out[outIndex] = hsum(acc0);
-        out[outIndex + outStride] = hsum(acc1);
-        out[outIndex + 2 * outStride] = hsum(acc2);
-        out[outIndex + 3 * outStride] = hsum(acc3);
+        for (; r < rowTo; r++) {
+            long o0 = r * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256);
+            for (int b = 0; b < nb; b++, o0 += BYTES) {
+                int x = xo + b * BLOCK;
+                ShortVector s0 = ShortVector.fromMemorySegment(S256, w, o0 + 2, LE);
+                IntVector p0 = s0.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(ShortVector.fromArray(S256, xq, x))
+                        .add(s0.lanewise(ASHR, 8).mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * xd[bo + b]), acc0);
+            }
+            acc0.intoArray(h, 0);
+            out[t * outStride + r] = hsum8(h, 0);
+        }
+    }
+
+    /**
+     * Batches: the integer block dot in float arithmetic (exact, see Activations#qf). The 32 quant bytes loaded as 8
+     * int lanes hold elements 4j..4j+3 in lane j; shifts pick byte m of every lane, so lane j of the four weight
+     * vectors meets lane j of the four activation vectors: ggml's int lane j, as an exact float.
+     */
+    @Override
+    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK;
+        float[] xf = a.qf;
+        float[] xd = a.d;
+        float[] h = new float[32];
+        for (int r = rowFrom; r < rowTo; r++) {
+            long o = r * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (int b = 0; b < nb; b++, o += BYTES) {
+                IntVector q = IntVector.fromMemorySegment(I256, w, o + 2, LE);
+                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0);
+                float dw = Float.float16ToFloat(w.get(U16, o));
+                int x = t * k + b * BLOCK, d = t * nb + b;
+                FloatVector s0 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s1 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s2 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s3 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                acc0 = s0.fma(FloatVector.broadcast(F256, dw * xd[d]), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F256, dw * xd[d + nb]), acc1);
+                acc2 = s2.fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
+                acc3 = s3.fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            acc2.intoArray(h, 16);
+            acc3.intoArray(h, 24);
+            out[t * outStride + r] = hsum8(h, 0);
+            out[(t + 1) * outStride + r] = hsum8(h, 8);
+            out[(t + 2) * outStride + r] = hsum8(h, 16);
+            out[(t + 3) * outStride + r] = hsum8(h, 24);
+        }
     }
 }

@@ -27,9 +27,34 @@ abstract class TiledKernel implements QuantKernel {
         dot2(w, offset, a, t + 2, out, outIndex + 2 * outStride, outStride);
     }
 
+    /**
+     * Whether this kernel has row micro-kernels ({@link #rows1}, {@link #rows4}): methods that hold the whole loop nest
+     * (weight rows, blocks, activation rows) with the vector code written out, no vector-valued helper calls. C2
+     * compiles each as one unit; helpers that take or return vectors and miss its inlining budget box every vector.
+     */
+    boolean rowKernels() {
+        return false;
+    }
+
+    /** out[t * outStride + r] = row r · activation row t for r in [rowFrom, rowTo). */
+    void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** Like {@link #rows1} for activation rows t .. t+3, each weight block decoded once for the four. */
+    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        throw new UnsupportedOperationException();
+    }
+
     @Override
     public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         int n = a.n;
+        if (Simd.ENABLED && rowKernels()) {
+            int t = 0;
+            for (; t + 4 <= n; t += 4) rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+            for (; t < n; t++) rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+            return;
+        }
         int tile = Simd.ENABLED ? tile() : 1;
         for (int r = rowFrom; r < rowTo; r++) {
             long off = r * rowBytes;

@@ -1,0 +1,47 @@
+package hearth.engine.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import hearth.engine.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The batched mat-mul (row micro-kernels, several weight rows and activation rows at a time) gives bit for bit the
+ * numbers of the single dot product, which adds its floats in ggml's order for the path ggml would take. Any change
+ * of lane grouping or summation order in a micro-kernel shows up here, not only as a drift in model logits.
+ */
+class RowKernelsMatchDotTest {
+    private static final int ROWS = 19; // odd: the two-row loops leave a row over
+
+    static Stream<Arguments> cases() {
+        return Stream.of(RandomWeights.TYPES).flatMap(t -> Stream.of(GgmlPath.values())
+                .filter(p -> p != GgmlPath.REPACKED_Q4_0 || t == GgmlType.Q4_0)
+                .flatMap(p -> Stream.of(256, 1024).map(k -> Arguments.of(t, p, k))));
+    }
+
+    @ParameterizedTest(name = "{0} {1} k={2}")
+    @MethodSource("cases")
+    void everyOutputOfTheBatchedMatMulIsBitIdenticalToTheDotProduct(GgmlType type, GgmlPath path, int k) {
+        QuantKernel kern = Kernels.forType(type);
+        MemorySegment w = RandomWeights.rows(type, ROWS, k, 31L * k + type.id);
+        long rowBytes = type.bytesFor(k);
+        for (int n : new int[] {1, 2, 5, 9}) {
+            Activations a = Activations.of(kern.activationFormat(), RandomWeights.activations(n, k, n * 77L + k), n, k).path(path);
+            float[] out = new float[n * ROWS];
+            kern.matMul(w, rowBytes, 0, 3, a, out, ROWS);
+            kern.matMul(w, rowBytes, 3, ROWS, a, out, ROWS);
+            for (int t = 0; t < n; t++) {
+                for (int r = 0; r < ROWS; r++) {
+                    float dot = kern.dot(w, r * rowBytes, a, t);
+                    assertThat(Float.floatToRawIntBits(out[t * ROWS + r]))
+                            .as("n=%d row %d activation row %d: %s vs dot %s", n, r, t, out[t * ROWS + r], dot)
+                            .isEqualTo(Float.floatToRawIntBits(dot));
+                }
+            }
+        }
+    }
+}
