@@ -48,8 +48,9 @@ wait_listening() { # file -> port
   echo "did not start: $1" >&2; cat "$1" >&2; exit 1
 }
 
-# the mock upstream: JDK HttpServer, SSE, delay per request
-"$JAVA" -Xmx512m -cp "$CP" hearth.gateway.testing.MockUpstream mock 0 32 0 m > "$WORK/mock.out" 2>&1 &
+# the mock upstream: JDK HttpServer, SSE, delay per request; TCP_NODELAY as real inference servers set it (with
+# Nagle on, its many small writes meet the proxies' delayed ACKs and whole streams take 40 ms longer)
+"$JAVA" -Xmx512m -Dsun.net.httpserver.nodelay=true -cp "$CP" hearth.gateway.testing.MockUpstream mock 0 32 0 m > "$WORK/mock.out" 2>&1 &
 PIDS+=($!)
 UP_PORT=$(wait_listening "$WORK/mock.out")
 UPSTREAM="http://127.0.0.1:$UP_PORT"
