@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,9 +21,9 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The proxy's HTTP/1.1 client: blocking sockets on the request's virtual thread, kept alive in a pool per upstream
- * address. Doing it by hand keeps the hot path to one socket read and one write per SSE event, with no thread hand-off
- * beyond the virtual-thread park; reads are untimed and {@link ReadDeadlines} keeps the headers and idle timeouts.
+ * The proxy's HTTP/1.1 client: blocking sockets on the request's thread, kept alive in a pool per upstream address.
+ * Doing it by hand keeps the hot path to one socket read and one write per SSE event, with no thread hand-off (on a
+ * virtual thread, beyond its park); reads are untimed and {@link ReadDeadlines} keeps the headers and idle timeouts.
  * Closing a response body early closes its socket, which is how an upstream learns that its client left.
  * {@code https://} upstreams get TLS over the same socket (host name verified; a failed handshake counts as a
  * connect failure, so the request goes elsewhere).
@@ -126,7 +127,10 @@ final class Http1Client implements AutoCloseable {
     }
 
     private Conn connect(String key, String host, int port, boolean secure) throws IOException {
-        Socket s = new Socket();
+        // a channel's socket: after a timed connect (or a timed TLS handshake read) it is back in blocking mode, so
+        // each read of an SSE event on a platform thread is one read(2); java.net.Socket stays non-blocking for good
+        // once anything on it was timed, and then every read is read, EAGAIN, poll(2), read
+        Socket s = SocketChannel.open().socket();
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
