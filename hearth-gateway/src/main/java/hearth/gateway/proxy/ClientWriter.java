@@ -17,6 +17,7 @@ final class ClientWriter {
     private final Response response;
     private final Blocker.Shared blocker = new Blocker.Shared();
     private Gone failure;
+    private ByteBuffer last; // the response's final bytes, sent together with its end by complete()
 
     /** A write to the client failed: the client has gone. */
     static final class Gone extends IOException {
@@ -52,14 +53,24 @@ final class ClientWriter {
         }
     }
 
+    /**
+     * Keeps {@code b[off, off+len)} to go out with the end of the response when the request completes: one socket write
+     * carries the last data and the terminating chunk, and the client sees the end only after the request's
+     * bookkeeping is done. The caller must not reuse {@code b}.
+     */
+    void finish(byte[] b, int off, int len) {
+        last = len > 0 ? ByteBuffer.wrap(b, off, len) : null;
+    }
+
     /** The whole remaining response, without waiting: {@code callback} completes when it is written. */
     void last(byte[] b, Callback callback) {
         response.write(true, ByteBuffer.wrap(b), callback);
     }
 
-    /** Ends the request: the response is finished (Jetty writes what is left of its framing), or failed. */
+    /** Ends the request: the response is finished (with what {@link #finish} kept and Jetty's framing), or failed. */
     void complete(Callback callback) {
         if (failure != null) callback.failed(failure);
+        else if (last != null) response.write(true, last, callback);
         else callback.succeeded();
     }
 }

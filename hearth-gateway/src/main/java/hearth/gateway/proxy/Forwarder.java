@@ -120,9 +120,12 @@ final class Forwarder {
                             if (n < 0) end = true;
                             else len += n;
                         }
+                        if (end) { // the last bytes leave with the end of the response
+                            client.finish(buf, 0, len);
+                            return new Outcome.Relayed(resp.status(), firstByte);
+                        }
                         if (len > 0) client.write(buf, 0, len, false);
                         tail.saw(buf, len);
-                        if (end) return new Outcome.Relayed(resp.status(), firstByte);
                         len = in.read(buf);
                     } catch (ClientWriter.Gone gone) {
                         throw gone;
@@ -134,7 +137,7 @@ final class Forwarder {
                                 ? "upstream " + u.name() + " sent nothing for " + Units.format(config.idleTimeout())
                                 : "upstream " + u.name() + " failed mid-stream: " + describe(broken);
                         byte[] event = tail.errorEvent(why);
-                        client.write(event, 0, event.length, false);
+                        client.finish(event, 0, event.length);
                         return new Outcome.Broken(resp.status(), why);
                     }
                 }

@@ -192,9 +192,10 @@ final class Http1Response {
         }
 
         /**
-         * True when the next {@link #read} can return data without waiting on the socket: the rest of the current chunk,
-         * or a whole chunk-size line plus a data byte, is already buffered. The proxy flushes only when this is false,
-         * so events that arrived together leave together, and none waits.
+         * True when the next {@link #read} can return without waiting on the socket: the rest of the current chunk, a
+         * whole chunk-size line plus a data byte, or the last chunk with the blank line after it is already buffered.
+         * The proxy writes only when this is false, so events that arrived together leave together (with the end of
+         * the body when that came too), and none waits.
          */
         boolean moreBuffered() {
             if (eof || r.pos >= r.end) return false;
@@ -206,8 +207,10 @@ final class Http1Response {
                 from = nl + 1;
             }
             int nl = indexOf('\n', from);
-            // a size line and one data byte after it; "0" is the last chunk, which ends the body instead
-            return nl >= 0 && nl + 1 < r.end && r.buf[from] != '0';
+            if (nl < 0 || nl + 1 >= r.end) return false;
+            if (r.buf[from] != '0') return true; // a size line and one data byte after it
+            // "0": the last chunk, whose read must not wait for the blank line after it (trailers: not looked for)
+            return r.buf[nl + 1] == '\n' || (r.buf[nl + 1] == '\r' && nl + 2 < r.end && r.buf[nl + 2] == '\n');
         }
 
         private int indexOf(char c, int from) {

@@ -140,6 +140,34 @@ class Http1ClientTest {
     }
 
     @Test
+    void theLastChunkCountsAsBufferedOnlyOnceTheBlankLineAfterItHasCome() throws Exception {
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nevent 1\r\n0\r\n");
+            gate.await();
+            write(out, "\r\n");
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nevent 2\r\n0\r\n\r\n");
+        });
+        byte[] buf = new byte[1024];
+        try (var body = get("/s").body()) {
+            int n = body.read(buf, 0, buf.length);
+            assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).isEqualTo("event 1");
+            assertThat(body.moreBuffered()).isFalse(); // reading on would wait for the blank line
+            gate.countDown();
+            assertThat(body.read(buf, 0, buf.length)).isEqualTo(-1);
+        }
+        try (var body = get("/s").body()) {
+            int n = body.read(buf, 0, buf.length);
+            assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).isEqualTo("event 2");
+            assertThat(body.moreBuffered()).isTrue(); // the end has come with the event: reading it does not wait
+            assertThat(body.read(buf, 0, buf.length)).isEqualTo(-1);
+        }
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @Test
     void aKeptAliveConnectionIsReusedAndAStaleOneReplacedTransparently() throws Exception {
         scripts.add((in, out) -> {
             readRequest(in);
