@@ -6,7 +6,8 @@
 #   deploy/bench/gateway-vs-nginx.sh [ROUNDS] [SECONDS_PER_RUN] [WARMUP_SECONDS]
 #
 # WARMUP_SECONDS (default 40) of both load shapes go to each path before the measured rounds, so that the gateway's
-# JIT has compiled its hot path; the JIT CPU that remains is reported in its own column. On a shared machine run it
+# JIT has compiled its hot path, then more rounds until the gateway's compiler threads take under 5 % of its CPU (at
+# most 3 minutes; a starved machine compiles slowly); the JIT CPU that remains is reported in its own column. On a shared machine run it
 # under nice: both proxies then get the same treatment.
 # Needs root for `apt-get install nginx` when nginx is missing. Everything binds 127.0.0.1.
 set -euo pipefail
