@@ -134,6 +134,27 @@ final class Q8_0Kernel extends TiledKernel {
         }
     }
 
+    @Override
+    boolean floatDecoded() {
+        return true;
+    }
+
+    /** The 32 quant bytes as 8 int lanes hold elements 4j..4j+3 in lane j; shifts pick byte m of every lane. */
+    @Override
+    void decodeFloatRow(MemorySegment w, long offset, int nb, float[] dst, int dstOff, int groupStride, int blockStride,
+            float[] scales, int scaleOff) {
+        long o = offset;
+        for (int b = 0; b < nb; b++, o += BYTES) {
+            IntVector q = IntVector.fromMemorySegment(I256, w, o + 2, LE);
+            int y = dstOff + b * blockStride;
+            q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y);
+            q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + groupStride);
+            q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + 2 * groupStride);
+            q.lanewise(ASHR, 24).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + 3 * groupStride);
+            scales[scaleOff + b] = Float.float16ToFloat(w.get(U16, o));
+        }
+    }
+
     /**
      * Batches: the integer block dot in float arithmetic (exact, see Activations#qf). The 32 quant bytes loaded as 8
      * int lanes hold elements 4j..4j+3 in lane j; shifts pick byte m of every lane, so lane j of the four weight

@@ -46,10 +46,29 @@ abstract class TiledKernel implements QuantKernel {
         throw new UnsupportedOperationException();
     }
 
+    /** Whether batches of {@link DecodedBatch#MIN_ROWS}+ activation rows go through {@link DecodedBatch}. */
+    boolean floatDecoded() {
+        return false;
+    }
+
+    /**
+     * Writes the row at {@code offset} (nb blocks of 32) as exact float lanes for {@link DecodedBatch}: lane j of group
+     * m of block b (ggml's int lane j, element 4j + m) to dst[dstOff + b * blockStride + m * groupStride + j], and
+     * block b's scale d_w to scales[scaleOff + b].
+     */
+    void decodeFloatRow(MemorySegment w, long offset, int nb, float[] dst, int dstOff, int groupStride, int blockStride,
+            float[] scales, int scaleOff) {
+        throw new UnsupportedOperationException();
+    }
+
     @Override
     public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         int n = a.n;
         if (Simd.ENABLED && rowKernels()) {
+            if (n >= DecodedBatch.MIN_ROWS && floatDecoded()) {
+                DecodedBatch.matMul(this, w, rowBytes, rowFrom, rowTo, a, out, outStride);
+                return;
+            }
             int t = 0;
             for (; t + 4 <= n; t += 4) rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
             for (; t < n; t++) rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);

@@ -1,0 +1,46 @@
+package hearth.engine.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import hearth.engine.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Batches through {@link DecodedBatch} (weights decoded to floats once per slice of rows) give bit for bit the
+ * single dot product: across slice boundaries, a short last slice, row ranges that start inside a slice, and
+ * activation rows beyond the last tile of four.
+ */
+class DecodedBatchTest {
+    static Stream<GgmlType> decodedTypes() {
+        return Stream.of(RandomWeights.TYPES).filter(t -> Kernels.forType(t) instanceof TiledKernel k && k.floatDecoded());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decodedTypes")
+    void slicedBatchesEqualTheDotProductBitForBit(GgmlType type) {
+        int k = 2048; // slices of DecodedBatch.sliceRows(2048) rows
+        int slice = DecodedBatch.sliceRows(k);
+        int rows = 2 * slice + 7;
+        QuantKernel kern = Kernels.forType(type);
+        MemorySegment w = RandomWeights.rows(type, rows, k, 99L + type.id);
+        long rowBytes = type.bytesFor(k);
+        int n = 13; // three tiles of four and one row over
+        assertThat(n).isGreaterThanOrEqualTo(DecodedBatch.MIN_ROWS);
+        Activations a = Activations.of(kern.activationFormat(), RandomWeights.activations(n, k, 5), n, k)
+                .path(Kernels.path(type, rows, k, n));
+        float[] out = new float[n * rows];
+        kern.matMul(w, rowBytes, 0, 5, a, out, rows);
+        kern.matMul(w, rowBytes, 5, rows, a, out, rows);
+        for (int t = 0; t < n; t++) {
+            for (int r = 0; r < rows; r++) {
+                float dot = kern.dot(w, r * rowBytes, a, t);
+                assertThat(Float.floatToRawIntBits(out[t * rows + r]))
+                        .as("row %d activation row %d: %s vs dot %s", r, t, out[t * rows + r], dot)
+                        .isEqualTo(Float.floatToRawIntBits(dot));
+            }
+        }
+    }
+}
