@@ -183,37 +183,54 @@ public final class Llama implements Model {
         int maxLen = 0;
         for (int t = 0; t < n; t++) maxLen = Math.max(maxLen, batch.positions()[t] + 1);
         int len = maxLen;
-        pool.parallelFor(n * heads, 1, (from, to) -> {
-            float[] scores = new float[len];
+        // unit of work: a token and a group of query heads sharing a KV head, so each cached row is read (converted
+        // from the cache's type) once for the group; whole groups only when there are enough units to share out
+        int kvHeads = c.kvHeads();
+        int perUnit = n * kvHeads >= 4 * pool.threads() ? group : 1;
+        int unitsPerToken = heads / perUnit;
+        pool.parallelFor(n * unitsPerToken, 1, (from, to) -> {
+            float[] scores = new float[perUnit * len];
             float[] kv = new float[Math.max(hdK, hdV)];
-            float[] qh = new float[hdK];
-            float[] acc = new float[lanes * hdV];
+            float[] qh = new float[perUnit * hdK];
+            float[] acc = new float[perUnit * lanes * hdV];
             float[] lane = new float[32];
             for (int i = from; i < to; i++) {
-                int t = i / heads;
-                int h = i % heads;
-                int kvh = h / group;
+                int t = i / unitsPerToken;
+                int h0 = (i % unitsPerToken) * perUnit;
+                int kvh = h0 / group;
                 int positions = batch.positions()[t] + 1;
                 BlockTable table = batch.tables()[t];
-                int qOff = t * c.qDim() + h * hdK;
-                for (int i2 = 0; i2 < hdK; i2++) qh[i2] = f16K ? Float.float16ToFloat(Float.floatToFloat16(q[qOff + i2])) : q[qOff + i2];
+                for (int hh = 0; hh < perUnit; hh++) {
+                    int qOff = t * c.qDim() + (h0 + hh) * hdK;
+                    for (int i2 = 0; i2 < hdK; i2++) {
+                        qh[hh * hdK + i2] = f16K ? Float.float16ToFloat(Float.floatToFloat16(q[qOff + i2])) : q[qOff + i2];
+                    }
+                }
                 for (int p = 0; p < positions; p++) {
                     cache.loadK(l, table.slot(p), kvh * hdK, kv, 0, hdK);
-                    float kq = kqSgemm ? GgmlMath.dotSgemm(kv, 0, qh, 0, hdK)
-                            : f16K ? GgmlMath.dotF16(kv, 0, qh, 0, hdK, lane) : GgmlMath.dotF32(kv, 0, qh, 0, hdK, lane);
-                    scores[p] = kq * scale;
+                    for (int hh = 0; hh < perUnit; hh++) {
+                        int qo = hh * hdK;
+                        float kq = kqSgemm ? GgmlMath.dotSgemm(kv, 0, qh, qo, hdK)
+                                : f16K ? GgmlMath.dotF16(kv, 0, qh, qo, hdK, lane) : GgmlMath.dotF32(kv, 0, qh, qo, hdK, lane);
+                        scores[hh * len + p] = kq * scale;
+                    }
                 }
-                GgmlMath.softmax(scores, 0, positions);
-                if (f16V) for (int p = 0; p < positions; p++) scores[p] = Float.float16ToFloat(Float.floatToFloat16(scores[p]));
+                for (int hh = 0; hh < perUnit; hh++) {
+                    int so = hh * len;
+                    GgmlMath.softmax(scores, so, positions);
+                    if (f16V) for (int p = 0; p < positions; p++) scores[so + p] = Float.float16ToFloat(Float.floatToFloat16(scores[so + p]));
+                }
                 // position p lands in lane p % 8 of tinyBLAS's accumulator, or lane p % 32 of vec_dot's four
                 java.util.Arrays.fill(acc, 0f);
                 for (int p = 0; p < positions; p++) {
                     cache.loadV(l, table.slot(p), kvh * hdV, kv, 0, hdV);
-                    GgmlMath.fmaRow(kv, scores[p], acc, (p % lanes) * hdV, hdV);
+                    for (int hh = 0; hh < perUnit; hh++) GgmlMath.fmaRow(kv, scores[hh * len + p], acc, (hh * lanes + p % lanes) * hdV, hdV);
                 }
-                int oOff = t * heads * hdV + h * hdV;
-                if (kqvSgemm) GgmlMath.hsum8Columns(acc, hdV, out, oOff);
-                else GgmlMath.reduce32Columns(acc, hdV, out, oOff);
+                for (int hh = 0; hh < perUnit; hh++) {
+                    int oOff = t * heads * hdV + (h0 + hh) * hdV;
+                    if (kqvSgemm) GgmlMath.hsum8Columns(acc, hh * lanes * hdV, hdV, out, oOff);
+                    else GgmlMath.reduce32Columns(acc, hh * lanes * hdV, hdV, out, oOff);
+                }
             }
         });
     }

@@ -146,28 +146,28 @@ public final class GgmlMath {
     }
 
     /**
-     * For every column d < n of 8 accumulator rows acc[j*n + d] (lane j of a tinyBLAS accumulator per column):
+     * For every column d < n of 8 accumulator rows acc[a + j*n + d] (lane j of a tinyBLAS accumulator per column):
      * out[outOff + d] = {@link #hsum8} of the column.
      */
-    public static void hsum8Columns(float[] acc, int n, float[] out, int outOff) {
+    public static void hsum8Columns(float[] acc, int a, int n, float[] out, int outOff) {
         for (int d = 0; d < n; d++) {
-            out[outOff + d] = ((acc[d] + acc[4 * n + d]) + (acc[2 * n + d] + acc[6 * n + d]))
-                    + ((acc[n + d] + acc[5 * n + d]) + (acc[3 * n + d] + acc[7 * n + d]));
+            out[outOff + d] = ((acc[a + d] + acc[a + 4 * n + d]) + (acc[a + 2 * n + d] + acc[a + 6 * n + d]))
+                    + ((acc[a + n + d] + acc[a + 5 * n + d]) + (acc[a + 3 * n + d] + acc[a + 7 * n + d]));
         }
     }
 
     /** Like {@link #hsum8Columns} for 32 rows (vec_dot's four accumulators): {@link #reduce32} of each column. */
-    public static void reduce32Columns(float[] acc, int n, float[] out, int outOff) {
+    public static void reduce32Columns(float[] acc, int a, int n, float[] out, int outOff) {
         for (int d = 0; d < n; d++) {
-            float t0 = column(acc, n, d, 0) + column(acc, n, d, 4), t1 = column(acc, n, d, 1) + column(acc, n, d, 5);
-            float t2 = column(acc, n, d, 2) + column(acc, n, d, 6), t3 = column(acc, n, d, 3) + column(acc, n, d, 7);
+            float t0 = column(acc, a, n, d, 0) + column(acc, a, n, d, 4), t1 = column(acc, a, n, d, 1) + column(acc, a, n, d, 5);
+            float t2 = column(acc, a, n, d, 2) + column(acc, a, n, d, 6), t3 = column(acc, a, n, d, 3) + column(acc, a, n, d, 7);
             out[outOff + d] = (t0 + t1) + (t2 + t3);
         }
     }
 
     /** Lane j of (acc0 + acc2) + (acc1 + acc3) for column d. */
-    private static float column(float[] acc, int n, int d, int j) {
-        return (acc[j * n + d] + acc[(16 + j) * n + d]) + (acc[(8 + j) * n + d] + acc[(24 + j) * n + d]);
+    private static float column(float[] acc, int a, int n, int d, int j) {
+        return (acc[a + j * n + d] + acc[a + (16 + j) * n + d]) + (acc[a + (8 + j) * n + d] + acc[a + (24 + j) * n + d]);
     }
 
     /**
