@@ -38,9 +38,12 @@ public final class KvCache implements AutoCloseable {
         this.rowBytesV = typeV.rowBytes(kvDimV);
         this.k = new MemorySegment[layers];
         this.v = new MemorySegment[layers];
+        // one mapping for all layers: reserved now, resident as slots are written (see LazyMemory)
+        long layerK = slots * rowBytesK, layerV = slots * rowBytesV;
+        MemorySegment all = LazyMemory.allocate(arena, layers * (layerK + layerV));
         for (int l = 0; l < layers; l++) {
-            k[l] = arena.allocate(slots * rowBytesK, 64);
-            v[l] = arena.allocate(slots * rowBytesV, 64);
+            k[l] = all.asSlice(l * (layerK + layerV), layerK);
+            v[l] = all.asSlice(l * (layerK + layerV) + layerK, layerV);
         }
     }
 
