@@ -25,7 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 16 x[e]), B * XL + (B >> 4) * Y = lo * x[e] + hi * x[e + 16]. Summed over the 4 chunks and then over lanes i, i + 8,
  * i + 16, i + 24, lane r holds sum(q * x) of row r; minus 8 * sum(x) that is the block's sum((q - 8) * x), whose size
  * is at most 8 * 127 * 32 = 32512: all of it is done in wrapping 16-bit arithmetic, exact modulo 2^16 and so exact.
- * No horizontal reduction per output. Scales: the 8 fp16 values are widened to float exactly with integer operations
+ * No horizontal reduction per output. Batches go two activation rows at a time: four (like the other kernels) would
+ * decode each weight block once for more rows, but C2 then needs some 50 MiB more memory to compile the kernel, which
+ * shows in peak resident memory. Scales: the 8 fp16 values are widened to float exactly with integer operations
  * (exponent rebias by multiplying with 2^112, which also scales fp16 subnormals exactly; no inf/NaN, see the repack).
  */
 final class Q4_0Interleaved {
@@ -52,7 +54,7 @@ final class Q4_0Interleaved {
         return s;
     }
 
-    /** Per-thread scratch: expanded activations of up to 4 rows, and per block -8 * sum(x). */
+    /** Per-thread scratch: expanded activations of up to 2 rows, and per block -8 * sum(x). */
     private static final ThreadLocal<short[][]> SCRATCH = ThreadLocal.withInitial(() -> new short[2][0]);
 
     /**
@@ -79,15 +81,15 @@ final class Q4_0Interleaved {
     static void matMul(Q4_0Repacked p, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         int nb = p.blocksPerRow, n = a.n;
         short[][] s = SCRATCH.get();
-        int rowsAtOnce = Math.min(n, 4);
+        int rowsAtOnce = Math.min(n, 2);
         if (s[0].length < rowsAtOnce * nb * EXPANDED) s[0] = new short[rowsAtOnce * nb * EXPANDED];
         if (s[1].length < rowsAtOnce * nb) s[1] = new short[rowsAtOnce * nb];
         short[] xa = s[0], xc = s[1];
         int g0 = rowFrom / 8, g1 = (rowTo + 7) / 8;
         int t = 0;
-        for (; t + 4 <= n; t += 4) {
-            expandRows(a, t, 4, xa, xc);
-            rows4(p.data, nb, g0, g1, xa, xc, a.d, t * nb, out, t * outStride, outStride, rowFrom, rowTo);
+        for (; t + 2 <= n; t += 2) {
+            expandRows(a, t, 2, xa, xc);
+            rows2(p.data, nb, g0, g1, xa, xc, a.d, t * nb, out, t * outStride, outStride, rowFrom, rowTo);
         }
         for (; t < n; t++) {
             expandRows(a, t, 1, xa, xc);
@@ -133,14 +135,14 @@ final class Q4_0Interleaved {
         }
     }
 
-    private static void rows4(MemorySegment w, int nb, int g0, int g1, short[] xa, short[] xc, float[] xd, int bo,
+    private static void rows2(MemorySegment w, int nb, int g0, int g1, short[] xa, short[] xc, float[] xd, int bo,
             float[] out, int outIndex, int outStride, int rowFrom, int rowTo) {
-        float[] h = new float[32];
+        float[] h = new float[16];
         int xs = nb * EXPANDED;
         for (int g = g0; g < g1; g++) {
             long o = (long) g * nb * Q4_0Repacked.GROUP_BLOCK;
             // lane r of sums u: output of row 8g + r for activation row t + u
-            FloatVector sums0 = FloatVector.zero(F256), sums1 = sums0, sums2 = sums0, sums3 = sums0;
+            FloatVector sums0 = FloatVector.zero(F256), sums1 = sums0;
             for (int b = 0; b < nb; b++, o += Q4_0Repacked.GROUP_BLOCK) {
                 ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 16, LE).convertShape(ZERO_EXTEND_B2S, S512, 0);
                 ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 48, LE).convertShape(ZERO_EXTEND_B2S, S512, 0);
@@ -166,28 +168,10 @@ final class Q4_0Interleaved {
                 half = ((ShortVector) acc.reinterpretShape(S256, 0)).add((ShortVector) acc.reinterpretShape(S256, 1));
                 tot = ((ShortVector) half.reinterpretShape(S128, 0)).add((ShortVector) half.reinterpretShape(S128, 1)).add(xc[nb + b]);
                 sums1 = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + nb + b]), sums1);
-                x += xs;
-                acc = q0.mul(ShortVector.fromArray(S512, xa, x)).add(h0.mul(ShortVector.fromArray(S512, xa, x + 32)))
-                        .add(q1.mul(ShortVector.fromArray(S512, xa, x + 64))).add(h1.mul(ShortVector.fromArray(S512, xa, x + 96)))
-                        .add(q2.mul(ShortVector.fromArray(S512, xa, x + 128))).add(h2.mul(ShortVector.fromArray(S512, xa, x + 160)))
-                        .add(q3.mul(ShortVector.fromArray(S512, xa, x + 192))).add(h3.mul(ShortVector.fromArray(S512, xa, x + 224)));
-                half = ((ShortVector) acc.reinterpretShape(S256, 0)).add((ShortVector) acc.reinterpretShape(S256, 1));
-                tot = ((ShortVector) half.reinterpretShape(S128, 0)).add((ShortVector) half.reinterpretShape(S128, 1)).add(xc[2 * nb + b]);
-                sums2 = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + 2 * nb + b]), sums2);
-                x += xs;
-                acc = q0.mul(ShortVector.fromArray(S512, xa, x)).add(h0.mul(ShortVector.fromArray(S512, xa, x + 32)))
-                        .add(q1.mul(ShortVector.fromArray(S512, xa, x + 64))).add(h1.mul(ShortVector.fromArray(S512, xa, x + 96)))
-                        .add(q2.mul(ShortVector.fromArray(S512, xa, x + 128))).add(h2.mul(ShortVector.fromArray(S512, xa, x + 160)))
-                        .add(q3.mul(ShortVector.fromArray(S512, xa, x + 192))).add(h3.mul(ShortVector.fromArray(S512, xa, x + 224)));
-                half = ((ShortVector) acc.reinterpretShape(S256, 0)).add((ShortVector) acc.reinterpretShape(S256, 1));
-                tot = ((ShortVector) half.reinterpretShape(S128, 0)).add((ShortVector) half.reinterpretShape(S128, 1)).add(xc[3 * nb + b]);
-                sums3 = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + 3 * nb + b]), sums3);
             }
             sums0.intoArray(h, 0);
             sums1.intoArray(h, 8);
-            sums2.intoArray(h, 16);
-            sums3.intoArray(h, 24);
-            for (int u = 0; u < 4; u++) {
+            for (int u = 0; u < 2; u++) {
                 for (int r = Math.max(8 * g, rowFrom); r < Math.min(8 * g + 8, rowTo); r++) out[outIndex + u * outStride + r] = h[8 * u + r - 8 * g];
             }
         }
