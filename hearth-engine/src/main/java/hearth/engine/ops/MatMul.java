@@ -50,8 +50,10 @@ public final class MatMul {
             return;
         }
         int chunks = chunkCount(rows, n, pool.threads());
+        // whole groups of 8 rows per chunk where rows allow: kernels that interleave 8 rows (Q4_0) then split none
+        int unit = rows % 8 == 0 ? 8 : 1;
         pool.run(chunks, (c, cs) -> {
-            int from = (int) ((long) rows * c / cs), to = (int) ((long) rows * (c + 1) / cs);
+            int from = (int) ((long) (rows / unit) * c / cs) * unit, to = (int) ((long) (rows / unit) * (c + 1) / cs) * unit;
             kernel.matMul(w.data(), rowBytes, from, to, a, out, rows);
         });
     }

@@ -137,6 +137,19 @@ final class Q4_0Kernel extends TiledKernel {
         return true;
     }
 
+    /** On the repacked path with 512-bit vectors: the rows held by the 8-row interleaved copy go to its kernels. */
+    @Override
+    public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
+        Q4_0Repacked p = a.path == GgmlPath.REPACKED_Q4_0 && Q4_0Repacked.ENABLED ? Q4_0Repacked.of(w, rowBytes) : null;
+        if (p == null) {
+            super.matMul(w, rowBytes, rowFrom, rowTo, a, out, outStride);
+            return;
+        }
+        int split = Math.max(rowFrom, Math.min(rowTo, p.rows));
+        if (rowFrom < split) Q4_0Interleaved.matMul(p, rowFrom, split, a, out, outStride);
+        if (split < rowTo) super.matMul(w, rowBytes, split, rowTo, a, out, outStride);
+    }
+
     /** Per activation block of row t: the sum of its 32 int8 values, into xs[0 .. nb). */
     private static int[] blockSums(Activations a, int t, int[] xs) {
         int nb = a.k / BLOCK;

@@ -1,0 +1,152 @@
+package hearth.engine.quant;
+
+import static hearth.engine.quant.Simd.LE;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jdk.incubator.vector.ShortVector;
+
+/**
+ * A Q4_0 weight matrix with every 8 rows interleaved, so that one 512-bit vector serves all 8 rows (see
+ * {@link Q4_0Interleaved}). Group g (rows 8g .. 8g+7), block b sits at {@code (g * blocksPerRow + b) * 144}: the 8 rows'
+ * fp16 scales (row order), then 4 chunks of 32 quant bytes: byte i of chunk m is quant byte {@code 4m + i / 8} of row
+ * {@code i % 8} (the byte holding elements 4m + i/8 and 4m + i/8 + 16). 144 = 8 x 18: the copy is as large as the rows.
+ *
+ * <p>Made lazily, on the first mat-mul with a tensor, into memory of its own. To keep resident memory at the file's size,
+ * the file pages of a memory-mapped source are handed back ({@link MemorySegment#unload}, madvise DONTNEED) as
+ * they are copied: they are clean file pages, read again from the page cache if another path (a dequantised row)
+ * needs them. Weights with an fp16 infinity or NaN scale are not repacked (the kernel converts scales with a bit
+ * trick that holds for finite values), nor rows past the last multiple of 8.
+ */
+final class Q4_0Repacked {
+    /** Bytes of one group-block: 8 scales and 8 x 16 quant bytes. */
+    static final int GROUP_BLOCK = 144;
+
+    /**
+     * Whether Q4_0 mat-muls on ggml's repacked path use the interleaved copy: with 512-bit vectors in hardware (else
+     * the row kernels of {@link Q4_0Kernel}); {@code -Dhearth.q4_0.repack=false} turns it off.
+     */
+    static final boolean ENABLED = Simd.ENABLED && ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+            && !"false".equals(System.getProperty("hearth.q4_0.repack"));
+
+    /** Source bytes between two hand-backs of the copied file pages (bounds the extra resident memory). */
+    private static final long UNLOAD_EVERY = 1 << 20;
+
+    final MemorySegment data;
+    /** Rows held (a multiple of 8), quant blocks per row. */
+    final int rows, blocksPerRow;
+
+    private Q4_0Repacked(MemorySegment data, int rows, int blocksPerRow) {
+        this.data = data;
+        this.rows = rows;
+        this.blocksPerRow = blocksPerRow;
+    }
+
+    private record Key(long address, long size, long rowBytes) {}
+
+    /** One entry per source tensor; the copy is made by the first caller, others wait for it. */
+    private static final class Entry {
+        final MemorySegment.Scope scope;
+        private volatile Object value; // Q4_0Repacked, or NONE
+
+        Entry(MemorySegment.Scope scope) {
+            this.scope = scope;
+        }
+
+        Q4_0Repacked get(MemorySegment w, long rowBytes) {
+            Object v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        Q4_0Repacked r = repack(w, rowBytes);
+                        value = v = r == null ? NONE : r;
+                    }
+                }
+            }
+            return v == NONE ? null : (Q4_0Repacked) v;
+        }
+    }
+
+    private static final Object NONE = new Object();
+    private static final Map<Key, Entry> CACHE = new ConcurrentHashMap<>();
+
+    /**
+     * The interleaved copy of the Q4_0 matrix {@code w} (rows of {@code rowBytes}), made on first use of a native
+     * segment and kept while its scope lives; null if it cannot be repacked. Heap segments (tests) are repacked on every
+     * call: their contents may change under the same address.
+     */
+    static Q4_0Repacked of(MemorySegment w, long rowBytes) {
+        if (!w.isNative()) return repack(w, rowBytes);
+        Key key = new Key(w.address(), w.byteSize(), rowBytes);
+        Entry e = CACHE.get(key);
+        if (e == null || e.scope != w.scope() || !e.scope.isAlive()) {
+            CACHE.values().removeIf(old -> !old.scope.isAlive());
+            Entry fresh = new Entry(w.scope());
+            e = CACHE.compute(key, (k, old) -> old != null && old.scope == w.scope() && old.scope.isAlive() ? old : fresh);
+        }
+        return e.get(w, rowBytes);
+    }
+
+    private static Q4_0Repacked repack(MemorySegment w, long rowBytes) {
+        int blocksPerRow = Math.toIntExact(rowBytes / Q4_0Kernel.BYTES);
+        int rows = (int) (w.byteSize() / rowBytes) / 8 * 8;
+        if (rows == 0) return null;
+        for (long o = 0; o < rows * rowBytes; o += Q4_0Kernel.BYTES) {
+            if ((w.get(Simd.U16, o) & 0x7c00) == 0x7c00) return null;
+        }
+        MemorySegment dst = Arena.ofAuto().allocate((long) rows * rowBytes, 64);
+        long[] q = new long[16];
+        boolean unload = w.isMapped();
+        long unloaded = 0;
+        long out = 0;
+        for (int g = 0; g < rows / 8; g++) {
+            long base = g * 8 * rowBytes;
+            for (int b = 0; b < blocksPerRow; b++, out += GROUP_BLOCK) {
+                for (int r = 0; r < 8; r++) {
+                    long src = base + r * rowBytes + (long) b * Q4_0Kernel.BYTES;
+                    dst.set(Simd.U16, out + 2 * r, w.get(Simd.U16, src));
+                    q[r] = w.get(LONG, src + 2);
+                    q[8 + r] = w.get(LONG, src + 10);
+                }
+                transpose8x8(q, 0);
+                transpose8x8(q, 8);
+                for (int j = 0; j < 16; j++) dst.set(LONG, out + 16 + 8 * j, q[j]);
+            }
+            long done = base + 8 * rowBytes;
+            if (unload && (done - unloaded >= UNLOAD_EVERY || g == rows / 8 - 1)) {
+                w.asSlice(unloaded, done - unloaded).unload();
+                unloaded = done;
+            }
+        }
+        return new Q4_0Repacked(dst, rows, blocksPerRow);
+    }
+
+    /**
+     * Transposes the 8 x 8 byte matrix a[o + r] (byte j of long r) in place: afterwards byte r of a[o + j] is the
+     * former byte j of a[o + r]. Quant byte j of the 8 rows becomes one long: the 8 bytes of chunk lanes 8j' .. 8j'+7.
+     */
+    static void transpose8x8(long[] a, int o) {
+        for (int r = o; r < o + 4; r++) { // 4 x 4 blocks of bytes
+            long x = a[r], y = a[r + 4];
+            a[r] = (x & 0xFFFFFFFFL) | (y << 32);
+            a[r + 4] = (x >>> 32) | (y & 0xFFFFFFFF00000000L);
+        }
+        for (int i = 0; i < 4; i++) { // 2 x 2 blocks: rows o, o + 1, o + 4, o + 5 with the row 2 further
+            int r = o + i % 2 + 4 * (i / 2);
+            long x = a[r], y = a[r + 2];
+            a[r] = (x & 0x0000FFFF0000FFFFL) | ((y & 0x0000FFFF0000FFFFL) << 16);
+            a[r + 2] = ((x >>> 16) & 0x0000FFFF0000FFFFL) | (y & 0xFFFF0000FFFF0000L);
+        }
+        for (int r = o; r < o + 8; r += 2) { // single bytes
+            long x = a[r], y = a[r + 1];
+            a[r] = (x & 0x00FF00FF00FF00FFL) | ((y & 0x00FF00FF00FF00FFL) << 8);
+            a[r + 1] = ((x >>> 8) & 0x00FF00FF00FF00FFL) | (y & 0xFF00FF00FF00FF00L);
+        }
+    }
+
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+}

@@ -1,0 +1,111 @@
+package hearth.engine.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import hearth.engine.tensor.GgmlType;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Q4_0 mat-muls on the 8-row interleaved copy (512-bit machines) give bit for bit the repacked path's dot product,
+ * whatever the row range, activation rows and scale values, and the source weights stay readable.
+ */
+class Q4_0RepackedTest {
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int ROWS = 43; // five groups of 8 and three rows the copy does not hold
+    private final QuantKernel kern = Kernels.forType(GgmlType.Q4_0);
+
+    /** Checks every output of matMul over [0, split) and [split, ROWS) against dot, for several batch sizes. */
+    private void assertMatMulMatchesDot(MemorySegment w, int k, int split) {
+        long rowBytes = GgmlType.Q4_0.bytesFor(k);
+        for (int n : new int[] {1, 3, 4, 9}) {
+            Activations a = Activations.of(kern.activationFormat(), RandomWeights.activations(n, k, 5L * n + k), n, k)
+                    .path(GgmlPath.REPACKED_Q4_0);
+            float[] out = new float[n * ROWS];
+            kern.matMul(w, rowBytes, 0, split, a, out, ROWS);
+            kern.matMul(w, rowBytes, split, ROWS, a, out, ROWS);
+            for (int t = 0; t < n; t++) {
+                for (int r = 0; r < ROWS; r++) {
+                    float dot = kern.dot(w, r * rowBytes, a, t);
+                    assertThat(Float.floatToRawIntBits(out[t * ROWS + r]))
+                            .as("k=%d n=%d row %d activation row %d: %s vs dot %s", k, n, r, t, out[t * ROWS + r], dot)
+                            .isEqualTo(Float.floatToRawIntBits(dot));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "k={0}")
+    @ValueSource(ints = {32, 256, 2048})
+    void everyOutputMatchesTheDotProductForRowRangesThatSplitAGroup(int k) {
+        assertMatMulMatchesDot(RandomWeights.rows(GgmlType.Q4_0, ROWS, k, k), k, 13);
+    }
+
+    @Test
+    void nativeWeightsAreRepackedOnceAndGiveTheSameOutputs() {
+        int k = 512;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment w = arena.allocate(GgmlType.Q4_0.bytesFor((long) ROWS * k));
+            w.copyFrom(RandomWeights.rows(GgmlType.Q4_0, ROWS, k, 3));
+            assertMatMulMatchesDot(w, k, 24);
+            if (Q4_0Repacked.ENABLED) {
+                Q4_0Repacked first = Q4_0Repacked.of(w, GgmlType.Q4_0.bytesFor(k));
+                assertThat(first.rows).isEqualTo(40);
+                assertThat(Q4_0Repacked.of(w, GgmlType.Q4_0.bytesFor(k))).isSameAs(first);
+            }
+        }
+    }
+
+    @Test
+    void zeroNegativeZeroSubnormalAndLargeScalesConvertExactly() {
+        int k = 256;
+        long rowBytes = GgmlType.Q4_0.bytesFor(k);
+        MemorySegment w = RandomWeights.rows(GgmlType.Q4_0, ROWS, k, 11);
+        short[] scales = {0, (short) 0x8000, 1, (short) 0x83ff, 0x03ff, 0x0400, 0x7bff, (short) 0xfbff, 0x3c00, (short) 0xbc01};
+        for (long b = 0; b < w.byteSize() / Q4_0Kernel.BYTES; b++) w.set(U16, b * Q4_0Kernel.BYTES, scales[(int) (b % scales.length)]);
+        assertMatMulMatchesDot(w, k, 8);
+    }
+
+    @Test
+    void weightsWithAnInfiniteScaleAreNotRepackedAndStillMatch() {
+        int k = 256;
+        MemorySegment w = RandomWeights.rows(GgmlType.Q4_0, ROWS, k, 12);
+        w.set(U16, 5 * GgmlType.Q4_0.bytesFor(k), (short) 0x7c00);
+        assertThat(Q4_0Repacked.of(w, GgmlType.Q4_0.bytesFor(k))).isNull();
+        assertMatMulMatchesDot(w, k, 16);
+    }
+
+    @Test
+    void memoryMappedWeightsStayReadableAfterTheirPagesAreHandedBack(@TempDir Path dir) throws IOException {
+        int k = 4096; // 43 rows of 2304 bytes: several pages
+        MemorySegment heap = RandomWeights.rows(GgmlType.Q4_0, ROWS, k, 13);
+        Path f = dir.resolve("w.bin");
+        Files.write(f, heap.toArray(ValueLayout.JAVA_BYTE));
+        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            MemorySegment w = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            assertMatMulMatchesDot(w, k, 40);
+            assertThat(w.mismatch(heap)).isEqualTo(-1L);
+        }
+    }
+
+    @Test
+    void theInterleavedCopyIsUsedOnWideVectorMachines() {
+        assumeTrue(Q4_0Repacked.ENABLED, "no 512-bit vectors: the row kernels of Q4_0Kernel serve the repacked path");
+        Q4_0Repacked p = Q4_0Repacked.of(RandomWeights.rows(GgmlType.Q4_0, ROWS, 64, 14), GgmlType.Q4_0.bytesFor(64));
+        assertThat(p).isNotNull();
+        assertThat(p.rows).isEqualTo(40);
+        assertThat(p.data.byteSize()).isEqualTo(40 * GgmlType.Q4_0.bytesFor(64));
+    }
+}
