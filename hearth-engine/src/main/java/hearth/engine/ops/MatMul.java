@@ -36,7 +36,7 @@ public final class MatMul {
         if (x.length < (long) n * k) throw new IllegalArgumentException("x has " + x.length + " floats, need " + n + " x " + k);
         if (out.length < (long) n * rows) throw new IllegalArgumentException("out has " + out.length + " floats, need " + n + " x " + rows);
         QuantKernel kernel = Kernels.forType(w.type());
-        Activations a = SCRATCH.get().prepare(kernel.activationFormat(), n, k).path(Kernels.path(w.type(), rows, k, n));
+        Activations a = SCRATCH.get().prepare(kernel.activationFormat(), n, k, kernel.activationLayouts(n)).path(Kernels.path(w.type(), rows, k, n));
         long work = (long) rows * k * n;
         boolean parallel = pool.threads() > 1 && work >= PARALLEL_MIN_WORK;
         if (parallel && n >= 2 * pool.threads()) {

@@ -33,6 +33,9 @@ public final class Activations {
      * the four vectors give ggml's int lanes (elements 4j..4j+3) exactly, at one FMA per 8 products.
      */
     float[] qf = new float[0];
+    /** Layout bits: which of the reordered copies {@link #group} fills (the kernel of the call says what it reads). */
+    public static final int QG = 1, QEO = 2, QF = 4, ALL_LAYOUTS = QG | QEO | QF;
+    private int layouts = ALL_LAYOUTS;
     float[] d = new float[0];
     float[] s = new float[0];
     int[] bsums = new int[0];
@@ -59,6 +62,15 @@ public final class Activations {
 
     /** Sizes the buffers for n rows of k elements in {@code fmt}; call {@link #convertRows} afterwards. */
     public Activations prepare(ActivationFormat fmt, int n, int k) {
+        return prepare(fmt, n, k, ALL_LAYOUTS);
+    }
+
+    /**
+     * Like {@link #prepare(ActivationFormat, int, int)}, filling only the reordered copies in {@code layouts}
+     * ({@link #QG}, {@link #QEO}, {@link #QF}; {@link #q} always): the kernel of the call names what it reads.
+     */
+    public Activations prepare(ActivationFormat fmt, int n, int k, int layouts) {
+        this.layouts = layouts;
         if (k % fmt.blockSize() != 0) {
             throw new IllegalArgumentException("row length " + k + " is not a multiple of " + fmt + "'s block size " + fmt.blockSize());
         }
@@ -170,13 +182,17 @@ public final class Activations {
 
     /** Copies the 32 values q[o ..] into qg[o ..] in {@link Simd#dot32}'s order. */
     private void group(int o) {
-        for (int e = 0; e < 32; e++) qg[o + Simd.GROUPED_SLOT[e]] = q[o + e];
-        for (int i = 0; i < 16; i++) {
-            qeo[o + i] = q[o + 2 * i];
-            qeo[o + 16 + i] = q[o + 2 * i + 1];
+        if ((layouts & QG) != 0) for (int e = 0; e < 32; e++) qg[o + Simd.GROUPED_SLOT[e]] = q[o + e];
+        if ((layouts & QEO) != 0) {
+            for (int i = 0; i < 16; i++) {
+                qeo[o + i] = q[o + 2 * i];
+                qeo[o + 16 + i] = q[o + 2 * i + 1];
+            }
         }
-        for (int j = 0; j < 8; j++) {
-            for (int m = 0; m < 4; m++) qf[o + 8 * m + j] = q[o + 4 * j + m];
+        if ((layouts & QF) != 0) {
+            for (int j = 0; j < 8; j++) {
+                for (int m = 0; m < 4; m++) qf[o + 8 * m + j] = q[o + 4 * j + m];
+            }
         }
     }
 

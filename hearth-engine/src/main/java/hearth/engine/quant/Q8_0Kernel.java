@@ -40,6 +40,12 @@ final class Q8_0Kernel extends TiledKernel {
         return ActivationFormat.Q8_0;
     }
 
+    /** rows1 (single rows, and rows left over from tiles of four) read qeo; rows4 and DecodedBatch read qf. */
+    @Override
+    public int activationLayouts(int n) {
+        return n >= 4 ? Activations.QEO | Activations.QF : Activations.QEO;
+    }
+
     @Override
     public void dequantizeRow(MemorySegment w, long offset, int k, float[] dst, int dstOffset) {
         for (int b = 0; b < k / BLOCK; b++) {

@@ -18,6 +18,14 @@ public interface QuantKernel {
     /** The format activations are converted to before {@link #dot}/{@link #matMul} (ggml's vec_dot_type). */
     ActivationFormat activationFormat();
 
+    /**
+     * Which of {@link Activations}' reordered copies {@link #matMul} reads for n activation rows (a bit set of
+     * {@link Activations#QG}, {@link Activations#QEO}, {@link Activations#QF}); the others are not filled.
+     */
+    default int activationLayouts(int n) {
+        return Activations.ALL_LAYOUTS;
+    }
+
     /** Writes the k values of the row at byte {@code offset} to dst[dstOffset ..]. */
     void dequantizeRow(MemorySegment w, long offset, int k, float[] dst, int dstOffset);
 
