@@ -1,16 +1,13 @@
 package hearth.engine.tokenizer;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * BPE merge priorities: the rank (position in {@code tokenizer.ggml.merges}) of each pair of adjacent symbols.
  *
  * <p>Keyed by the merge strings themselves ("LEFT RIGHT", already in memory as GGUF metadata): a 128k-merge vocabulary
- * costs one map entry per merge instead of two substrings, a pair object and a boxed rank (about 14 MB less heap).
+ * costs one slot of a {@link StringIds} per merge instead of two substrings, a pair object and a boxed rank.
  */
 final class MergeRanks {
-    private final Map<String, Integer> ranks;
+    private final StringIds ranks;
     /** Rank of the first merge without a separating space (kept under the empty pair, as in the reference), or -1. */
     private final int noSpace;
 
@@ -20,13 +17,14 @@ final class MergeRanks {
      * the reference.
      */
     MergeRanks(String[] merges) {
-        ranks = HashMap.newHashMap(merges.length);
+        boolean[] pair = new boolean[merges.length];
         int first = -1;
         for (int i = 0; i < merges.length; i++) {
             String m = merges[i];
-            if (!m.isEmpty() && m.indexOf(' ', 1) >= 0) ranks.putIfAbsent(m, i);
-            else if (first < 0) first = i;
+            pair[i] = !m.isEmpty() && m.indexOf(' ', 1) >= 0;
+            if (!pair[i] && first < 0) first = i;
         }
+        ranks = new StringIds(merges, pair, false);
         noSpace = first;
     }
 
@@ -35,8 +33,7 @@ final class MergeRanks {
         if (left.isEmpty()) return right.isEmpty() ? noSpace : -1;
         // a left side never holds a space after its first character: the merge string splits at the first one
         if (left.indexOf(' ', 1) >= 0) return -1;
-        Integer r = ranks.get(left + ' ' + right);
-        return r == null ? -1 : r;
+        return ranks.get(left + ' ' + right);
     }
 
     int size() {

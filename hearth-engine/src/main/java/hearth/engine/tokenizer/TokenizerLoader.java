@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -87,7 +86,7 @@ final class TokenizerLoader {
             if (texts[i].isEmpty()) texts[i] = "[EMPTY_" + i + "]";
             types[i] = rawTypes == null ? TokenType.NORMAL : TokenType.fromGguf(rawTypes[i]);
         }
-        Map<String, Integer> ids = Vocabulary.index(texts);
+        StringIds ids = Vocabulary.index(texts);
 
         bos = specialId(md, "bos_token_id", bos, n);
         eos = specialId(md, "eos_token_id", eos, n);
@@ -124,8 +123,8 @@ final class TokenizerLoader {
         TreeSet<Integer> eog = new TreeSet<>();
         for (int id : new int[] {fimPad, fimRep, fimSep, eos, eot, eom}) if (id >= 0) eog.add(id);
         for (String t : EOG_TEXTS) {
-            Integer id = ids.get(t);
-            if (id != null) {
+            int id = ids.get(t);
+            if (id >= 0) {
                 eog.add(id);
                 types[id] = TokenType.CONTROL;
             }
@@ -169,11 +168,11 @@ final class TokenizerLoader {
         return id >= 0 && id < n ? (int) id : fallback;
     }
 
-    private static int detect(Map<String, Integer> ids, List<String> candidates, TokenType[] types) {
+    private static int detect(StringIds ids, List<String> candidates, TokenType[] types) {
         int best = -1;
         for (String t : candidates) {
-            Integer id = ids.get(t);
-            if (id != null && (best < 0 || id < best)) best = id;
+            int id = ids.get(t);
+            if (id >= 0 && (best < 0 || id < best)) best = id;
         }
         if (best >= 0) types[best] = TokenType.CONTROL;
         return best;
@@ -184,19 +183,19 @@ final class TokenizerLoader {
      * the whitespace after them (except {@code <unk> <s> <|endoftext|>}); Jina v2 {@code <mask>} swallows the
      * whitespace before it.
      */
-    private static void applyStripRules(GgufMetadata md, String pre, Map<String, Integer> ids, TokenType[] types,
+    private static void applyStripRules(GgufMetadata md, String pre, StringIds ids, TokenType[] types,
                                         boolean[] lstrip, boolean[] rstrip) {
         String name = md.string("general.name").orElse("").toLowerCase(Locale.ROOT);
         if (pre.contains("jina-v2-de") || pre.contains("jina-v2-es") || pre.contains("jina-v2-code")) {
-            Integer mask = ids.get("<mask>");
-            if (mask != null) lstrip[mask] = true;
+            int mask = ids.get("<mask>");
+            if (mask >= 0) lstrip[mask] = true;
         } else if (name.contains("phi-3") || name.contains("phi3")) {
             for (int i = 0; i < types.length; i++) if (types[i].isSpecialText()) rstrip[i] = true;
-            Integer end = ids.get("</s>");
-            if (end != null) rstrip[end] = true;
+            int end = ids.get("</s>");
+            if (end >= 0) rstrip[end] = true;
             for (String t : List.of("<unk>", "<s>", "<|endoftext|>")) {
-                Integer id = ids.get(t);
-                if (id != null) rstrip[id] = false;
+                int id = ids.get(t);
+                if (id >= 0) rstrip[id] = false;
             }
         }
     }

@@ -3,8 +3,6 @@ package hearth.engine.tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -20,7 +18,7 @@ public final class Vocabulary {
     private final TokenType[] types;
     private final boolean[] lstrip;
     private final boolean[] rstrip;
-    private final Map<String, Integer> ids;
+    private final StringIds ids;
     private final SpecialTokens specials;
     private final TokenizerOptions options;
     /** Control, user-defined and unknown tokens, longest text (in UTF-8 bytes) first, ties by id. */
@@ -31,7 +29,7 @@ public final class Vocabulary {
     private final byte[][] pieces;
 
     Vocabulary(TokenizerModel model, String[] texts, float[] scores, TokenType[] types, boolean[] lstrip,
-               boolean[] rstrip, Map<String, Integer> ids, SpecialTokens specials, TokenizerOptions options) {
+               boolean[] rstrip, StringIds ids, SpecialTokens specials, TokenizerOptions options) {
         this.model = model;
         this.texts = texts;
         this.scores = scores;
@@ -58,10 +56,8 @@ public final class Vocabulary {
     }
 
     /** Builds the text-to-id map; a text that occurs twice maps to its last id, as in the reference. */
-    static Map<String, Integer> index(String[] texts) {
-        Map<String, Integer> ids = HashMap.newHashMap(texts.length);
-        for (int i = 0; i < texts.length; i++) ids.put(texts[i], i);
-        return ids;
+    static StringIds index(String[] texts) {
+        return new StringIds(texts, null, true);
     }
 
     public TokenizerModel model() {
@@ -87,8 +83,7 @@ public final class Vocabulary {
 
     /** Id of the token whose text is exactly {@code text}, or -1. */
     public int id(String text) {
-        Integer id = ids.get(text);
-        return id == null ? -1 : id;
+        return ids.get(text);
     }
 
     /** Whether matching this special token also swallows the whitespace before it. */
