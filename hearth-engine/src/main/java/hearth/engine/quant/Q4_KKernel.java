@@ -150,6 +150,9 @@ final class Q4_KKernel extends TiledKernel {
     // 4j..4j+3: ggml's AVX2 lane j, so the float accumulator takes ggml's operations and Simd.hsum8 its sum. The mins
     // term runs in vector lanes too: the 8 mins times the activations' 32-value sums (precomputed per call), pairs of
     // sub-blocks added, one fused multiply-add per super-block in the lanes of ggml's acc_m.
+    //
+    // As in Q5_0Kernel, each weight row (pair) is one call of a method with scalar arguments only (pair1, row4), so
+    // that it is compiled early and on its own, and an odd last row goes through pair1 twice over.
 
     @Override
     boolean rowKernels() {
@@ -200,151 +203,132 @@ final class Q4_KKernel extends TiledKernel {
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qeo;
         int[] xs = subBlockSums(a, t, 1);
         float[] h = new float[32];
-        int r = rowFrom;
-        for (; r + 2 <= rowTo; r += 2) { // two weight rows share the activation loads; two independent chains
-            long o0 = r * rowBytes, o1 = o0 + rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, am0 = acc0, am1 = acc0;
-            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
-                long scl0 = scales(w, o0), scl1 = scales(w, o1);
-                IntVector is0 = IntVector.zero(I256), is1 = is0;
-                for (int c = 0; c < 4; c++) {
-                    int x = t * k + b * BLOCK + 64 * c;
-                    ShortVector xe0 = ShortVector.fromArray(S256, xq, x), xo0 = ShortVector.fromArray(S256, xq, x + 16);
-                    ShortVector xe1 = ShortVector.fromArray(S256, xq, x + 32), xo1 = ShortVector.fromArray(S256, xq, x + 48);
-                    IntVector s0 = ShortVector.fromMemorySegment(S256, w, o0 + 16 + 32 * c, LE).reinterpretAsInts();
-                    IntVector s1 = ShortVector.fromMemorySegment(S256, w, o1 + 16 + 32 * c, LE).reinterpretAsInts();
-                    IntVector p0 = s0.and(0x000f000f).reinterpretAsShorts().mul(xe0)
-                            .add(s0.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo0)).reinterpretAsInts();
-                    IntVector q0 = s0.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(xe1)
-                            .add(s0.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(xo1)).reinterpretAsInts();
-                    IntVector p1 = s1.and(0x000f000f).reinterpretAsShorts().mul(xe0)
-                            .add(s1.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo0)).reinterpretAsInts();
-                    IntVector q1 = s1.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(xe1)
-                            .add(s1.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(xo1)).reinterpretAsInts();
-                    // pair sums (exact: |sum of four| < 2^13) times the sub-block scales
-                    is0 = is0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl0 >>> 16 * c) & 0xff))
-                            .add(q0.add(q0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl0 >>> 16 * c + 8) & 0xff));
-                    is1 = is1.add(p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl1 >>> 16 * c) & 0xff))
-                            .add(q1.add(q1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl1 >>> 16 * c + 8) & 0xff));
-                }
-                float dx = a.d[t * nb + b];
-                IntVector xsum = IntVector.fromArray(I256, xs, b * 8);
-                IntVector ms0 = LongVector.broadcast(L256, mins(w, o0)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff).mul(xsum);
-                IntVector ms1 = LongVector.broadcast(L256, mins(w, o1)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff).mul(xsum);
-                ms0 = ms0.add(ms0.rearrange(MIN_PAIRS));
-                ms1 = ms1.add(ms1.rearrange(MIN_PAIRS));
-                am0 = ((FloatVector) ms0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx * Float.float16ToFloat(w.get(U16, o0 + 2))), am0);
-                am1 = ((FloatVector) ms1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx * Float.float16ToFloat(w.get(U16, o1 + 2))), am1);
-                acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w.get(U16, o0))), acc0);
-                acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w.get(U16, o1))), acc1);
+        int r = rowFrom, oi = t * outStride;
+        for (; r + 2 <= rowTo; r += 2) pair1(w, r * rowBytes, (r + 1) * rowBytes, a, t, xs, h, out, oi + r, oi + r + 1);
+        if (r < rowTo) pair1(w, r * rowBytes, r * rowBytes, a, t, xs, h, out, oi + r, oi + r); // the last row twice
+    }
+
+    /**
+     * Weight rows at o0 and o1 times activation row t (sub-block sums xs), into out[oi0] and out[oi1]; they share the
+     * activation loads.
+     */
+    private static void pair1(MemorySegment w, long o0, long o1, Activations a, int t, int[] xs, float[] h, float[] out, int oi0, int oi1) {
+        int k = a.k, nb = k / BLOCK;
+        short[] xq = a.qeo;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, am0 = acc0, am1 = acc0;
+        for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
+            long scl0 = scales(w, o0), scl1 = scales(w, o1);
+            IntVector is0 = IntVector.zero(I256), is1 = is0;
+            for (int c = 0; c < 4; c++) {
+                int x = t * k + b * BLOCK + 64 * c;
+                ShortVector xe0 = ShortVector.fromArray(S256, xq, x), xo0 = ShortVector.fromArray(S256, xq, x + 16);
+                ShortVector xe1 = ShortVector.fromArray(S256, xq, x + 32), xo1 = ShortVector.fromArray(S256, xq, x + 48);
+                IntVector s0 = ShortVector.fromMemorySegment(S256, w, o0 + 16 + 32 * c, LE).reinterpretAsInts();
+                IntVector s1 = ShortVector.fromMemorySegment(S256, w, o1 + 16 + 32 * c, LE).reinterpretAsInts();
+                IntVector p0 = s0.and(0x000f000f).reinterpretAsShorts().mul(xe0)
+                        .add(s0.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo0)).reinterpretAsInts();
+                IntVector q0 = s0.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(xe1)
+                        .add(s0.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(xo1)).reinterpretAsInts();
+                IntVector p1 = s1.and(0x000f000f).reinterpretAsShorts().mul(xe0)
+                        .add(s1.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo0)).reinterpretAsInts();
+                IntVector q1 = s1.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(xe1)
+                        .add(s1.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(xo1)).reinterpretAsInts();
+                // pair sums (exact: |sum of four| < 2^13) times the sub-block scales
+                is0 = is0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl0 >>> 16 * c) & 0xff))
+                        .add(q0.add(q0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl0 >>> 16 * c + 8) & 0xff));
+                is1 = is1.add(p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl1 >>> 16 * c) & 0xff))
+                        .add(q1.add(q1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl1 >>> 16 * c + 8) & 0xff));
             }
-            acc0.intoArray(h, 0);
-            acc1.intoArray(h, 8);
-            am0.intoArray(h, 16);
-            am1.intoArray(h, 24);
-            out[t * outStride + r] = hsum8(h, 0) + minsTotal(h, 16);
-            out[t * outStride + r + 1] = hsum8(h, 8) + minsTotal(h, 24);
+            float dx = a.d[t * nb + b];
+            IntVector xsum = IntVector.fromArray(I256, xs, b * 8);
+            IntVector ms0 = LongVector.broadcast(L256, mins(w, o0)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff).mul(xsum);
+            IntVector ms1 = LongVector.broadcast(L256, mins(w, o1)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff).mul(xsum);
+            ms0 = ms0.add(ms0.rearrange(MIN_PAIRS));
+            ms1 = ms1.add(ms1.rearrange(MIN_PAIRS));
+            am0 = ((FloatVector) ms0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx * Float.float16ToFloat(w.get(U16, o0 + 2))), am0);
+            am1 = ((FloatVector) ms1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx * Float.float16ToFloat(w.get(U16, o1 + 2))), am1);
+            acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w.get(U16, o0))), acc0);
+            acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w.get(U16, o1))), acc1);
         }
-        for (; r < rowTo; r++) {
-            long o0 = r * rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), am0 = acc0;
-            for (int b = 0; b < nb; b++, o0 += BYTES) {
-                long scl0 = scales(w, o0);
-                IntVector is0 = IntVector.zero(I256);
-                for (int c = 0; c < 4; c++) {
-                    int x = t * k + b * BLOCK + 64 * c;
-                    IntVector s0 = ShortVector.fromMemorySegment(S256, w, o0 + 16 + 32 * c, LE).reinterpretAsInts();
-                    IntVector p0 = s0.and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x))
-                            .add(s0.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector q0 = s0.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x + 32))
-                            .add(s0.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
-                    is0 = is0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl0 >>> 16 * c) & 0xff))
-                            .add(q0.add(q0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl0 >>> 16 * c + 8) & 0xff));
-                }
-                float dx = a.d[t * nb + b];
-                IntVector ms0 = LongVector.broadcast(L256, mins(w, o0)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff)
-                        .mul(IntVector.fromArray(I256, xs, b * 8));
-                ms0 = ms0.add(ms0.rearrange(MIN_PAIRS));
-                am0 = ((FloatVector) ms0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx * Float.float16ToFloat(w.get(U16, o0 + 2))), am0);
-                acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w.get(U16, o0))), acc0);
-            }
-            acc0.intoArray(h, 0);
-            am0.intoArray(h, 16);
-            out[t * outStride + r] = hsum8(h, 0) + minsTotal(h, 16);
-        }
+        acc0.intoArray(h, 0);
+        acc1.intoArray(h, 8);
+        am0.intoArray(h, 16);
+        am1.intoArray(h, 24);
+        out[oi0] = hsum8(h, 0) + minsTotal(h, 16);
+        out[oi1] = hsum8(h, 8) + minsTotal(h, 24);
     }
 
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int[] xs = subBlockSums(a, t, 4);
+        float[] h = new float[64];
+        for (int r = rowFrom; r < rowTo; r++) row4(w, r * rowBytes, a, t, xs, h, out, t * outStride + r, outStride);
+    }
+
+    /** Weight row at o times activation rows t .. t+3, into out[oi + u * outStride]: each super-block decoded once. */
+    private static void row4(MemorySegment w, long o, Activations a, int t, int[] xs, float[] h, float[] out, int oi, int outStride) {
         int k = a.k, nb = k / BLOCK;
         short[] xq = a.qeo;
         float[] xd = a.d;
-        int[] xs = subBlockSums(a, t, 4);
-        float[] h = new float[64];
-        for (int r = rowFrom; r < rowTo; r++) {
-            long o = r * rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            FloatVector am0 = acc0, am1 = acc0, am2 = acc0, am3 = acc0;
-            for (int b = 0; b < nb; b++, o += BYTES) {
-                long scl = scales(w, o);
-                IntVector is0 = IntVector.zero(I256), is1 = is0, is2 = is0, is3 = is0;
-                for (int c = 0; c < 4; c++) {
-                    IntVector s = ShortVector.fromMemorySegment(S256, w, o + 16 + 32 * c, LE).reinterpretAsInts();
-                    ShortVector we0 = s.and(0x000f000f).reinterpretAsShorts(), wo0 = s.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts();
-                    ShortVector we1 = s.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts(), wo1 = s.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts();
-                    IntVector sa = IntVector.broadcast(I256, (int) (scl >>> 16 * c) & 0xff), sb = IntVector.broadcast(I256, (int) (scl >>> 16 * c + 8) & 0xff);
-                    int x = t * k + b * BLOCK + 64 * c;
-                    IntVector p0 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector q0 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
-                    is0 = is0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q0.add(q0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
-                    x += k;
-                    IntVector p1 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector q1 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
-                    is1 = is1.add(p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q1.add(q1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
-                    x += k;
-                    IntVector p2 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector q2 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
-                    is2 = is2.add(p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q2.add(q2.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
-                    x += k;
-                    IntVector p3 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector q3 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
-                    is3 = is3.add(p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q3.add(q3.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
-                }
-                float dw = Float.float16ToFloat(w.get(U16, o)), dm = Float.float16ToFloat(w.get(U16, o + 2));
-                IntVector mv = LongVector.broadcast(L256, mins(w, o)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff);
-                int d = t * nb + b, xb = b * 8;
-                IntVector ms0 = mv.mul(IntVector.fromArray(I256, xs, xb)), ms1 = mv.mul(IntVector.fromArray(I256, xs, xb + nb * 8));
-                IntVector ms2 = mv.mul(IntVector.fromArray(I256, xs, xb + 2 * nb * 8)), ms3 = mv.mul(IntVector.fromArray(I256, xs, xb + 3 * nb * 8));
-                ms0 = ms0.add(ms0.rearrange(MIN_PAIRS));
-                ms1 = ms1.add(ms1.rearrange(MIN_PAIRS));
-                ms2 = ms2.add(ms2.rearrange(MIN_PAIRS));
-                ms3 = ms3.add(ms3.rearrange(MIN_PAIRS));
-                float dx0 = xd[d], dx1 = xd[d + nb], dx2 = xd[d + 2 * nb], dx3 = xd[d + 3 * nb];
-                am0 = ((FloatVector) ms0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx0 * dm), am0);
-                am1 = ((FloatVector) ms1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx1 * dm), am1);
-                am2 = ((FloatVector) ms2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx2 * dm), am2);
-                am3 = ((FloatVector) ms3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx3 * dm), am3);
-                acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx0 * dw), acc0);
-                acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx1 * dw), acc1);
-                acc2 = ((FloatVector) is2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx2 * dw), acc2);
-                acc3 = ((FloatVector) is3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx3 * dw), acc3);
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        FloatVector am0 = acc0, am1 = acc0, am2 = acc0, am3 = acc0;
+        for (int b = 0; b < nb; b++, o += BYTES) {
+            long scl = scales(w, o);
+            IntVector is0 = IntVector.zero(I256), is1 = is0, is2 = is0, is3 = is0;
+            for (int c = 0; c < 4; c++) {
+                IntVector s = ShortVector.fromMemorySegment(S256, w, o + 16 + 32 * c, LE).reinterpretAsInts();
+                ShortVector we0 = s.and(0x000f000f).reinterpretAsShorts(), wo0 = s.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts();
+                ShortVector we1 = s.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts(), wo1 = s.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts();
+                IntVector sa = IntVector.broadcast(I256, (int) (scl >>> 16 * c) & 0xff), sb = IntVector.broadcast(I256, (int) (scl >>> 16 * c + 8) & 0xff);
+                int x = t * k + b * BLOCK + 64 * c;
+                IntVector p0 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                IntVector q0 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
+                is0 = is0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q0.add(q0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
+                x += k;
+                IntVector p1 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                IntVector q1 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
+                is1 = is1.add(p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q1.add(q1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
+                x += k;
+                IntVector p2 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                IntVector q2 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
+                is2 = is2.add(p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q2.add(q2.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
+                x += k;
+                IntVector p3 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                IntVector q3 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
+                is3 = is3.add(p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q3.add(q3.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
             }
-            acc0.intoArray(h, 0);
-            acc1.intoArray(h, 8);
-            acc2.intoArray(h, 16);
-            acc3.intoArray(h, 24);
-            am0.intoArray(h, 32);
-            am1.intoArray(h, 40);
-            am2.intoArray(h, 48);
-            am3.intoArray(h, 56);
-            out[t * outStride + r] = hsum8(h, 0) + minsTotal(h, 32);
-            out[(t + 1) * outStride + r] = hsum8(h, 8) + minsTotal(h, 40);
-            out[(t + 2) * outStride + r] = hsum8(h, 16) + minsTotal(h, 48);
-            out[(t + 3) * outStride + r] = hsum8(h, 24) + minsTotal(h, 56);
+            float dw = Float.float16ToFloat(w.get(U16, o)), dm = Float.float16ToFloat(w.get(U16, o + 2));
+            IntVector mv = LongVector.broadcast(L256, mins(w, o)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff);
+            int d = t * nb + b, xb = b * 8;
+            IntVector ms0 = mv.mul(IntVector.fromArray(I256, xs, xb)), ms1 = mv.mul(IntVector.fromArray(I256, xs, xb + nb * 8));
+            IntVector ms2 = mv.mul(IntVector.fromArray(I256, xs, xb + 2 * nb * 8)), ms3 = mv.mul(IntVector.fromArray(I256, xs, xb + 3 * nb * 8));
+            ms0 = ms0.add(ms0.rearrange(MIN_PAIRS));
+            ms1 = ms1.add(ms1.rearrange(MIN_PAIRS));
+            ms2 = ms2.add(ms2.rearrange(MIN_PAIRS));
+            ms3 = ms3.add(ms3.rearrange(MIN_PAIRS));
+            float dx0 = xd[d], dx1 = xd[d + nb], dx2 = xd[d + 2 * nb], dx3 = xd[d + 3 * nb];
+            am0 = ((FloatVector) ms0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx0 * dm), am0);
+            am1 = ((FloatVector) ms1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx1 * dm), am1);
+            am2 = ((FloatVector) ms2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx2 * dm), am2);
+            am3 = ((FloatVector) ms3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx3 * dm), am3);
+            acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx0 * dw), acc0);
+            acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx1 * dw), acc1);
+            acc2 = ((FloatVector) is2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx2 * dw), acc2);
+            acc3 = ((FloatVector) is3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx3 * dw), acc3);
         }
+        acc0.intoArray(h, 0);
+        acc1.intoArray(h, 8);
+        acc2.intoArray(h, 16);
+        acc3.intoArray(h, 24);
+        am0.intoArray(h, 32);
+        am1.intoArray(h, 40);
+        am2.intoArray(h, 48);
+        am3.intoArray(h, 56);
+        out[oi] = hsum8(h, 0) + minsTotal(h, 32);
+        out[oi + outStride] = hsum8(h, 8) + minsTotal(h, 40);
+        out[oi + 2 * outStride] = hsum8(h, 16) + minsTotal(h, 48);
+        out[oi + 3 * outStride] = hsum8(h, 24) + minsTotal(h, 56);
     }
 }

@@ -113,6 +113,12 @@ final class Q5_0Kernel extends TiledKernel {
     // two shorts; 8 and 12 the odd ones. Fifth bits: qh shifted per lane puts bits 4j, 4j+1 at 14, 15 and bits 4j+2,
     // 4j+3 at 16, 17 of int lane j; one short test each, and 16 comes off where the bit is clear. The floats follow
     // dot: one fused multiply-add per block, Simd.hsum8 (the natural-order hsum) at the end.
+    //
+    // Each weight row (pair) is one call of a method with scalar arguments only (pair1, row4): called thousands of times
+    // per mat-mul, it is C2-compiled early and as a unit of its own. A single method that also holds the row loop is
+    // called a few times per token, runs long in on-stack-replacement code with vector loop variables, and is one big
+    // compile; in the real pipeline that version showed boxed vectors in its block loop in some runs (JFR). An odd
+    // last row goes through pair1 twice over instead of a tail loop, which would be compiled without a profile.
 
     @Override
     boolean rowKernels() {
@@ -134,104 +140,88 @@ final class Q5_0Kernel extends TiledKernel {
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb;
+        float[] h = new float[16];
+        int r = rowFrom, oi = t * outStride;
+        for (; r + 2 <= rowTo; r += 2) pair1(w, r * rowBytes, (r + 1) * rowBytes, a, t, h, out, oi + r, oi + r + 1);
+        if (r < rowTo) pair1(w, r * rowBytes, r * rowBytes, a, t, h, out, oi + r, oi + r); // the last row twice
+    }
+
+    /** Weight rows at o0 and o1 times activation row t, into out[oi0] and out[oi1]; they share the activation loads. */
+    private static void pair1(MemorySegment w, long o0, long o1, Activations a, int t, float[] h, float[] out, int oi0, int oi1) {
+        int nb = a.k / BLOCK, xo = t * a.k, bo = t * nb;
         short[] xq = a.qeo;
         float[] xd = a.d;
-        float[] h = new float[16];
-        int r = rowFrom;
-        for (; r + 2 <= rowTo; r += 2) { // two weight rows share the activation loads; two independent chains
-            long o0 = r * rowBytes, o1 = o0 + rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
-            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
-                int x = xo + b * BLOCK;
-                ShortVector x1 = ShortVector.fromArray(S256, xq, x), x2 = ShortVector.fromArray(S256, xq, x + 16);
-                float dx = xd[bo + b];
-                IntVector s0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                IntVector s1 = ((IntVector) IntVector.fromMemorySegment(I128, w, o1 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                int qh0 = w.get(U32, o0 + 2), qh1 = w.get(U32, o1 + 2);
-                IntVector qb0 = IntVector.broadcast(I256, qh0).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-                ShortVector we0 = s0.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb0.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-                ShortVector wo0 = s0.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb0.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-                IntVector qb1 = IntVector.broadcast(I256, qh1).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-                ShortVector we1 = s1.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb1.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-                ShortVector wo1 = s1.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb1.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-                IntVector p0 = we0.mul(x1).add(wo0.mul(x2)).reinterpretAsInts();
-                IntVector p1 = we1.mul(x1).add(wo1.mul(x2)).reinterpretAsInts();
-                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
-                p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
-                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
-            }
-            acc0.intoArray(h, 0);
-            acc1.intoArray(h, 8);
-            out[t * outStride + r] = hsum8(h, 0);
-            out[t * outStride + r + 1] = hsum8(h, 8);
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
+            int x = xo + b * BLOCK;
+            ShortVector x1 = ShortVector.fromArray(S256, xq, x), x2 = ShortVector.fromArray(S256, xq, x + 16);
+            float dx = xd[bo + b];
+            IntVector s0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+            IntVector s1 = ((IntVector) IntVector.fromMemorySegment(I128, w, o1 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+            IntVector qb0 = IntVector.broadcast(I256, w.get(U32, o0 + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
+            IntVector qb1 = IntVector.broadcast(I256, w.get(U32, o1 + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
+            ShortVector we0 = s0.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                    .sub(SIXTEEN, qb0.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
+            ShortVector wo0 = s0.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                    .sub(SIXTEEN, qb0.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
+            ShortVector we1 = s1.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                    .sub(SIXTEEN, qb1.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
+            ShortVector wo1 = s1.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                    .sub(SIXTEEN, qb1.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
+            IntVector p0 = we0.mul(x1).add(wo0.mul(x2)).reinterpretAsInts();
+            IntVector p1 = we1.mul(x1).add(wo1.mul(x2)).reinterpretAsInts();
+            p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
+            p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
+            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
         }
-        for (; r < rowTo; r++) {
-            long o0 = r * rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256);
-            for (int b = 0; b < nb; b++, o0 += BYTES) {
-                int x = xo + b * BLOCK;
-                IntVector s0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                int qh0 = w.get(U32, o0 + 2);
-                IntVector qb0 = IntVector.broadcast(I256, qh0).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-                ShortVector we0 = s0.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb0.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-                ShortVector wo0 = s0.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb0.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-                IntVector p0 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * xd[bo + b]), acc0);
-            }
-            acc0.intoArray(h, 0);
-            out[t * outStride + r] = hsum8(h, 0);
-        }
+        acc0.intoArray(h, 0);
+        acc1.intoArray(h, 8);
+        out[oi0] = hsum8(h, 0);
+        out[oi1] = hsum8(h, 8);
     }
 
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        float[] h = new float[32];
+        for (int r = rowFrom; r < rowTo; r++) row4(w, r * rowBytes, a, t, h, out, t * outStride + r, outStride);
+    }
+
+    /** Weight row at o times activation rows t .. t+3, into out[oi + u * outStride]: each block decoded once. */
+    private static void row4(MemorySegment w, long o, Activations a, int t, float[] h, float[] out, int oi, int outStride) {
         int k = a.k, nb = k / BLOCK;
         short[] xq = a.qeo;
         float[] xd = a.d;
-        float[] h = new float[32];
-        for (int r = rowFrom; r < rowTo; r++) {
-            long o = r * rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            for (int b = 0; b < nb; b++, o += BYTES) {
-                IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                int qh = w.get(U32, o + 2);
-                IntVector qb = IntVector.broadcast(I256, qh).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-                ShortVector we = s.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-                ShortVector wo = s.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-                float dw = Float.float16ToFloat(w.get(U16, o));
-                int x = t * k + b * BLOCK, d = t * nb + b;
-                IntVector p0 = we.mul(ShortVector.fromArray(S256, xq, x)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                IntVector p1 = we.mul(ShortVector.fromArray(S256, xq, x + k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reinterpretAsInts();
-                IntVector p2 = we.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reinterpretAsInts();
-                IntVector p3 = we.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reinterpretAsInts();
-                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                p2 = p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                p3 = p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d]), acc0);
-                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + nb]), acc1);
-                acc2 = ((FloatVector) p2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
-                acc3 = ((FloatVector) p3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
-            }
-            acc0.intoArray(h, 0);
-            acc1.intoArray(h, 8);
-            acc2.intoArray(h, 16);
-            acc3.intoArray(h, 24);
-            out[t * outStride + r] = hsum8(h, 0);
-            out[(t + 1) * outStride + r] = hsum8(h, 8);
-            out[(t + 2) * outStride + r] = hsum8(h, 16);
-            out[(t + 3) * outStride + r] = hsum8(h, 24);
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        for (int b = 0; b < nb; b++, o += BYTES) {
+            IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+            IntVector qb = IntVector.broadcast(I256, w.get(U32, o + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
+            ShortVector we = s.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                    .sub(SIXTEEN, qb.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
+            ShortVector wo = s.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                    .sub(SIXTEEN, qb.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
+            float dw = Float.float16ToFloat(w.get(U16, o));
+            int x = t * k + b * BLOCK, d = t * nb + b;
+            IntVector p0 = we.mul(ShortVector.fromArray(S256, xq, x)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+            IntVector p1 = we.mul(ShortVector.fromArray(S256, xq, x + k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reinterpretAsInts();
+            IntVector p2 = we.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reinterpretAsInts();
+            IntVector p3 = we.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reinterpretAsInts();
+            p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+            p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+            p2 = p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+            p3 = p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d]), acc0);
+            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + nb]), acc1);
+            acc2 = ((FloatVector) p2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
+            acc3 = ((FloatVector) p3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
         }
+        acc0.intoArray(h, 0);
+        acc1.intoArray(h, 8);
+        acc2.intoArray(h, 16);
+        acc3.intoArray(h, 24);
+        out[oi] = hsum8(h, 0);
+        out[oi + outStride] = hsum8(h, 8);
+        out[oi + 2 * outStride] = hsum8(h, 16);
+        out[oi + 3 * outStride] = hsum8(h, 24);
     }
 }
