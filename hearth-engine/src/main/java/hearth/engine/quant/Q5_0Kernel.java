@@ -104,21 +104,23 @@ final class Q5_0Kernel extends TiledKernel {
         return hsum(acc);
     }
 
-    // Row micro-kernels. They form ggml's int lanes (AVX2 lane j = elements 4j..4j+3, in natural order; dot holds the
-    // same lanes in Simd.dot32's order) from weights split into even and odd elements, times the activations in
-    // Activations.qeo's order: short lane l of we holds element 2l, of wo element 2l+1, so int lane j of the products
-    // sums elements 4j..4j+3. Element e < 16 is the low nibble of quant byte e, element e + 16 its high nibble. With
-    // the 16 quant bytes in both 128-bit halves, int lane j holds bytes 4(j % 4) .. 4(j % 4)+3, and one shift per lane
-    // (by 0 for lanes 0..3, 4 for 4..7: low or high nibbles) plus a mask leaves the even elements 4j and 4j+2 in its
-    // two shorts; 8 and 12 the odd ones. Fifth bits: qh shifted per lane puts bits 4j, 4j+1 at 14, 15 and bits 4j+2,
-    // 4j+3 at 16, 17 of int lane j; one short test each, and 16 comes off where the bit is clear. The floats follow
-    // dot: one fused multiply-add per block, Simd.hsum8 (the natural-order hsum) at the end.
+    // Row kernels. They form ggml's int lanes (AVX2 lane j = elements 4j..4j+3, in natural order; dot holds the same
+    // lanes in Simd.dot32's order) from weights split into even and odd elements, times the activations in
+    // Activations.qeo's order: short lane l of the even vector holds element 2l, of the odd one element 2l+1, so int
+    // lane j of the products sums elements 4j..4j+3. Element e < 16 is the low nibble of quant byte e, element e + 16
+    // its high nibble. With the 16 quant bytes in both 128-bit halves, int lane j holds bytes 4(j % 4) .. 4(j % 4)+3,
+    // and one shift per lane (by 0 for lanes 0..3, 4 for 4..7: low or high nibbles) plus a mask leaves the even
+    // elements 4j and 4j+2 in its two shorts; 8 and 12 the odd ones. Fifth bits: qh shifted per lane puts bits 4j, 4j+1
+    // at 14, 15 and bits 4j+2, 4j+3 at 16, 17 of int lane j; one short test each, and 16 comes off where the bit is
+    // clear. The floats follow dot: one fused multiply-add per block, Simd.hsum8 (the natural-order hsum) at the end.
     //
-    // Each weight row (pair) is one call of a method with scalar arguments only (pair1, row4): called thousands of times
-    // per mat-mul, it is C2-compiled early and as a unit of its own. A single method that also holds the row loop is
-    // called a few times per token, runs long in on-stack-replacement code with vector loop variables, and is one big
-    // compile; in the real pipeline that version showed boxed vectors in its block loop in some runs (JFR). An odd
-    // last row goes through pair1 twice over instead of a tail loop, which would be compiled without a profile.
+    // Each weight row is decoded once into shorts (decode); dot2 then takes two dot products at a time: two weight rows
+    // with one activation row (rows1) or one weight row with two activation rows (rows4). Why small methods with array
+    // arguments rather than one method holding the whole loop nest: C2 expands every Vector API call into hundreds of IR
+    // nodes, and a method past about 40000 live nodes (LiveNodeCountInliningCutoff) stops its late inlining, so the
+    // last vector operations of the loop run the Java fallback on boxed vectors. A fused two-row method (~40000 nodes)
+    // did that in the real pipeline in some runs, allocating gigabytes a minute (JFR); decode and dot2 are ~14000 and
+    // ~11000 nodes. An odd last row goes through the pair code twice over rather than through a tail loop.
 
     @Override
     boolean rowKernels() {
@@ -140,88 +142,69 @@ final class Q5_0Kernel extends TiledKernel {
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        float[] h = new float[16];
-        int r = rowFrom, oi = t * outStride;
-        for (; r + 2 <= rowTo; r += 2) pair1(w, r * rowBytes, (r + 1) * rowBytes, a, t, h, out, oi + r, oi + r + 1);
-        if (r < rowTo) pair1(w, r * rowBytes, r * rowBytes, a, t, h, out, oi + r, oi + r); // the last row twice
-    }
-
-    /** Weight rows at o0 and o1 times activation row t, into out[oi0] and out[oi1]; they share the activation loads. */
-    private static void pair1(MemorySegment w, long o0, long o1, Activations a, int t, float[] h, float[] out, int oi0, int oi1) {
-        int nb = a.k / BLOCK, xo = t * a.k, bo = t * nb;
-        short[] xq = a.qeo;
-        float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
-        for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
-            int x = xo + b * BLOCK;
-            ShortVector x1 = ShortVector.fromArray(S256, xq, x), x2 = ShortVector.fromArray(S256, xq, x + 16);
-            float dx = xd[bo + b];
-            IntVector s0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-            IntVector s1 = ((IntVector) IntVector.fromMemorySegment(I128, w, o1 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-            IntVector qb0 = IntVector.broadcast(I256, w.get(U32, o0 + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-            IntVector qb1 = IntVector.broadcast(I256, w.get(U32, o1 + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-            ShortVector we0 = s0.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                    .sub(SIXTEEN, qb0.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-            ShortVector wo0 = s0.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                    .sub(SIXTEEN, qb0.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-            ShortVector we1 = s1.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                    .sub(SIXTEEN, qb1.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-            ShortVector wo1 = s1.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                    .sub(SIXTEEN, qb1.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-            IntVector p0 = we0.mul(x1).add(wo0.mul(x2)).reinterpretAsInts();
-            IntVector p1 = we1.mul(x1).add(wo1.mul(x2)).reinterpretAsInts();
-            p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
-            p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
-            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
+        int k = a.k, nb = k / BLOCK, oi = t * outStride;
+        short[] q0 = new short[k], q1 = new short[k];
+        float[] d0 = new float[nb], d1 = new float[nb], h = new float[16];
+        for (int r = rowFrom; r < rowTo; r += 2) {
+            int r1 = Math.min(r + 1, rowTo - 1); // an odd last row goes in twice
+            decode(w, r * rowBytes, nb, q0, d0);
+            decode(w, r1 * rowBytes, nb, q1, d1);
+            dot2(q0, d0, q1, d1, a, t * k, t * nb, t * k, t * nb, h);
+            out[oi + r] = hsum8(h, 0);
+            out[oi + r1] = hsum8(h, 8);
         }
-        acc0.intoArray(h, 0);
-        acc1.intoArray(h, 8);
-        out[oi0] = hsum8(h, 0);
-        out[oi1] = hsum8(h, 8);
     }
 
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        float[] h = new float[32];
-        for (int r = rowFrom; r < rowTo; r++) row4(w, r * rowBytes, a, t, h, out, t * outStride + r, outStride);
+        int k = a.k, nb = k / BLOCK;
+        short[] q = new short[k];
+        float[] d = new float[nb], h = new float[16];
+        for (int r = rowFrom; r < rowTo; r++) {
+            decode(w, r * rowBytes, nb, q, d);
+            for (int u = t; u < t + 4; u += 2) {
+                dot2(q, d, q, d, a, u * k, u * nb, (u + 1) * k, (u + 1) * nb, h);
+                out[u * outStride + r] = hsum8(h, 0);
+                out[(u + 1) * outStride + r] = hsum8(h, 8);
+            }
+        }
     }
 
-    /** Weight row at o times activation rows t .. t+3, into out[oi + u * outStride]: each block decoded once. */
-    private static void row4(MemorySegment w, long o, Activations a, int t, float[] h, float[] out, int oi, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qeo;
-        float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    /**
+     * Decodes the weight row at o into q (per block: the 16 even elements, then the 16 odd ones, as shorts) and the
+     * block scales into d.
+     */
+    private static void decode(MemorySegment w, long o, int nb, short[] q, float[] d) {
         for (int b = 0; b < nb; b++, o += BYTES) {
             IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
             IntVector qb = IntVector.broadcast(I256, w.get(U32, o + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-            ShortVector we = s.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                    .sub(SIXTEEN, qb.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-            ShortVector wo = s.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                    .sub(SIXTEEN, qb.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-            float dw = Float.float16ToFloat(w.get(U16, o));
-            int x = t * k + b * BLOCK, d = t * nb + b;
-            IntVector p0 = we.mul(ShortVector.fromArray(S256, xq, x)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-            IntVector p1 = we.mul(ShortVector.fromArray(S256, xq, x + k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reinterpretAsInts();
-            IntVector p2 = we.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reinterpretAsInts();
-            IntVector p3 = we.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reinterpretAsInts();
-            p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+            s.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                    .sub(SIXTEEN, qb.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0)).intoArray(q, b * BLOCK);
+            s.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                    .sub(SIXTEEN, qb.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0)).intoArray(q, b * BLOCK + 16);
+            d[b] = Float.float16ToFloat(w.get(U16, o));
+        }
+    }
+
+    /**
+     * Two dot products of decoded rows (qa, da and qb, db) with activation rows of a (quants from index xa, xb of
+     * Activations.qeo, scales from index xda, xdb of Activations.d); their float accumulators go to h[0..8) and h[8..16).
+     */
+    private static void dot2(short[] qa, float[] da, short[] qb, float[] db, Activations a, int xa, int xda, int xb, int xdb, float[] h) {
+        short[] x = a.qeo;
+        float[] xd = a.d;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        for (int b = 0, i = 0; b < da.length; b++, i += BLOCK) {
+            IntVector p0 = ShortVector.fromArray(S256, qa, i).mul(ShortVector.fromArray(S256, x, xa + i))
+                    .add(ShortVector.fromArray(S256, qa, i + 16).mul(ShortVector.fromArray(S256, x, xa + i + 16))).reinterpretAsInts();
+            IntVector p1 = ShortVector.fromArray(S256, qb, i).mul(ShortVector.fromArray(S256, x, xb + i))
+                    .add(ShortVector.fromArray(S256, qb, i + 16).mul(ShortVector.fromArray(S256, x, xb + i + 16))).reinterpretAsInts();
+            p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
             p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-            p2 = p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-            p3 = p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d]), acc0);
-            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + nb]), acc1);
-            acc2 = ((FloatVector) p2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
-            acc3 = ((FloatVector) p3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
+            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, da[b] * xd[xda + b]), acc0);
+            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, db[b] * xd[xdb + b]), acc1);
         }
         acc0.intoArray(h, 0);
         acc1.intoArray(h, 8);
-        acc2.intoArray(h, 16);
-        acc3.intoArray(h, 24);
-        out[oi] = hsum8(h, 0);
-        out[oi + outStride] = hsum8(h, 8);
-        out[oi + 2 * outStride] = hsum8(h, 16);
-        out[oi + 3 * outStride] = hsum8(h, 24);
     }
 }
