@@ -1,12 +1,14 @@
 {
   # Hearth on machines without root (HPC login/compute nodes via nixsa, workstations):
-  #   nix run ./deploy/nix#tailscale-up      join the tailnet in userspace mode (TS_AUTHKEY from env or .env)
+  #   nix run ./deploy/nix#tailscale-up      join the tailnet in userspace mode (TS_AUTHKEY from env or .env):
+  #                                          `hearth tailscale up`; deploy/tailscale/up.sh does the same without a JVM
   #   nix run ./deploy/nix#serve -- --profile glm5-llama
   #   nix run ./deploy/nix#health -- http://hpc-glm5:8080
-  #   nix run ./deploy/nix#tailscale-down
+  #   nix run ./deploy/nix#tailscale-down    (and #tailscale-status)
   #   nix develop ./deploy/nix               JDK 25, Maven, Tailscale, shellcheck; hearth-* commands on PATH
   # The apps run the checkout they are started in (or $HEARTH_HOME): ./hearth builds its jar with the Maven
   # wrapper on first use, so the first start needs network access to Maven Central; later ones do not.
+  # flake.lock pins nixpkgs (nixos-unstable of 2026-02-17, with JDK 25 and Tailscale); `nix flake update` moves it.
   description = "Hearth: self-hosted LLM server with SLURM, Tailscale and health commands";
 
   inputs = {
@@ -39,8 +41,9 @@
 
         serve = inCheckout "hearth-serve" "hearth" "serve";
         health = inCheckout "hearth-health" "hearth" "health";
-        tailscaleUp = inCheckout "hearth-tailscale-up" "deploy/tailscale/up.sh" "";
-        tailscaleDown = inCheckout "hearth-tailscale-down" "deploy/tailscale/down.sh" "";
+        tailscaleUp = inCheckout "hearth-tailscale-up" "hearth" "tailscale up";
+        tailscaleDown = inCheckout "hearth-tailscale-down" "hearth" "tailscale down";
+        tailscaleStatus = inCheckout "hearth-tailscale-status" "hearth" "tailscale status";
 
         app = drv: name: { type = "app"; program = "${drv}/bin/${name}"; };
       in
@@ -49,6 +52,7 @@
           inherit serve health;
           tailscale-up = tailscaleUp;
           tailscale-down = tailscaleDown;
+          tailscale-status = tailscaleStatus;
           default = serve;
         };
 
@@ -57,14 +61,15 @@
           health = app health "hearth-health";
           tailscale-up = app tailscaleUp "hearth-tailscale-up";
           tailscale-down = app tailscaleDown "hearth-tailscale-down";
+          tailscale-status = app tailscaleStatus "hearth-tailscale-status";
           default = app serve "hearth-serve";
         };
 
         devShells.default = pkgs.mkShell {
-          packages = runtime ++ [ pkgs.maven pkgs.shellcheck serve health tailscaleUp tailscaleDown ];
+          packages = runtime ++ [ pkgs.maven pkgs.shellcheck serve health tailscaleUp tailscaleDown tailscaleStatus ];
           shellHook = ''
             export JAVA_HOME=${jdk}
-            echo "hearth: hearth-serve, hearth-health, hearth-tailscale-up, hearth-tailscale-down" >&2
+            echo "hearth: hearth-serve, hearth-health, hearth-tailscale-up, hearth-tailscale-down, hearth-tailscale-status" >&2
           '';
         };
       });

@@ -14,6 +14,6 @@ mkdir -p logs
 echo "hearth: job ${SLURM_JOB_ID:-?} (${SLURM_JOB_NAME:-?}) on ${SLURMD_NODENAME:-$(hostname -s)}," \
   "nodes ${SLURM_JOB_NODELIST:-?}, restart ${SLURM_RESTART_COUNT:-0}" >&2
 
-if [ "${HEARTH_TAILSCALE:-1}" != 0 ] && { [ -n "${TS_AUTHKEY:-}" ] || [ -d "${TS_STATE_DIR:-.tailscale-state}" ]; }; then
+if [ "${HEARTH_TAILSCALE:-1}" != 0 ] && { [ -n "${TS_AUTHKEY:-}${TAILSCALE_AUTHKEY:-}" ] || [ -d "${TS_STATE_DIR:-.tailscale-state}" ]; }; then
   deploy/tailscale/up.sh
 fi

@@ -5,7 +5,7 @@
 # HTTP proxy on TS_SOCKS5.
 #
 # Environment:
-#   TS_AUTHKEY    auth key (needed the first time; later starts reuse the saved state)
+#   TS_AUTHKEY    auth key (needed the first time; later starts reuse the saved state); or TAILSCALE_AUTHKEY
 #   TS_HOSTNAME   name on the tailnet            (default: hearth-<short host name>)
 #   TS_STATE_DIR  state, socket, pid and log     (default: ./.tailscale-state)
 #   TS_SOCKS5     proxy listen address           (default: localhost:1055)
@@ -18,17 +18,18 @@ hostname=${TS_HOSTNAME:-hearth-$(hostname -s)}
 socks5=${TS_SOCKS5:-localhost:1055}
 tailscaled=${TAILSCALED:-tailscaled}
 tailscale=${TAILSCALE:-tailscale}
-socket="$state_dir/tailscaled.sock"
-pidfile="$state_dir/tailscaled.pid"
-
 mkdir -p "$state_dir"
 chmod 700 "$state_dir"
+# absolute, so that the daemon's command line names its socket wherever it is asked about (hearth tailscale status)
+state_dir=$(cd "$state_dir" && pwd)
+socket="$state_dir/tailscaled.sock"
+pidfile="$state_dir/tailscaled.pid"
 
 if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   echo "tailscaled already running (pid $(cat "$pidfile"))" >&2
 else
   rm -f "$socket"
-  "$tailscaled" \
+  env -u TS_AUTHKEY -u TAILSCALE_AUTHKEY "$tailscaled" \
     --tun=userspace-networking \
     --statedir="$state_dir" \
     --socket="$socket" \
@@ -50,10 +51,11 @@ fi
 
 up_args=(up --hostname="$hostname" --accept-dns=false)
 keyfile=
-if [ -n "${TS_AUTHKEY:-}" ]; then
+authkey=${TS_AUTHKEY:-${TAILSCALE_AUTHKEY:-}}
+if [ -n "$authkey" ]; then
   # through a file in the private state dir: a key on the command line is visible to every user of the node
   keyfile="$state_dir/authkey"
-  (umask 077 && printf '%s' "$TS_AUTHKEY" >"$keyfile")
+  (umask 077 && printf '%s' "$authkey" >"$keyfile")
   trap 'rm -f "$keyfile"' EXIT
   up_args+=(--auth-key="file:$keyfile")
 fi

@@ -40,7 +40,8 @@ public final class ModelBench {
                 int vocab = engine.config().vocabSize();
                 String name = engine.name();
                 SplittableRandom rnd = new SplittableRandom(42);
-                runOnce(engine, vocab, rnd, Math.min(promptTokens, 16), Math.min(genTokens, 4)); // warm-up (JIT)
+                // warm-up at full size, like llama-bench: the mat-mul kernels of batches and of single rows get compiled by C2
+                runOnce(engine, vocab, rnd, Math.max(promptTokens, 1), Math.max(genTokens, 1));
                 if (promptTokens > 0) {
                     List<Double> s = new ArrayList<>();
                     for (int i = 0; i < reps; i++) {

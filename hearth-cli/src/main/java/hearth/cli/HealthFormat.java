@@ -1,6 +1,7 @@
 package hearth.cli;
 
 import hearth.cli.health.HealthReport;
+import hearth.server.http.Json;
 import java.util.Map;
 
 /** How {@code hearth health} prints a report: aligned lines for people, one JSON object for scripts. */
@@ -26,24 +27,24 @@ final class HealthFormat {
 
     static String json(HealthReport r) {
         StringBuilder sb = new StringBuilder("{");
-        sb.append("\"url\":").append(Json.quote(r.url()));
-        sb.append(",\"health\":").append(Json.quote(r.health()));
+        sb.append("\"url\":").append(Json.writeString(r.url()));
+        sb.append(",\"health\":").append(Json.writeString(r.health()));
         sb.append(",\"http_status\":").append(r.httpStatus());
-        sb.append(",\"detail\":").append(Json.quote(r.detail()));
+        sb.append(",\"detail\":").append(Json.writeString(r.detail()));
         sb.append(",\"latency_ms\":").append(r.latencyMs());
-        sb.append(",\"ready\":").append(Json.quote(r.ready()));
+        sb.append(",\"ready\":").append(Json.writeString(r.ready()));
         sb.append(",\"models\":");
         if (r.models() == null) {
             sb.append("null");
         } else {
             sb.append('[');
-            for (int i = 0; i < r.models().size(); i++) sb.append(i > 0 ? "," : "").append(Json.quote(r.models().get(i)));
+            for (int i = 0; i < r.models().size(); i++) sb.append(i > 0 ? "," : "").append(Json.writeString(r.models().get(i)));
             sb.append(']');
         }
         sb.append(",\"metrics\":{");
         boolean first = true;
         for (Map.Entry<String, String> m : r.metrics().entrySet()) {
-            sb.append(first ? "" : ",").append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue()));
+            sb.append(first ? "" : ",").append(Json.writeString(m.getKey())).append(':').append(Json.writeString(m.getValue()));
             first = false;
         }
         return sb.append("}}\n").toString();

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
         description = "Self-hosted LLM server for coding agents.",
         subcommands = {RunCommand.class, ServeCommand.class, PullCommand.class, ModelsCommand.class, GatewayCommand.class,
-                BenchCommand.class, HealthCommand.class})
+                BenchCommand.class, HealthCommand.class, TailscaleCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

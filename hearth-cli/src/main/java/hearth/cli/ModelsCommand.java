@@ -1,6 +1,7 @@
 package hearth.cli;
 
 import hearth.engine.EngineConfig;
+import hearth.server.http.Json;
 import hearth.server.pull.HubSettings;
 import hearth.server.router.CatalogEntry;
 import hearth.server.router.EngineSettings;
@@ -56,8 +57,8 @@ final class ModelsCommand implements Callable<Integer> {
             }
             if (json) {
                 out.printf(Locale.ROOT, "{\"id\":%s,\"path\":%s,\"file_bytes\":%d,\"kv_bytes\":%d,\"total_bytes\":%d,\"names\":[%s]}%n",
-                        Json.quote(e.id()), Json.quote(e.relative()), e.bytes(), kvBytes, totalBytes,
-                        String.join(",", e.names().stream().map(Json::quote).toList()));
+                        Json.writeString(e.id()), Json.writeString(e.relative()), e.bytes(), kvBytes, totalBytes,
+                        String.join(",", e.names().stream().map(Json::writeString).toList()));
             } else {
                 out.printf("%-40s %10s %10s %10s  %s%n", e.id(), Units.human(e.bytes()), kv, total, e.relative());
                 String others = String.join(", ", e.names().stream().filter(n -> !n.equals(e.id())).toList());

@@ -6,6 +6,7 @@ import hearth.engine.Event;
 import hearth.engine.GenerateRequest;
 import hearth.engine.chat.ChatTemplate;
 import hearth.engine.sample.SamplingParams;
+import hearth.server.http.Json;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
             if (json) {
                 out.println(String.format(Locale.ROOT,
                         "{\"prompt_tokens\":%s,\"tokens\":%s,\"text\":%s,\"prefill_tps\":%.3f,\"decode_tps\":%.3f}",
-                        Arrays.toString(ids).replace(" ", ""), r.tokens().toString().replace(" ", ""), Json.quote(r.text()),
+                        Arrays.toString(ids).replace(" ", ""), r.tokens().toString().replace(" ", ""), Json.writeString(r.text()),
                         u.prefillTokensPerSecond(), u.decodeTokensPerSecond()));
             } else {
                 out.println();

@@ -178,10 +178,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--kv-cache-tokens", defaultValue = "0", description = "KV cache size in tokens (0 = ctx-size x parallel)")
     int kvCacheTokens;
 
-    @Option(names = {"-ctk", "--cache-type-k"}, defaultValue = "f16", description = "K cache type: f16 or f32 (default ${DEFAULT-VALUE})")
+    @Option(names = {"-ctk", "--cache-type-k"}, defaultValue = "f16", description = "K cache type: f16, f32 or q8_0 (default ${DEFAULT-VALUE})")
     String cacheTypeK;
 
-    @Option(names = {"-ctv", "--cache-type-v"}, defaultValue = "f16", description = "V cache type: f16 or f32 (default ${DEFAULT-VALUE})")
+    @Option(names = {"-ctv", "--cache-type-v"}, defaultValue = "f16",
+            description = "V cache type: f16, f32 or q8_0 (default ${DEFAULT-VALUE}; unlike llama.cpp, q8_0 needs no flash attention)")
     String cacheTypeV;
 
     @Option(names = "--prefix-cache", defaultValue = "true", negatable = true, fallbackValue = "true",
@@ -370,8 +371,8 @@ public final class ServeCommand implements Callable<Integer> {
     private static Engine load(Logger log, EngineConfig cfg) throws IOException {
         log.info("loading {}", cfg.model());
         Engine e = Engine.load(cfg);
-        log.info("model loaded in {} ms: context {} tokens, KV cache {} MiB", e.loadNanos() / 1_000_000, e.contextSize(),
-                e.kvCacheBytes() >> 20);
+        log.info("model loaded in {} ms: context {} tokens, KV cache {} MiB (K {}, V {})", e.loadNanos() / 1_000_000,
+                e.contextSize(), e.kvCacheBytes() >> 20, cfg.cacheTypeK().flagName(), cfg.cacheTypeV().flagName());
         return e;
     }
 
@@ -400,10 +401,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     static KvCacheType cacheType(String name, String option) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.equals("f16") || n.equals("f32")) return KvCacheType.parse(n);
-        throw new IllegalArgumentException(option + " " + name + ": only f16 and f32 KV caches are supported so far"
-                + (n.startsWith("q") ? " (quantized caches such as q8_0 are not implemented yet)" : ""));
+        try {
+            return KvCacheType.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " " + name + ": supported KV cache types are f16, f32 and q8_0"
+                    + (name.toLowerCase(Locale.ROOT).matches("q[2-6].*|iq.*|bf16") ? " (" + name + " is not implemented)" : ""));
+        }
     }
 
     /** No model given and none under ./models. */

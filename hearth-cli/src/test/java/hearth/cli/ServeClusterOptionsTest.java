@@ -120,6 +120,21 @@ class ServeClusterOptionsTest {
     }
 
     @Test
+    void theSglangDryRunPrintsEveryRanksCommandFromTheSlurmNodeList() {
+        Run r = run(env(Map.of("SLURM_JOB_ID", "3002", "SLURM_JOB_NODELIST", "gh-[01-02]", "SLURMD_NODENAME", "gh-01", "HOME", "/home/ada")),
+                "serve", "--profile", "glm46-sglang-2node", "--dry-run", "--nvidia-smi", "/nonexistent/nvidia-smi",
+                "--tp", "2", "--dist-init-port", "29500");
+        assertThat(r.status()).as(r.err()).isZero();
+        String common = "python3 -m sglang.launch_server --model-path /home/ada/models/GLM-4.6 --served-model-name GLM-4.6 --host 127.0.0.1"
+                + " --port 9001 --tp 2 --quantization fp8 --mem-fraction-static 0.85 --context-length 32768 --tool-call-parser glm45"
+                + " --reasoning-parser glm45 --trust-remote-code --nnodes 2";
+        assertThat(r.out()).startsWith("# hearth serve --profile glm46-sglang-2node: backend sglang, API on http://0.0.0.0:8001 -> engine http://127.0.0.1:9001\n")
+                .contains("# sglang rank 1 on gh-02 (srun)\nsrun --nodes=1 --ntasks=1 -w gh-02 " + common + " --node-rank 1 --dist-init-addr gh-01:29500\n",
+                        "# sglang on this node, ready when http://127.0.0.1:9001/health answers 200\n" + common
+                                + " --node-rank 0 --dist-init-addr gh-01:29500\n");
+    }
+
+    @Test
     void mistakesEndWithStatus2AndAMessage() {
         Run unknownProfile = run(PROFILES, "serve", "--profile", "nope", "--dry-run");
         assertThat(unknownProfile.status()).isEqualTo(2);

@@ -72,10 +72,13 @@ class ServeCommandTest {
     }
 
     @Test
-    void cacheTypesF16AndF32AreAcceptedAndQuantizedOnesRefusedClearly() {
+    void cacheTypesF16F32AndQ8AreAcceptedAndOtherQuantizedOnesRefusedClearly() {
         assertThat(parse(Map.of("CACHE_TYPE_K", "f32"), "--mock").engineConfig().cacheTypeK()).isEqualTo(KvCacheType.F32);
-        assertThatThrownBy(() -> parse(Map.of(), "--mock", "-ctv", "q8_0").engineConfig())
-                .hasMessageContaining("--cache-type-v q8_0").hasMessageContaining("not implemented");
+        EngineConfig q8 = parse(Map.of("CACHE_TYPE_V", "q8_0"), "--mock", "-ctk", "Q8_0").engineConfig();
+        assertThat(q8.cacheTypeK()).isEqualTo(KvCacheType.Q8_0);
+        assertThat(q8.cacheTypeV()).isEqualTo(KvCacheType.Q8_0);
+        assertThatThrownBy(() -> parse(Map.of(), "--mock", "-ctv", "q4_0").engineConfig())
+                .hasMessageContaining("--cache-type-v q4_0").hasMessageContaining("q8_0").hasMessageContaining("not implemented");
     }
 
     @Test

@@ -2,6 +2,7 @@ package hearth.engine;
 
 import hearth.engine.chat.parse.ReasoningMarkers;
 import hearth.engine.chat.parse.ToolCallFormat;
+import hearth.engine.chat.parse.ToolParameters;
 import hearth.engine.sample.SamplingParams;
 import java.util.List;
 
@@ -20,9 +21,18 @@ public record GenerateRequest(String id, int[] prompt, SamplingParams sampling, 
      * Output parsing: tool-call markup to recognise, thinking markers (null: none), and whether the prompt left the
      * model inside a thinking block. When parsing is on, special tokens are decoded as text so that markers that are
      * special tokens reach the parser; the events then carry {@link hearth.engine.chat.parse.ChatDelta}s.
+     * {@code toolParameters} types the arguments of formats that write them as bare text (Qwen3-Coder, GLM-4.5).
      */
-    public record Output(ToolCallFormat tools, ReasoningMarkers reasoning, boolean startInReasoning) {
+    public record Output(ToolCallFormat tools, ReasoningMarkers reasoning, boolean startInReasoning, ToolParameters toolParameters) {
         public static final Output RAW = new Output(ToolCallFormat.NONE, null, false);
+
+        public Output {
+            toolParameters = toolParameters == null ? ToolParameters.NONE : toolParameters;
+        }
+
+        public Output(ToolCallFormat tools, ReasoningMarkers reasoning, boolean startInReasoning) {
+            this(tools, reasoning, startInReasoning, ToolParameters.NONE);
+        }
 
         public boolean parses() {
             return tools != ToolCallFormat.NONE || reasoning != null;

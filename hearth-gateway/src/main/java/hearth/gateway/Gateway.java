@@ -9,6 +9,7 @@ import hearth.gateway.health.HealthPolicy;
 import hearth.gateway.health.HealthState;
 import hearth.gateway.metrics.GatewayMetrics;
 import hearth.gateway.proxy.ApiError;
+import hearth.gateway.proxy.FrontHandler;
 import hearth.gateway.proxy.ProxyHandler;
 import hearth.gateway.proxy.TierRouter;
 import hearth.gateway.registry.Endpoint;
@@ -21,7 +22,6 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Own routes (they take precedence over the {@code /} tier): {@code /health}, {@code /healthz},
  * {@code /metrics}, {@code /gateway/status}, {@code /v1/models} (merged), {@code POST /registry},
- * {@code DELETE /registry/{name}}. Everything else is proxied.
+ * {@code DELETE /registry/{name}}; Javalin serves them. Everything else is proxied by {@link FrontHandler} in
+ * front of Javalin, on Jetty's core API.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -112,6 +113,7 @@ public final class Gateway implements AutoCloseable {
         c.concurrency.useVirtualThreads = true;
         c.http.compressionStrategy = CompressionStrategy.NONE;
         c.http.maxRequestSize = config.proxy().maxBodyBytes();
+        c.jetty.modifyServer(server -> server.setHandler(new FrontHandler(proxy, Gateway::ownRoute)));
         c.routes.exception(ApiError.GatewayException.class, (e, ctx) -> writeError(ctx, e.error()));
         c.routes.exception(Exception.class, (e, ctx) -> {
             LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
@@ -128,7 +130,20 @@ public final class Gateway implements AutoCloseable {
         r.get("/v1/models", models::list);
         r.post("/registry", reg::register);
         r.delete("/registry/{name}", reg::deregister);
-        for (HandlerType m : HandlerType.commonHttp()) r.addHttpHandler(m, "/*", proxy::handle);
+    }
+
+    /** The routes {@link #configure} gives Javalin, by method and raw path (a trailing slash ignored, as Javalin does). */
+    static boolean ownRoute(String method, String path) {
+        String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return switch (method) {
+            case "GET" -> switch (p) {
+                case "/health", "/healthz", "/metrics", "/gateway/status", "/v1/models" -> true;
+                default -> false;
+            };
+            case "POST" -> p.equals("/registry");
+            case "DELETE" -> p.startsWith("/registry/") && p.length() > "/registry/".length() && p.indexOf('/', "/registry/".length()) < 0;
+            default -> false;
+        };
     }
 
     private static void writeError(Context ctx, ApiError e) {

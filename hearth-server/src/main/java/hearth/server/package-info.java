@@ -15,9 +15,13 @@
  * ({@code openai.OpenAiMapper}) to one JSON body or SSE chunks. A streaming client that disconnects has its sequences
  * cancelled at the next write.
  *
- * <p>{@code tool_choice} "required" or a named function, and {@code response_format} json_object / json_schema, are
- * enforced by a grammar ({@code openai.Constraints}: the tool-call markup of {@code --tool-parser} or the template);
- * the messages and responses routes reuse the chat route's template, parsing and limits through {@code openai.SingleRun}.
+ * <p>{@code tool_choice} "required" or a named function, and {@code response_format} json_object / json_schema (the
+ * Responses API's {@code text.format}), are enforced by a grammar ({@code openai.Constraints}: the tool-call markup of
+ * {@code --tool-parser} or the template); under {@code tool_choice} "auto" a {@code strict} tool makes the grammar lazy
+ * (prose stays free, a call the model starts follows the schemas). The messages and responses routes reuse the chat
+ * route's template, parsing and limits through {@code openai.SingleRun}. Hearth's engine reads text only: image parts
+ * and blocks are a 400. With a forwarding backend {@code /v1/messages} is translated to a chat completion for the engine
+ * ({@code anthropic.ForwardedMessages}, images as {@code image_url} parts) and its answer back.
  *
  * <p>Response shapes follow llama-server (conformance/api-samples) with one deliberate difference: a stream's usage
  * and timings come in a last chunk with no choices (OpenAI's shape, also current llama-server's) rather than inside

@@ -52,7 +52,7 @@ class BadRequestsTest {
                 bad("role is a number", CHAT, "{\"messages\":[{\"role\":1,\"content\":\"hi\"}]}", 400, "messages[0].role"),
                 bad("user message without content", CHAT, "{\"messages\":[{\"role\":\"user\"}]}", 400, "messages[0].content"),
                 bad("content is a number", CHAT, "{\"messages\":[{\"role\":\"user\",\"content\":5}]}", 400, "messages[0].content"),
-                bad("image part", CHAT, "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}]}", 400, "messages[0].content[0].type"),
+                bad("image part", CHAT, "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}]}", 400, "messages[0].content[0]"),
                 bad("text part without text", CHAT, "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\"}]}]}", 400, "messages[0].content[0].text"),
                 bad("temperature is a string", CHAT, "{" + MSG + ",\"temperature\":\"hot\"}", 400, "temperature"),
                 bad("negative temperature", CHAT, "{" + MSG + ",\"temperature\":-1}", 400, "temperature"),

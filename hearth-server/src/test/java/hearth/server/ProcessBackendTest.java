@@ -57,4 +57,28 @@ class ProcessBackendTest {
         assertThat(ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(Files.readString(dir.resolve("term-llama-server"))).isEqualTo("TERM\n");
     }
+
+    @Test
+    void aKilledRpcWorkerMakesHearthUnreadyUntilTheWholeSetIsBack() throws Exception {
+        EngineFixture f = new EngineFixture(dir, Map.of("FAKE_LOAD_MS", "200"));
+        int rpcPort = EngineFixture.freePort();
+        ProcessBackend backend = new ProcessBackend("fake-model", true, f.plan("llama-server", Map.of("nodelist", "node0,127.0.0.1",
+                "rpc-workers", "slurm", "rpc-port", Integer.toString(rpcPort))), EngineFixture.quick(), Duration.ofSeconds(30),
+                Duration.ofSeconds(5));
+        hearth = TestServer.over(ServerConfig.defaults(), backend);
+        backend.start();
+        assertThat(await(() -> hearth.get("/readyz").statusCode() == 200, Duration.ofSeconds(30))).isTrue();
+
+        ProcessHandle.of(f.pidOf("rpc-server", 0)).orElseThrow().destroyForcibly();
+        assertThat(await(() -> hearth.get("/readyz").statusCode() == 503, Duration.ofSeconds(5))).isTrue();
+        HttpResponse<String> refused = hearth.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(hearth.get("/health").body()).contains("rpc-server 127.0.0.1:" + rpcPort);
+        assertThat(hearth.get("/healthz").statusCode()).isEqualTo(200);
+
+        assertThat(await(() -> hearth.get("/readyz").statusCode() == 200, Duration.ofSeconds(30))).isTrue();
+        assertThat(f.starts()).extracting(l -> l.split(" ")[0]).containsExactly("rpc-server", "llama-server", "rpc-server", "llama-server");
+        assertThat(hearth.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
+    }
 }

@@ -3,6 +3,7 @@ package hearth.engine.grammar;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,9 +25,15 @@ public final class Grammar {
     final int root;
     private final Map<String, Expr> source;
     private final String rootName;
+    private final List<String> triggers; // empty: constrains from the first token
 
     Grammar(byte[] kind, int[] arg, long[] sets, int[][] alts, String[] ruleNames, int root,
             Map<String, Expr> source, String rootName) {
+        this(kind, arg, sets, alts, ruleNames, root, source, rootName, List.of());
+    }
+
+    private Grammar(byte[] kind, int[] arg, long[] sets, int[][] alts, String[] ruleNames, int root,
+                    Map<String, Expr> source, String rootName, List<String> triggers) {
         this.kind = kind;
         this.arg = arg;
         this.sets = sets;
@@ -35,6 +42,7 @@ public final class Grammar {
         this.root = root;
         this.source = source;
         this.rootName = rootName;
+        this.triggers = triggers;
     }
 
     /** Compiles a GBNF text; the start rule is {@code root}. */
@@ -54,6 +62,32 @@ public final class Grammar {
     public static Grammar of(Map<String, Expr> rules, String root) {
         Map<String, Expr> copy = Collections.unmodifiableMap(new LinkedHashMap<>(rules));
         return Lowering.compile(copy, root);
+    }
+
+    /**
+     * The same grammar applied lazily: output is free until one of the trigger texts appears in it, and from the
+     * first character of that trigger on it must follow this grammar (so every sentence starts with a trigger, e.g.
+     * a tool-call grammar triggered by {@code <tool_call>} lets the model answer in prose or call a tool, but a call
+     * it starts is a valid one). Triggers are matched in the generated text, across token boundaries; a marker the
+     * vocabulary only has as a control token never appears as text and so never triggers. Throws
+     * {@link GrammarException} for no triggers or a trigger that cannot begin a sentence.
+     */
+    public Grammar lazy(List<String> triggerTexts) {
+        if (triggerTexts == null || triggerTexts.isEmpty()) throw new GrammarException("a lazy grammar needs at least one trigger");
+        for (String t : triggerTexts) {
+            if (t == null || t.isEmpty()) throw new GrammarException("a trigger must not be empty");
+            if (!isPrefix(t)) throw new GrammarException("the trigger '" + t + "' cannot begin a sentence of the grammar");
+        }
+        return new Grammar(kind, arg, sets, alts, ruleNames, root, source, rootName, List.copyOf(triggerTexts));
+    }
+
+    /** The texts that switch a lazy grammar on; empty for a grammar that applies from the start. */
+    public List<String> triggers() {
+        return triggers;
+    }
+
+    public boolean isLazy() {
+        return !triggers.isEmpty();
     }
 
     /** The rules this grammar was compiled from. */
@@ -100,6 +134,7 @@ public final class Grammar {
 
     @Override
     public String toString() {
-        return "Grammar[" + source.size() + " rules, " + alts.length + " compiled, root " + rootName + "]";
+        return "Grammar[" + source.size() + " rules, " + alts.length + " compiled, root " + rootName
+                + (triggers.isEmpty() ? "" : ", lazy on " + triggers) + "]";
     }
 }

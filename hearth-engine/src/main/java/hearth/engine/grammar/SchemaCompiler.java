@@ -47,6 +47,17 @@ final class SchemaCompiler {
         }
     }
 
+    /** A part of a larger schema ({@code root}, which its {@code $ref}s resolve against). */
+    Expr compileIn(Object root, Object schema, String name) {
+        Object saved = this.root;
+        this.root = root;
+        try {
+            return compile(schema, name);
+        } finally {
+            this.root = saved;
+        }
+    }
+
     Expr compile(Object schema, String name) {
         if (schema instanceof Boolean b) {
             if (b) return json.value();

@@ -10,6 +10,10 @@ import java.util.ArrayDeque;
  * tokens walks the vocabulary trie, skipping every subtree whose prefix the grammar rejects, and is cached per
  * grammar state (a bitset; the oldest are dropped past {@link #MASK_CACHE_BYTES}).
  *
+ * <p>A {@linkplain Grammar#lazy lazy} grammar first waits: every token may come next except one that completes a
+ * trigger text followed by text the grammar rejects. Once a trigger appears, the grammar applies from the trigger's
+ * first byte on (bytes of the same token after the trigger included) and the constraint works as for any grammar.
+ *
  * <p>Not thread-safe: one per generation.
  */
 public final class TokenConstraint {
@@ -21,6 +25,8 @@ public final class TokenConstraint {
     private final int maxMasks;
     private GrammarMatcher.State[] walkStack;
     private boolean ended;
+    private final TriggerScanner scanner; // null unless the grammar is lazy
+    private boolean waiting;              // lazy and no trigger seen yet
 
     public TokenConstraint(Grammar grammar, TokenIndex index) {
         this(grammar.matcher(), index);
@@ -28,6 +34,9 @@ public final class TokenConstraint {
 
     TokenConstraint(GrammarMatcher matcher, TokenIndex index) {
         this.matcher = matcher;
+        Grammar g = matcher.grammar();
+        this.scanner = g.isLazy() ? new TriggerScanner(g.triggers()) : null;
+        this.waiting = g.isLazy();
         this.index = index;
         long maskBytes = 8L * ((index.vocabSize() + 63) / 64);
         this.maxMasks = (int) Math.max(4, MASK_CACHE_BYTES / Math.max(1, maskBytes));
@@ -38,9 +47,15 @@ public final class TokenConstraint {
         return index;
     }
 
+    /** Whether a lazy grammar still waits for its trigger (output is free until then). */
+    public boolean waiting() {
+        return waiting;
+    }
+
     /** Whether the token may come next. */
     public boolean allows(int token) {
         if (ended) return false;
+        if (waiting) return allowsBeforeTrigger(token);
         GrammarMatcher.State s = matcher.current();
         if (s.tokenMask != null) return token >= 0 && token < index.vocabSize() && (s.tokenMask[token >>> 6] >>> token & 1L) != 0;
         byte[] b = index.bytes(token);
@@ -70,6 +85,7 @@ public final class TokenConstraint {
 
     /** The allowed tokens as a bitset over token ids (shared; do not modify). */
     long[] allowed() {
+        if (waiting) return allowedBeforeTrigger();
         GrammarMatcher.State s = matcher.current();
         if (s.tokenMask != null) return s.tokenMask;
         long[] bits = new long[(index.vocabSize() + 63) / 64];
@@ -113,6 +129,10 @@ public final class TokenConstraint {
      */
     public void accept(int token) {
         if (ended) throw new IllegalStateException("the grammar already ended");
+        if (waiting) {
+            acceptBeforeTrigger(token);
+            return;
+        }
         byte[] b = index.bytes(token);
         if (b == null) {
             if (matcher.isAccepting() && index.isEndOfGeneration(token)) {
@@ -126,9 +146,9 @@ public final class TokenConstraint {
         matcher.moveTo(next);
     }
 
-    /** Whether the text so far is a complete sentence of the grammar. */
+    /** Whether the text so far is a complete sentence of the grammar (or free text before a lazy trigger). */
     public boolean isAccepting() {
-        return matcher.isAccepting();
+        return waiting || matcher.isAccepting();
     }
 
     /** Whether an end-of-generation token was accepted. */
@@ -138,7 +158,43 @@ public final class TokenConstraint {
 
     /** Whether the sentence is complete and nothing may follow it: the generation should end. */
     public boolean complete() {
-        return ended || (matcher.isAccepting() && !matcher.canContinue());
+        return ended || (!waiting && matcher.isAccepting() && !matcher.canContinue());
+    }
+
+    /** Before the trigger: anything but a token that completes a trigger the grammar cannot continue from. */
+    private boolean allowsBeforeTrigger(int token) {
+        byte[] b = index.bytes(token);
+        if (b == null) return true; // control and end tokens: free text may hold them or end
+        int at = scanner.find(b);
+        if (at == TriggerScanner.NONE) return true;
+        byte[] rest = scanner.from(at, b);
+        return !matcher.walk(matcher.current(), rest, 0, rest.length).dead();
+    }
+
+    private void acceptBeforeTrigger(int token) {
+        byte[] b = index.bytes(token);
+        if (b == null) {
+            if (index.isEndOfGeneration(token)) ended = true;
+            scanner.reset();
+            return;
+        }
+        int at = scanner.find(b);
+        if (at == TriggerScanner.NONE) {
+            scanner.append(b);
+            return;
+        }
+        byte[] rest = scanner.from(at, b);
+        GrammarMatcher.State next = matcher.walk(matcher.current(), rest, 0, rest.length);
+        if (next.dead()) throw new IllegalArgumentException("token " + token + " starts a call the grammar does not allow");
+        matcher.moveTo(next);
+        waiting = false;
+    }
+
+    /** Checks every token; only for the rare case that the sampler's candidates all completed a bad trigger. */
+    private long[] allowedBeforeTrigger() {
+        long[] bits = new long[(index.vocabSize() + 63) / 64];
+        for (int t = 0; t < index.vocabSize(); t++) if (allowsBeforeTrigger(t)) bits[t >>> 6] |= 1L << t;
+        return bits;
     }
 
     public GrammarMatcher matcher() {

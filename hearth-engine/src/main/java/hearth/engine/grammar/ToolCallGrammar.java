@@ -82,8 +82,9 @@ public final class ToolCallGrammar {
     /**
      * A complete tool-call turn in a chat format: HERMES {@code <tool_call>\n{"name":..,"arguments":..}\n</tool_call>},
      * LLAMA3 a bare {@code {"name":..,"parameters":..}} (always one call), MISTRAL {@code [TOOL_CALLS][{"name":..,"arguments":..}]},
-     * DEEPSEEK the R1 form with a fenced JSON block between its call markers. With {@code parallel}, one or more calls.
-     * Formats whose arguments are not JSON (QWEN3_CODER, GLM45) and NONE have no grammar: {@link GrammarException}.
+     * DEEPSEEK the R1 form with a fenced JSON block between its call markers, QWEN3_CODER and GLM45 their key/value
+     * markup (see {@link KeyValueCallGrammar}). With {@code parallel}, one or more calls. NONE has no grammar:
+     * {@link GrammarException}.
      */
     public static Grammar forFormat(ToolCallFormat format, List<Tool> tools, boolean parallel) {
         JsonSchemaGrammar.Options o = JsonSchemaGrammar.Options.DEFAULT;
@@ -105,8 +106,26 @@ public final class ToolCallGrammar {
                         name -> "<｜tool▁call▁begin｜>function<｜tool▁sep｜>" + name + "\n```json\n", "\n```<｜tool▁call▁end｜>", o);
                 yield wrap("<｜tool▁calls▁begin｜>", repeated("", call, "", "\n", 1, max), "<｜tool▁calls▁end｜>");
             }
-            case QWEN3_CODER, GLM45, NONE -> throw new GrammarException("no tool-call grammar for the " + format + " format");
+            case QWEN3_CODER -> KeyValueCallGrammar.qwen3Coder(tools, parallel, o);
+            case GLM45 -> KeyValueCallGrammar.glm45(tools, parallel, o);
+            case NONE -> throw new GrammarException("no tool-call grammar for the " + format + " format");
         };
+    }
+
+    /**
+     * The grammar of {@link #forFormat}, applied {@linkplain Grammar#lazy lazily} ({@code tool_choice: "auto"} with
+     * strict schemas): the model may answer in prose, but a call it starts with the format's opening marker follows
+     * the tools' schemas. LLAMA3's bare JSON call triggers on {@code {"name"}.
+     */
+    public static Grammar lazyForFormat(ToolCallFormat format, List<Tool> tools, boolean parallel) {
+        String trigger = switch (format) {
+            case HERMES, QWEN3_CODER, GLM45 -> "<tool_call>";
+            case LLAMA3 -> "{\"name\"";
+            case MISTRAL -> "[TOOL_CALLS]";
+            case DEEPSEEK -> "<｜tool▁calls▁begin｜>";
+            case NONE -> throw new GrammarException("no tool-call grammar for the " + format + " format");
+        };
+        return forFormat(format, tools, parallel).lazy(List.of(trigger));
     }
 
     private static Expr callObject(RuleSet rules, List<Tool> tools, String argumentsKey, JsonSchemaGrammar.Options options) {

@@ -8,8 +8,11 @@
  *       {@link hearth.engine.grammar.JsonSchemaGrammar#fromSchema}; any JSON object ({@code json_object}):
  *       {@link hearth.engine.grammar.JsonSchemaGrammar#anyObject}.
  *   <li>A forced tool call in the model's chat format ({@code tool_choice: required} or a named function):
- *       {@link hearth.engine.grammar.ToolCallGrammar#forFormat}, or {@link hearth.engine.grammar.ToolCallGrammar#wrap}
- *       for literal text around any grammar.
+ *       {@link hearth.engine.grammar.ToolCallGrammar#forFormat} (JSON formats, and the key/value markup of Qwen3-Coder and
+ *       GLM-4.5), or {@link hearth.engine.grammar.ToolCallGrammar#wrap} for literal text around any grammar.
+ *   <li>A grammar that waits for a trigger text ({@code strict} tools under {@code tool_choice: auto}):
+ *       {@link hearth.engine.grammar.Grammar#lazy}, or {@link hearth.engine.grammar.ToolCallGrammar#lazyForFormat}
+ *       triggered by the format's opening marker. Until the trigger appears sampling is exactly unconstrained.
  *   <li>In code: {@link hearth.engine.grammar.Expr} rules and {@link hearth.engine.grammar.Grammar#of}.
  * </ul>
  * A {@link hearth.engine.grammar.Grammar} is compiled once, immutable and shareable; it goes into a request with

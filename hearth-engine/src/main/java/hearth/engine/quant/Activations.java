@@ -27,6 +27,12 @@ public final class Activations {
      * micro-kernels, which widen 32 weight bytes loaded as 16 short lanes into the even and the odd bytes.
      */
     short[] qeo = new short[0];
+    /**
+     * {@link #q} as floats, every 32-element chunk as four vectors of 8: lane j of vector m holds element 4j + m.
+     * Integer products and their sums stay exact in float arithmetic (far below 2^24), so fused multiply-adds over
+     * the four vectors give ggml's int lanes (elements 4j..4j+3) exactly, at one FMA per 8 products.
+     */
+    float[] qf = new float[0];
     float[] d = new float[0];
     float[] s = new float[0];
     int[] bsums = new int[0];
@@ -66,6 +72,7 @@ public final class Activations {
                 q = new short[len];
                 qg = new short[len];
                 qeo = new short[len];
+                qf = new float[len];
             }
             int blocks = len / fmt.blockSize();
             if (d.length < blocks) d = new float[blocks];
@@ -143,6 +150,7 @@ public final class Activations {
             java.util.Arrays.fill(q, o, o + 256, (short) 0);
             java.util.Arrays.fill(qg, o, o + 256, (short) 0);
             java.util.Arrays.fill(qeo, o, o + 256, (short) 0);
+            java.util.Arrays.fill(qf, o, o + 256, 0f);
             java.util.Arrays.fill(bsums, o / 16, o / 16 + 16, 0);
             return;
         }
@@ -166,6 +174,9 @@ public final class Activations {
         for (int i = 0; i < 16; i++) {
             qeo[o + i] = q[o + 2 * i];
             qeo[o + 16 + i] = q[o + 2 * i + 1];
+        }
+        for (int j = 0; j < 8; j++) {
+            for (int m = 0; m < 4; m++) qf[o + 8 * m + j] = q[o + 4 * j + m];
         }
     }
 

@@ -3,9 +3,6 @@ package hearth.engine.quant;
 import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.dot32;
 import static hearth.engine.quant.Simd.dotAnyOrder;
-import static hearth.engine.quant.Simd.dotGrouped;
-import static hearth.engine.quant.Simd.grouped1;
-import static hearth.engine.quant.Simd.grouped2;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.shorts;
@@ -16,7 +13,11 @@ import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.U16;
 import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
+import static hearth.engine.quant.Simd.I256;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import hearth.engine.tensor.GgmlType;
@@ -25,6 +26,8 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -115,58 +118,34 @@ final class Q4_0Kernel extends TiledKernel {
         return hsum(acc);
     }
 
-    @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qg;
-        float[] xd = a.d;
-        if (a.path == GgmlPath.REPACKED_Q4_0) {
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int b = 0; b < nb; b++) {
-                long o = offset + (long) b * BYTES;
-                ShortVector s = shorts(w, o + 2);
-                ShortVector lo = lo(s), hi = hi(s);
-                float dw = fp16(w, o);
-                int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-                s0 = Math.fma(isum(dotAnyOrder(lo, hi, a.q, x0)), dw * xd[d0], s0);
-                s1 = Math.fma(isum(dotAnyOrder(lo, hi, a.q, x0 + k)), dw * xd[d0 + nb], s1);
-                s2 = Math.fma(isum(dotAnyOrder(lo, hi, a.q, x0 + 2 * k)), dw * xd[d0 + 2 * nb], s2);
-                s3 = Math.fma(isum(dotAnyOrder(lo, hi, a.q, x0 + 3 * k)), dw * xd[d0 + 3 * nb], s3);
-            }
-            out[outIndex] = s0;
-            out[outIndex + outStride] = s1;
-            out[outIndex + 2 * outStride] = s2;
-            out[outIndex + 3 * outStride] = s3;
-            return;
-        }
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        for (int b = 0; b < nb; b++) {
-            long o = offset + (long) b * BYTES;
-            ShortVector s = shorts(w, o + 2);
-            ShortVector lo = lo(s), hi = hi(s);
-            ShortVector g1 = grouped1(lo, hi), g2 = grouped2(lo, hi);
-            float dw = fp16(w, o);
-            int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-            acc0 = toFloat(dotGrouped(g1, g2, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
-            acc1 = toFloat(dotGrouped(g1, g2, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
-            acc2 = toFloat(dotGrouped(g1, g2, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
-            acc3 = toFloat(dotGrouped(g1, g2, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
-        }
-        out[outIndex] = hsum(acc0);
-        out[outIndex + outStride] = hsum(acc1);
-        out[outIndex + 2 * outStride] = hsum(acc2);
-        out[outIndex + 3 * outStride] = hsum(acc3);
-    }
-
-    // Row micro-kernels for the repacked path (ggml's q4_0_8x8 gemv/gemm): per output one float sum, one fused
-    // multiply-add per block of the exact integer block total. The 16 quant bytes are widened to shorts (element j in
-    // the low nibble of lane j, element j + 16 in its high nibble), minus 8, times the activations in natural order;
-    // the 32 products of a block fit a short sum (|q - 8| <= 8, |x| <= 127), so one short reduction gives the total.
+    // Row micro-kernels for the repacked path (ggml's q4_0_8x8 gemv/gemm): per output one float sum and one fused
+    // multiply-add per block of the exact integer block total. Four outputs at a time: the 16 quant bytes of a block,
+    // zero-extended to shorts, give element j in the low nibble of lane j and element j + 16 in its high nibble;
+    // times the activations (natural order) and pair-summed, each int lane holds four products of q * x (0 <= q < 16,
+    // so every partial sum fits 16 bits). A transposing reduction (TOTALS) turns the four outputs' int vectors into
+    // one vector of their block totals; minus 8 * (sum of the activation block) that is sum((q - 8) * x), exact.
     // Other paths (weights with rows not a multiple of 8, rare) use the dot product per output.
+
+    /** Lanes 1, 3, 5, 7 (int lanes) and lanes 2, 3, 6, 7: the blend masks of the two halving steps. */
+    private static final VectorMask<Integer> ODD = VectorMask.fromLong(I256, 0b1010_1010), PAIRS = VectorMask.fromLong(I256, 0b1100_1100);
+    private static final VectorShuffle<Integer> SWAP1 = VectorShuffle.fromValues(I256, 1, 0, 3, 2, 5, 4, 7, 6);
+    private static final VectorShuffle<Integer> SWAP2 = VectorShuffle.fromValues(I256, 2, 3, 0, 1, 6, 7, 4, 5);
+    private static final VectorShuffle<Integer> SWAP4 = VectorShuffle.fromValues(I256, 4, 5, 6, 7, 0, 1, 2, 3);
 
     @Override
     boolean rowKernels() {
         return true;
+    }
+
+    /** Per activation block of row t: the sum of its 32 int8 values, into xs[0 .. nb). */
+    private static int[] blockSums(Activations a, int t, int[] xs) {
+        int nb = a.k / BLOCK;
+        for (int b = 0; b < nb; b++) {
+            int sum = 0, x = t * a.k + b * BLOCK;
+            for (int j = 0; j < BLOCK; j++) sum += a.q[x + j];
+            xs[b] = sum;
+        }
+        return xs;
     }
 
     @Override
@@ -178,33 +157,53 @@ final class Q4_0Kernel extends TiledKernel {
         int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb;
         short[] xq = a.q;
         float[] xd = a.d;
+        int[] xs = blockSums(a, t, new int[nb]);
+        float[] tot = new float[8];
         int r = rowFrom;
-        for (; r + 2 <= rowTo; r += 2) {
-            long o0 = r * rowBytes, o1 = o0 + rowBytes;
-            float sum0 = 0, sum1 = 0;
-            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
+        for (; r + 4 <= rowTo; r += 4) {
+            long o0 = r * rowBytes, o1 = o0 + rowBytes, o2 = o1 + rowBytes, o3 = o2 + rowBytes;
+            float sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
+            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES, o2 += BYTES, o3 += BYTES) {
                 int x = xo + b * BLOCK;
                 ShortVector xl = ShortVector.fromArray(S256, xq, x), xh = ShortVector.fromArray(S256, xq, x + 16);
+                ShortVector s0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o0 + 2, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector s1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o1 + 2, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector s2 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o2 + 2, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector s3 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o3 + 2, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                IntVector p0 = s0.and((short) 15).mul(xl).add(s0.lanewise(LSHR, 4).mul(xh)).reinterpretAsInts();
+                IntVector p1 = s1.and((short) 15).mul(xl).add(s1.lanewise(LSHR, 4).mul(xh)).reinterpretAsInts();
+                IntVector p2 = s2.and((short) 15).mul(xl).add(s2.lanewise(LSHR, 4).mul(xh)).reinterpretAsInts();
+                IntVector p3 = s3.and((short) 15).mul(xl).add(s3.lanewise(LSHR, 4).mul(xh)).reinterpretAsInts();
+                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                p2 = p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                p3 = p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                // TOTALS: lanes 0..3 = the four block totals
+                IntVector q01 = p0.blend(p1, ODD).add(p1.blend(p0, ODD).rearrange(SWAP1));
+                IntVector q23 = p2.blend(p3, ODD).add(p3.blend(p2, ODD).rearrange(SWAP1));
+                IntVector q = q01.blend(q23, PAIRS).add(q23.blend(q01, PAIRS).rearrange(SWAP2));
+                ((FloatVector) q.add(q.rearrange(SWAP4)).sub(8 * xs[b]).convert(I2F, 0)).intoArray(tot, 0); // exact: |total| < 2^24
                 float dx = xd[bo + b];
-                ShortVector s0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o0 + 2, LE).convertShape(B2S, S256, 0);
-                ShortVector s1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o1 + 2, LE).convertShape(B2S, S256, 0);
-                short i0 = s0.and((short) 15).sub((short) 8).mul(xl).add(s0.lanewise(LSHR, 4).and((short) 15).sub((short) 8).mul(xh)).reduceLanes(ADD);
-                short i1 = s1.and((short) 15).sub((short) 8).mul(xl).add(s1.lanewise(LSHR, 4).and((short) 15).sub((short) 8).mul(xh)).reduceLanes(ADD);
-                sum0 = Math.fma(i0, Float.float16ToFloat(w.get(U16, o0)) * dx, sum0);
-                sum1 = Math.fma(i1, Float.float16ToFloat(w.get(U16, o1)) * dx, sum1);
+                sum0 = Math.fma(tot[0], Float.float16ToFloat(w.get(U16, o0)) * dx, sum0);
+                sum1 = Math.fma(tot[1], Float.float16ToFloat(w.get(U16, o1)) * dx, sum1);
+                sum2 = Math.fma(tot[2], Float.float16ToFloat(w.get(U16, o2)) * dx, sum2);
+                sum3 = Math.fma(tot[3], Float.float16ToFloat(w.get(U16, o3)) * dx, sum3);
             }
             out[t * outStride + r] = sum0;
             out[t * outStride + r + 1] = sum1;
+            out[t * outStride + r + 2] = sum2;
+            out[t * outStride + r + 3] = sum3;
         }
         for (; r < rowTo; r++) {
             long o0 = r * rowBytes;
             float sum0 = 0;
             for (int b = 0; b < nb; b++, o0 += BYTES) {
                 int x = xo + b * BLOCK;
-                ShortVector s0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o0 + 2, LE).convertShape(B2S, S256, 0);
-                short i0 = s0.and((short) 15).sub((short) 8).mul(ShortVector.fromArray(S256, xq, x))
-                        .add(s0.lanewise(LSHR, 4).and((short) 15).sub((short) 8).mul(ShortVector.fromArray(S256, xq, x + 16))).reduceLanes(ADD);
-                sum0 = Math.fma(i0, Float.float16ToFloat(w.get(U16, o0)) * xd[bo + b], sum0);
+                ShortVector s0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o0 + 2, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                IntVector p0 = s0.and((short) 15).mul(ShortVector.fromArray(S256, xq, x))
+                        .add(s0.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                int i0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).reduceLanes(ADD);
+                sum0 = Math.fma(i0 - 8 * xs[b], Float.float16ToFloat(w.get(U16, o0)) * xd[bo + b], sum0);
             }
             out[t * outStride + r] = sum0;
         }
@@ -218,28 +217,42 @@ final class Q4_0Kernel extends TiledKernel {
         }
         int k = a.k, nb = k / BLOCK;
         short[] xq = a.q;
-        float[] xd = a.d;
+        // per block: the four activation rows' scales and 8 * block sums, lanes 0..3 (4..7 repeat them)
+        float[] dx = new float[8 * nb];
+        int[] xs8 = new int[8 * nb];
+        int[] xs = new int[nb];
+        for (int u = 0; u < 4; u++) {
+            blockSums(a, t + u, xs);
+            for (int b = 0; b < nb; b++) {
+                dx[8 * b + u] = dx[8 * b + u + 4] = a.d[(t + u) * nb + b];
+                xs8[8 * b + u] = xs8[8 * b + u + 4] = 8 * xs[b];
+            }
+        }
+        float[] h = new float[8];
         for (int r = rowFrom; r < rowTo; r++) {
             long o = r * rowBytes;
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            FloatVector sums = FloatVector.zero(F256); // lane u: output of activation row t + u
             for (int b = 0; b < nb; b++, o += BYTES) {
-                ShortVector s = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 2, LE).convertShape(B2S, S256, 0);
-                ShortVector lo = s.and((short) 15).sub((short) 8), hi = s.lanewise(LSHR, 4).and((short) 15).sub((short) 8);
-                float dw = Float.float16ToFloat(w.get(U16, o));
-                int x = t * k + b * BLOCK, d = t * nb + b;
-                short i0 = lo.mul(ShortVector.fromArray(S256, xq, x)).add(hi.mul(ShortVector.fromArray(S256, xq, x + 16))).reduceLanes(ADD);
-                short i1 = lo.mul(ShortVector.fromArray(S256, xq, x + k)).add(hi.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reduceLanes(ADD);
-                short i2 = lo.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(hi.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reduceLanes(ADD);
-                short i3 = lo.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(hi.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reduceLanes(ADD);
-                s0 = Math.fma(i0, dw * xd[d], s0);
-                s1 = Math.fma(i1, dw * xd[d + nb], s1);
-                s2 = Math.fma(i2, dw * xd[d + 2 * nb], s2);
-                s3 = Math.fma(i3, dw * xd[d + 3 * nb], s3);
+                ShortVector s = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 2, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector lo = s.and((short) 15), hi = s.lanewise(LSHR, 4);
+                int x = t * k + b * BLOCK;
+                IntVector p0 = lo.mul(ShortVector.fromArray(S256, xq, x)).add(hi.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                IntVector p1 = lo.mul(ShortVector.fromArray(S256, xq, x + k)).add(hi.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reinterpretAsInts();
+                IntVector p2 = lo.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(hi.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reinterpretAsInts();
+                IntVector p3 = lo.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(hi.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reinterpretAsInts();
+                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                p2 = p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                p3 = p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                IntVector q01 = p0.blend(p1, ODD).add(p1.blend(p0, ODD).rearrange(SWAP1));
+                IntVector q23 = p2.blend(p3, ODD).add(p3.blend(p2, ODD).rearrange(SWAP1));
+                IntVector q = q01.blend(q23, PAIRS).add(q23.blend(q01, PAIRS).rearrange(SWAP2));
+                IntVector tot = q.add(q.rearrange(SWAP4)).sub(IntVector.fromArray(I256, xs8, 8 * b));
+                FloatVector scale = FloatVector.fromArray(F256, dx, 8 * b).mul(Float.float16ToFloat(w.get(U16, o)));
+                sums = ((FloatVector) tot.convert(I2F, 0)).fma(scale, sums);
             }
-            out[t * outStride + r] = s0;
-            out[(t + 1) * outStride + r] = s1;
-            out[(t + 2) * outStride + r] = s2;
-            out[(t + 3) * outStride + r] = s3;
+            sums.intoArray(h, 0);
+            for (int u = 0; u < 4; u++) out[(t + u) * outStride + r] = h[u];
         }
     }
 }

@@ -10,10 +10,25 @@ import static hearth.engine.quant.Simd.s8;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
+import static hearth.engine.quant.Simd.B128;
+import static hearth.engine.quant.Simd.L256;
+import static hearth.engine.quant.Simd.LE;
+import static hearth.engine.quant.Simd.ODD_PAIRS;
+import static hearth.engine.quant.Simd.S256;
+import static hearth.engine.quant.Simd.SWAP_PAIRS;
+import static hearth.engine.quant.Simd.U16;
+import static hearth.engine.quant.Simd.hsumGrouped8;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -103,5 +118,103 @@ final class Q6_KKernel extends TiledKernel {
             acc = toFloat(isum).fma(FloatVector.broadcast(F256, a.d[bi] * fp16(w, o + 208)), acc);
         }
         return hsum(acc);
+    }
+
+    // Row micro-kernels: the dot product's arithmetic (same int lanes, same float order) with every vector operation
+    // written out in the loop nest (see TiledKernel#rowKernels). Per 32 values c: groups 2c and 2c+1 as 6-bit values
+    // minus 32, arranged by Simd.grouped1/grouped2, times the grouped activations, pair sums, times the two group
+    // scales (even int lanes the first group's, odd lanes the second's), summed over the super-block.
+
+    @Override
+    boolean rowKernels() {
+        return true;
+    }
+
+    @Override
+    void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK;
+        short[] xq = a.qg;
+        float[] h = new float[8];
+        for (int r = rowFrom; r < rowTo; r++) {
+            long o = r * rowBytes;
+            FloatVector acc = FloatVector.zero(F256);
+            for (int b = 0; b < nb; b++, o += BYTES) {
+                int xi = t * k + b * BLOCK;
+                IntVector isum = IntVector.zero(I256);
+                for (int c = 0; c < 8; c++) {
+                    int half = c >> 2, quarter = c & 3, ls = 4 * (quarter >> 1), hs = 2 * quarter;
+                    long lb = o + 64 * half + 32 * (quarter & 1), hb = o + 128 + 32 * half;
+                    ShortVector l0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb, LE).convertShape(B2S, S256, 0);
+                    ShortVector l1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb + 16, LE).convertShape(B2S, S256, 0);
+                    ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, hb, LE).convertShape(B2S, S256, 0);
+                    ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, hb + 16, LE).convertShape(B2S, S256, 0);
+                    ShortVector lo = l0.lanewise(ASHR, ls).and((short) 15).or(h0.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
+                    ShortVector hi = l1.lanewise(ASHR, ls).and((short) 15).or(h1.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
+                    ShortVector g1 = lo.blend(hi, ODD_PAIRS);
+                    ShortVector g2 = hi.blend(lo, ODD_PAIRS).reinterpretAsInts().rearrange(SWAP_PAIRS).reinterpretAsShorts();
+                    int x = xi + 32 * c;
+                    IntVector p = g1.mul(ShortVector.fromArray(S256, xq, x)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                    p = p.lanewise(ASHR, 16).add(p.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                    long sc = ((long) w.get(JAVA_BYTE, o + 193 + 2 * c) << 32) | (w.get(JAVA_BYTE, o + 192 + 2 * c) & 0xffffffffL);
+                    isum = isum.add(p.mul(LongVector.broadcast(L256, sc).reinterpretAsInts()));
+                }
+                acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, a.d[t * nb + b] * Float.float16ToFloat(w.get(U16, o + 208))), acc);
+            }
+            acc.intoArray(h, 0);
+            out[t * outStride + r] = hsumGrouped8(h, 0);
+        }
+    }
+
+    @Override
+    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK;
+        short[] xq = a.qg;
+        float[] xd = a.d;
+        float[] h = new float[32];
+        for (int r = rowFrom; r < rowTo; r++) {
+            long o = r * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (int b = 0; b < nb; b++, o += BYTES) {
+                int xi = t * k + b * BLOCK;
+                IntVector i0 = IntVector.zero(I256), i1 = i0, i2 = i0, i3 = i0;
+                for (int c = 0; c < 8; c++) {
+                    int half = c >> 2, quarter = c & 3, ls = 4 * (quarter >> 1), hs = 2 * quarter;
+                    long lb = o + 64 * half + 32 * (quarter & 1), hb = o + 128 + 32 * half;
+                    ShortVector l0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb, LE).convertShape(B2S, S256, 0);
+                    ShortVector l1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb + 16, LE).convertShape(B2S, S256, 0);
+                    ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, hb, LE).convertShape(B2S, S256, 0);
+                    ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, hb + 16, LE).convertShape(B2S, S256, 0);
+                    ShortVector lo = l0.lanewise(ASHR, ls).and((short) 15).or(h0.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
+                    ShortVector hi = l1.lanewise(ASHR, ls).and((short) 15).or(h1.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
+                    ShortVector g1 = lo.blend(hi, ODD_PAIRS);
+                    ShortVector g2 = hi.blend(lo, ODD_PAIRS).reinterpretAsInts().rearrange(SWAP_PAIRS).reinterpretAsShorts();
+                    long scBits = ((long) w.get(JAVA_BYTE, o + 193 + 2 * c) << 32) | (w.get(JAVA_BYTE, o + 192 + 2 * c) & 0xffffffffL);
+                    IntVector sc = LongVector.broadcast(L256, scBits).reinterpretAsInts();
+                    int x = xi + 32 * c;
+                    IntVector p0 = g1.mul(ShortVector.fromArray(S256, xq, x)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                    IntVector p1 = g1.mul(ShortVector.fromArray(S256, xq, x + k)).add(g2.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reinterpretAsInts();
+                    IntVector p2 = g1.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reinterpretAsInts();
+                    IntVector p3 = g1.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reinterpretAsInts();
+                    i0 = i0.add(p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16)).mul(sc));
+                    i1 = i1.add(p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16)).mul(sc));
+                    i2 = i2.add(p2.lanewise(ASHR, 16).add(p2.lanewise(LSHL, 16).lanewise(ASHR, 16)).mul(sc));
+                    i3 = i3.add(p3.lanewise(ASHR, 16).add(p3.lanewise(LSHL, 16).lanewise(ASHR, 16)).mul(sc));
+                }
+                float dw = Float.float16ToFloat(w.get(U16, o + 208));
+                int bi = t * nb + b;
+                acc0 = ((FloatVector) i0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[bi] * dw), acc0);
+                acc1 = ((FloatVector) i1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[bi + nb] * dw), acc1);
+                acc2 = ((FloatVector) i2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[bi + 2 * nb] * dw), acc2);
+                acc3 = ((FloatVector) i3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[bi + 3 * nb] * dw), acc3);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            acc2.intoArray(h, 16);
+            acc3.intoArray(h, 24);
+            out[t * outStride + r] = hsumGrouped8(h, 0);
+            out[(t + 1) * outStride + r] = hsumGrouped8(h, 8);
+            out[(t + 2) * outStride + r] = hsumGrouped8(h, 16);
+            out[(t + 3) * outStride + r] = hsumGrouped8(h, 24);
+        }
     }
 }

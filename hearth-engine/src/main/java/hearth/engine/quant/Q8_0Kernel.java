@@ -2,18 +2,15 @@ package hearth.engine.quant;
 
 import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.dot32;
-import static hearth.engine.quant.Simd.dotGrouped;
-import static hearth.engine.quant.Simd.grouped1;
-import static hearth.engine.quant.Simd.grouped2;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.hsum;
-import static hearth.engine.quant.Simd.pairSums;
 import static hearth.engine.quant.Simd.s8;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.hsum8;
 import static hearth.engine.quant.Simd.LE;
+import static hearth.engine.quant.Simd.I256;
 import static hearth.engine.quant.Simd.U16;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
@@ -137,32 +134,43 @@ final class Q8_0Kernel extends TiledKernel {
         }
     }
 
+    /**
+     * Batches: the integer block dot in float arithmetic (exact, see Activations#qf). The 32 quant bytes loaded as 8
+     * int lanes hold elements 4j..4j+3 in lane j; shifts pick byte m of every lane, so lane j of the four weight
+     * vectors meets lane j of the four activation vectors: ggml's int lane j, as an exact float.
+     */
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qeo;
+        float[] xf = a.qf;
         float[] xd = a.d;
         float[] h = new float[32];
         for (int r = rowFrom; r < rowTo; r++) {
             long o = r * rowBytes;
             FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             for (int b = 0; b < nb; b++, o += BYTES) {
-                ShortVector s = ShortVector.fromMemorySegment(S256, w, o + 2, LE);
-                ShortVector we = s.lanewise(LSHL, 8).lanewise(ASHR, 8), wo = s.lanewise(ASHR, 8);
+                IntVector q = IntVector.fromMemorySegment(I256, w, o + 2, LE);
+                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0);
                 float dw = Float.float16ToFloat(w.get(U16, o));
                 int x = t * k + b * BLOCK, d = t * nb + b;
-                IntVector p0 = we.mul(ShortVector.fromArray(S256, xq, x)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                IntVector p1 = we.mul(ShortVector.fromArray(S256, xq, x + k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reinterpretAsInts();
-                IntVector p2 = we.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reinterpretAsInts();
-                IntVector p3 = we.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reinterpretAsInts();
-                p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                p1 = p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                p2 = p2.lanewise(ASHR, 16).add(p2.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                p3 = p3.lanewise(ASHR, 16).add(p3.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d]), acc0);
-                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + nb]), acc1);
-                acc2 = ((FloatVector) p2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
-                acc3 = ((FloatVector) p3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
+                FloatVector s0 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s1 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s2 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s3 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                acc0 = s0.fma(FloatVector.broadcast(F256, dw * xd[d]), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F256, dw * xd[d + nb]), acc1);
+                acc2 = s2.fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
+                acc3 = s3.fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
             }
             acc0.intoArray(h, 0);
             acc1.intoArray(h, 8);

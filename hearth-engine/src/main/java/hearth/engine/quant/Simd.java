@@ -95,11 +95,11 @@ final class Simd {
     }
 
     /** Short lanes 2..3, 6..7, 10..11, 14..15: the odd int lanes. */
-    private static final VectorMask<Short> ODD_PAIRS =
+    static final VectorMask<Short> ODD_PAIRS =
             VectorMask.fromLong(S256, 0b1100_1100_1100_1100L);
 
     /** Swaps neighbouring int lanes (0 <-> 1, 2 <-> 3, ...). */
-    private static final VectorShuffle<Integer> SWAP_PAIRS = VectorShuffle.fromValues(I256, 1, 0, 3, 2, 5, 4, 7, 6);
+    static final VectorShuffle<Integer> SWAP_PAIRS = VectorShuffle.fromValues(I256, 1, 0, 3, 2, 5, 4, 7, 6);
 
     /**
      * Where element e (0..31) of a 32-element chunk goes in {@link Activations#qg}: the first 16 shorts pair with
@@ -157,6 +157,11 @@ final class Simd {
      */
     static float hsum8(float[] h, int o) {
         return ((h[o] + h[o + 4]) + (h[o + 2] + h[o + 6])) + ((h[o + 1] + h[o + 5]) + (h[o + 3] + h[o + 7]));
+    }
+
+    /** {@link #hsum} of 8 floats stored at h[o ..] (an accumulator in {@link #dot32}'s lane order). */
+    static float hsumGrouped8(float[] h, int o) {
+        return ((h[o] + h[o + 1]) + (h[o + 4] + h[o + 5])) + ((h[o + 2] + h[o + 3]) + (h[o + 6] + h[o + 7]));
     }
 
     /** ggml's {@code hsum_float_8} of an accumulator in natural lane order (float kernels). */

@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * token is checked first, then the next best few, and only if none fits is the whole vocabulary masked. Temperature:
  * the top-k candidates are checked one by one (the mask is applied to the candidate set after top-k); if none fits,
  * or there are too many to check, the full mask is applied before choosing candidates. The chosen token moves the
- * grammar state on.
+ * grammar state on. A lazy grammar that still waits for its trigger samples exactly as without a grammar (same
+ * seed, same tokens), except that a token which would start the constrained part wrongly is dropped and another drawn.
  */
 public final class Sampler {
     /** Returned by {@link #sample} when the grammar allows no token at all (the generation must end). */
@@ -91,20 +92,39 @@ public final class Sampler {
      */
     public int sample(float[] logits) {
         applyBiasAndPenalties(logits);
-        if (constraint == null) {
-            if (p.greedy()) return argmax(logits);
-            int n = filter(logits);
-            return draw(n);
-        }
+        if (constraint == null) return free(logits);
+        if (constraint.waiting()) return beforeTrigger(logits);
         int token;
         if (p.greedy()) {
             token = constrainedArgmax(logits);
         } else {
-            int n = filter(logits);
+            int n = filter(logits, true);
             token = n == 0 ? NO_TOKEN : draw(n);
         }
         if (token != NO_TOKEN) constraint.accept(token);
         return token;
+    }
+
+    /** Unconstrained choice. */
+    private int free(float[] logits) {
+        if (p.greedy()) return argmax(logits);
+        return draw(filter(logits, false));
+    }
+
+    /**
+     * A lazy grammar before its trigger: free choice, redrawn without the token in the rare case that it completes a
+     * trigger followed by text the grammar rejects.
+     */
+    private int beforeTrigger(float[] logits) {
+        while (true) {
+            int token = free(logits);
+            if (constraint.allows(token)) {
+                constraint.accept(token);
+                return token;
+            }
+            logits[token] = Float.NEGATIVE_INFINITY;
+            if (logits[argmax(logits)] == Float.NEGATIVE_INFINITY) return NO_TOKEN;
+        }
     }
 
     /** The best allowed token: the best few are checked in order before resorting to the vocabulary mask. */
@@ -151,9 +171,9 @@ public final class Sampler {
     }
 
     /** Applies top-k, top-p, min-p and temperature; leaves probabilities of the n survivors in prob/cand. */
-    private int filter(float[] logits) {
+    private int filter(float[] logits, boolean constrained) {
         int n = candidates(logits);
-        if (constraint != null) {
+        if (constrained) {
             n = keepAllowed(logits, n);
             if (n == 0) {
                 constraint.mask(logits, vocab);

@@ -7,6 +7,7 @@ import hearth.engine.GenerateRequest;
 import hearth.engine.grammar.TokenIndex;
 import hearth.engine.kv.BlockManager;
 import hearth.engine.kv.KvCache;
+import hearth.engine.kv.KvCacheType;
 import hearth.engine.model.Model;
 import hearth.engine.sample.Logprobs;
 import hearth.engine.sample.Sampler;
@@ -23,9 +24,19 @@ import java.util.function.Consumer;
  * {@code schedule → forward → sample → emit}; the thread blocks (never spins) when there is nothing to do.
  */
 public final class EngineLoop implements AutoCloseable {
-    /** A snapshot of the loop's state for metrics. */
+    /**
+     * A snapshot of the loop's state for metrics; {@code kvCacheBytes} and the cache types describe the KV cache
+     * (0 and null for engines outside this process).
+     */
     public record Stats(int running, int waiting, int usedBlocks, int totalBlocks, int cachedBlocks, long prefixQueries,
-                        long prefixHits, long preemptions, long steps) {}
+                        long prefixHits, long preemptions, long steps, long kvCacheBytes, KvCacheType cacheTypeK,
+                        KvCacheType cacheTypeV) {
+        /** Counters of an engine whose KV cache is not known here. */
+        public Stats(int running, int waiting, int usedBlocks, int totalBlocks, int cachedBlocks, long prefixQueries,
+                     long prefixHits, long preemptions, long steps) {
+            this(running, waiting, usedBlocks, totalBlocks, cachedBlocks, prefixQueries, prefixHits, preemptions, steps, 0, null, null);
+        }
+    }
 
     private final Model model;
     private final KvCache cache;
@@ -108,7 +119,7 @@ public final class EngineLoop implements AutoCloseable {
     private Stats snapshot() {
         long[] q = blocks.lookupStats();
         return new Stats(scheduler.running.size(), scheduler.waiting.size(), blocks.usedBlocks(), blocks.numBlocks(),
-                blocks.cachedBlocks(), q[0], q[1], scheduler.preemptions(), steps);
+                blocks.cachedBlocks(), q[0], q[1], scheduler.preemptions(), steps, cache.byteSize(), cache.typeK(), cache.typeV());
     }
 
     private void run() {

@@ -52,7 +52,7 @@ public final class Sequence {
         this.decoder = decoder;
         this.stopMatcher = new StopMatcher(request.stop());
         GenerateRequest.Output o = request.output();
-        this.parser = o.parses() ? new OutputParser(o.tools(), o.reasoning(), o.startInReasoning()) : null;
+        this.parser = o.parses() ? new OutputParser(o.tools(), o.reasoning(), o.startInReasoning(), o.toolParameters()) : null;
         this.promptLength = request.prompt().length;
         this.tokens = Arrays.copyOf(request.prompt(), promptLength + Math.min(request.maxTokens(), 4096) + 1);
         this.length = promptLength;

@@ -50,9 +50,19 @@ class ToolCallGrammarTest {
     }
 
     @Test
-    void formatsWithoutJsonArgumentsHaveNoGrammar() {
-        assertThatThrownBy(() -> ToolCallGrammar.forFormat(ToolCallFormat.QWEN3_CODER, TOOLS, false)).isInstanceOf(GrammarException.class);
+    void noFormatOrNoToolsHasNoGrammar() {
+        assertThatThrownBy(() -> ToolCallGrammar.forFormat(ToolCallFormat.NONE, TOOLS, false)).isInstanceOf(GrammarException.class);
         assertThatThrownBy(() -> ToolCallGrammar.forFormat(ToolCallFormat.HERMES, List.of(), false)).isInstanceOf(GrammarException.class);
+        assertThatThrownBy(() -> ToolCallGrammar.forFormat(ToolCallFormat.GLM45, List.of(), false)).isInstanceOf(GrammarException.class);
+    }
+
+    @Test
+    void lazyToolGrammarsTriggerOnTheFormatsOpeningMarker() {
+        assertThat(ToolCallGrammar.lazyForFormat(ToolCallFormat.HERMES, TOOLS, false).triggers()).containsExactly("<tool_call>");
+        assertThat(ToolCallGrammar.lazyForFormat(ToolCallFormat.QWEN3_CODER, TOOLS, true).triggers()).containsExactly("<tool_call>");
+        assertThat(ToolCallGrammar.lazyForFormat(ToolCallFormat.LLAMA3, TOOLS, false).triggers()).containsExactly("{\"name\"");
+        assertThat(ToolCallGrammar.lazyForFormat(ToolCallFormat.MISTRAL, TOOLS, false).triggers()).containsExactly("[TOOL_CALLS]");
+        assertThat(ToolCallGrammar.lazyForFormat(ToolCallFormat.DEEPSEEK, TOOLS, false).triggers()).containsExactly("<｜tool▁calls▁begin｜>");
     }
 
     @Test

@@ -4,42 +4,41 @@ import hearth.gateway.GatewayConfig.ProxyConfig;
 import hearth.gateway.Units;
 import hearth.gateway.Upstream;
 import hearth.gateway.health.HealthState.Failure;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * One attempt at one upstream. Nothing reaches the client until the upstream has produced its first body bytes
  * (SSE) or its whole body (other responses up to {@code responseBufferBytes}), so any failure before that can be
- * retried elsewhere. From then on SSE is relayed chunk by chunk with a flush after each, and a failure becomes an
- * error event that ends the stream cleanly. A failed write to the client closes the upstream body, which cancels
+ * retried elsewhere. From then on SSE is relayed as it arrives: one client write per upstream read, carrying
+ * everything the upstream had sent by then, so events that arrived together leave together and none waits. A
+ * failure becomes an error event that ends the stream cleanly. A failed write to the client closes the upstream body, which cancels
  * the upstream request (its socket is closed, not reused).
  */
 final class Forwarder {
     private static final int CHUNK = 16 * 1024;
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
-    private final Http1Client client;
+    private final Http1Client upstreams;
     private final ProxyConfig config;
 
-    Forwarder(Http1Client client, ProxyConfig config) {
-        this.client = client;
+    Forwarder(Http1Client upstreams, ProxyConfig config) {
+        this.upstreams = upstreams;
         this.config = config;
     }
 
-    Outcome attempt(Upstream u, Incoming in, HttpServletResponse res) throws InterruptedException {
+    Outcome attempt(Upstream u, Incoming in, ClientWriter client) throws InterruptedException {
         long start = System.nanoTime();
         Http1Response resp;
         try {
-            resp = client.send(u.url(), in.method(), in.pathAndQuery(), headers(u, in), in.body(),
+            resp = upstreams.send(u.url(), in.method(), in.pathAndQuery(), headers(u, in), in.body(),
                     config.headersTimeout(), config.idleTimeout());
         } catch (Http1Client.ConnectFailed e) {
             return new Outcome.Retry(Failure.CONNECT, false, "connect failed: " + describe(e), null);
@@ -56,8 +55,8 @@ final class Forwarder {
         if (retryable(status)) return retry(resp);
         String type = resp.header("content-type");
         return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")
-                ? stream(u, resp, res, start)
-                : buffered(u, resp, res, start);
+                ? stream(u, resp, client, start)
+                : buffered(u, resp, client, start);
     }
 
     /** 5xx other than 501 and 505 is a server fault, 429 a busy server: another upstream may do better. */
@@ -94,39 +93,48 @@ final class Forwarder {
         return new Outcome.Retry(Failure.STATUS_5XX, false, reason, kept);
     }
 
-    private Outcome stream(Upstream u, Http1Response resp, HttpServletResponse res, long start) {
+    private Outcome stream(Upstream u, Http1Response resp, ClientWriter client, long start) {
         byte[] buf = new byte[CHUNK];
         Http1Response.Body in = resp.body();
         try (in) {
-            int n;
+            int len;
             try {
-                n = in.read(buf);
+                len = in.read(buf);
             } catch (IOException e) {
                 boolean timedOut = e instanceof SocketTimeoutException;
                 return new Outcome.Retry(timedOut ? Failure.TIMEOUT : Failure.RESET, false,
                         (timedOut ? "no first event within the idle timeout" : "stream failed before its first byte: " + describe(e)), null);
             }
             long firstByte = System.nanoTime() - start;
-            OutputStream out;
             EventTail tail = new EventTail();
+            commit(client, resp, u, -1);
+            client.headers().put("X-Accel-Buffering", "no");
             try {
-                commit(res, resp, u, -1);
-                res.setHeader("X-Accel-Buffering", "no");
-                out = res.getOutputStream();
-                while (n >= 0) {
-                    if (n > 0) {
-                        out.write(buf, 0, n);
-                        tail.saw(buf, n);
-                    }
-                    if (!in.moreBuffered()) out.flush();
-                    try {
-                        n = in.read(buf);
+                while (true) {
+                    boolean end = len < 0;
+                    if (end) len = 0;
+                    IOException broken = null;
+                    try { // what else has already arrived joins this write; nothing here waits on the upstream
+                        while (!end && len < buf.length && in.moreBuffered()) {
+                            int n = in.read(buf, len, buf.length - len);
+                            if (n < 0) end = true;
+                            else len += n;
+                        }
+                        if (len > 0) client.write(buf, 0, len, false);
+                        tail.saw(buf, len);
+                        if (end) return new Outcome.Relayed(resp.status(), firstByte);
+                        len = in.read(buf);
+                    } catch (ClientWriter.Gone gone) {
+                        throw gone;
                     } catch (IOException e) {
-                        String why = e instanceof SocketTimeoutException
+                        broken = e;
+                    }
+                    if (broken != null) {
+                        String why = broken instanceof SocketTimeoutException
                                 ? "upstream " + u.name() + " sent nothing for " + Units.format(config.idleTimeout())
-                                : "upstream " + u.name() + " failed mid-stream: " + describe(e);
-                        out.write(tail.errorEvent(why));
-                        out.flush();
+                                : "upstream " + u.name() + " failed mid-stream: " + describe(broken);
+                        byte[] event = tail.errorEvent(why);
+                        client.write(event, 0, event.length, false);
                         return new Outcome.Broken(resp.status(), why);
                     }
                 }
@@ -134,11 +142,10 @@ final class Forwarder {
                 resp.abort(); // closes the upstream socket: the upstream stops generating
                 return new Outcome.ClientGone(resp.status());
             }
-            return new Outcome.Relayed(resp.status(), firstByte);
         }
     }
 
-    private Outcome buffered(Upstream u, Http1Response resp, HttpServletResponse res, long start) {
+    private Outcome buffered(Upstream u, Http1Response resp, ClientWriter client, long start) {
         Http1Response.Body in = resp.body();
         ByteArrayOutputStream acc = new ByteArrayOutputStream();
         byte[] buf = new byte[CHUNK];
@@ -154,16 +161,20 @@ final class Forwarder {
             boolean complete = n < 0;
             try {
                 String length = resp.header("content-length");
-                commit(res, resp, u, complete ? acc.size() : length == null ? -1 : Long.parseLong(length.trim()));
-                OutputStream out = res.getOutputStream();
-                acc.writeTo(out);
+                commit(client, resp, u, complete ? acc.size() : length == null ? -1 : Long.parseLong(length.trim()));
+                byte[] head = acc.toByteArray();
+                client.write(head, 0, head.length, complete);
                 if (complete) return new Outcome.Relayed(resp.status(), firstByte);
                 // larger than the buffer: relay the rest as it comes
-                try {
-                    while ((n = in.read(buf)) >= 0) out.write(buf, 0, n);
-                } catch (IOException e) {
-                    // a truncated plain body cannot be repaired: make the client's connection fail, not end cleanly
-                    throw new UncheckedIOException("upstream " + u.name() + " failed mid-body", e);
+                while (true) {
+                    try {
+                        n = in.read(buf);
+                    } catch (IOException e) {
+                        // a truncated plain body cannot be repaired: make the client's connection fail, not end cleanly
+                        throw new UncheckedIOException("upstream " + u.name() + " failed mid-body", e);
+                    }
+                    if (n < 0) break;
+                    client.write(buf, 0, n, false);
                 }
                 return new Outcome.Relayed(resp.status(), firstByte);
             } catch (IOException clientWrite) {
@@ -173,20 +184,20 @@ final class Forwarder {
         }
     }
 
-    private static void commit(HttpServletResponse res, Http1Response resp, Upstream u, long length) {
-        res.setStatus(resp.status());
-        for (String[] h : resp.headers()) if (Headers.relayResponse(h[0])) res.addHeader(h[0], h[1]);
-        res.setHeader("X-Hearth-Upstream", u.name());
-        if (length >= 0) res.setContentLengthLong(length);
+    private static void commit(ClientWriter client, Http1Response resp, Upstream u, long length) {
+        client.status(resp.status());
+        for (String[] h : resp.headers()) if (Headers.relayResponse(h[0])) client.headers().add(h[0], h[1]);
+        client.headers().put("X-Hearth-Upstream", u.name());
+        if (length >= 0) client.headers().put(HttpHeader.CONTENT_LENGTH, length);
     }
 
     /** Writes an upstream response that was kept because it might have been retried. */
-    static void relay(Outcome.Buffered b, String upstream, HttpServletResponse res) throws IOException {
-        res.setStatus(b.status());
-        for (String[] h : b.headers()) if (Headers.relayResponse(h[0])) res.addHeader(h[0], h[1]);
-        res.setHeader("X-Hearth-Upstream", upstream);
-        res.setContentLength(b.body().length);
-        res.getOutputStream().write(b.body());
+    static void relay(Outcome.Buffered b, String upstream, ClientWriter client) throws IOException {
+        client.status(b.status());
+        for (String[] h : b.headers()) if (Headers.relayResponse(h[0])) client.headers().add(h[0], h[1]);
+        client.headers().put("X-Hearth-Upstream", upstream);
+        client.headers().put(HttpHeader.CONTENT_LENGTH, b.body().length);
+        client.write(b.body(), 0, b.body().length, true);
     }
 
     private static String snippet(byte[] body) {

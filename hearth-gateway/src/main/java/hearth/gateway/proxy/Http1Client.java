@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 /**
  * The proxy's HTTP/1.1 client: blocking sockets on the request's virtual thread, kept alive in a pool per upstream
  * address. Doing it by hand keeps the hot path to one socket read and one write per SSE event, with no thread hand-off
- * beyond the virtual-thread park, and lets a socket timeout serve as the headers and idle timeouts. Closing a
- * response body early closes its socket, which is how an upstream learns that its client left.
+ * beyond the virtual-thread park; reads are untimed and {@link ReadDeadlines} keeps the headers and idle timeouts.
+ * Closing a response body early closes its socket, which is how an upstream learns that its client left.
  * Plain {@code http://} only (upstreams are on the cluster network); {@code https://} upstreams are refused.
  */
 final class Http1Client implements AutoCloseable {
@@ -29,9 +29,12 @@ final class Http1Client implements AutoCloseable {
 
     private final Duration connectTimeout;
     private final Map<String, ConcurrentLinkedDeque<Conn>> idle = new ConcurrentHashMap<>();
+    private final ReadDeadlines deadlines;
 
-    Http1Client(Duration connectTimeout) {
+    /** {@code finestTimeout}: the shortest headers or idle timeout {@link #send} will get (it sets their precision). */
+    Http1Client(Duration connectTimeout, Duration finestTimeout) {
         this.connectTimeout = connectTimeout;
+        this.deadlines = new ReadDeadlines(finestTimeout);
     }
 
     /** A connect failure, as opposed to a failure on an established connection. */
@@ -75,12 +78,12 @@ final class Http1Client implements AutoCloseable {
 
     private static Http1Response exchange(Conn c, byte[] head, byte[] body, String method, Duration headersTimeout,
             Duration idleTimeout) throws IOException {
-        c.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, headersTimeout.toMillis()));
+        c.timeout(headersTimeout);
         c.out.write(head);
         if (body.length > 0) c.out.write(body);
         c.out.flush();
         Http1Response r = Http1Response.read(c, method.equals("HEAD"));
-        c.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
+        c.timeout(idleTimeout);
         return r;
     }
 
@@ -135,6 +138,7 @@ final class Http1Client implements AutoCloseable {
 
     @Override
     public void close() {
+        deadlines.close();
         idle.values().forEach(q -> q.forEach(Conn::close));
         idle.clear();
     }
@@ -148,6 +152,9 @@ final class Http1Client implements AutoCloseable {
         private final OutputStream out;
         private final byte[] buffer = new byte[BUFFER];
         private volatile long idleSince;
+        private long timeoutNanos; // for the next reads; 0: none
+        private volatile long readDeadline; // nanoTime by which a waiting read must have data; 0: no read waits
+        private volatile boolean expired;
 
         Conn(Http1Client owner, String key, Socket socket) throws IOException {
             this.owner = owner;
@@ -155,14 +162,43 @@ final class Http1Client implements AutoCloseable {
             this.socket = socket;
             this.in = socket.getInputStream();
             this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
-        }
-
-        InputStream in() {
-            return in;
+            owner.deadlines.watch(this);
         }
 
         byte[] buffer() {
             return buffer;
+        }
+
+        /** The longest wait of each following read; zero waits forever. */
+        void timeout(Duration d) {
+            timeoutNanos = d.toNanos();
+        }
+
+        /** One socket read, failed with {@link SocketTimeoutException} when no byte comes within the timeout. */
+        int read(byte[] b, int off, int len) throws IOException {
+            long t = timeoutNanos;
+            if (t > 0) readDeadline = System.nanoTime() + t;
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                if (!expired) throw e;
+                var timedOut = new SocketTimeoutException("no data from the upstream within " + Duration.ofNanos(t).toMillis() + " ms");
+                timedOut.initCause(e);
+                throw timedOut;
+            } finally {
+                if (t > 0) readDeadline = 0;
+            }
+        }
+
+        boolean overdue(long now) {
+            long d = readDeadline;
+            return d != 0 && now - d > 0;
+        }
+
+        /** The watchdog's verdict: closing the socket wakes the waiting read, which reports a timeout. */
+        void expire() {
+            expired = true;
+            close();
         }
 
         void release() {
@@ -170,6 +206,7 @@ final class Http1Client implements AutoCloseable {
         }
 
         void close() {
+            owner.deadlines.forget(this);
             try {
                 socket.close();
             } catch (IOException ignored) {

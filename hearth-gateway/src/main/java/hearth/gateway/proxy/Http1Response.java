@@ -82,20 +82,18 @@ final class Http1Response {
     /** Buffered reads from the connection's socket, shared by head and body. */
     private static final class Reader {
         private final Http1Client.Conn conn;
-        private final InputStream in;
         private final byte[] buf;
         private int pos;
         private int end;
 
         Reader(Http1Client.Conn conn) {
             this.conn = conn;
-            this.in = conn.in();
             this.buf = conn.buffer();
         }
 
         private boolean fill() throws IOException {
             if (pos < end) return true;
-            int n = in.read(buf, 0, buf.length);
+            int n = conn.read(buf, 0, buf.length);
             if (n < 0) return false;
             pos = 0;
             end = n;
@@ -128,6 +126,11 @@ final class Http1Response {
             System.arraycopy(buf, pos, dst, off, n);
             pos += n;
             return n;
+        }
+
+        /** The next byte, -1 at end of stream. */
+        int read() throws IOException {
+            return fill() ? buf[pos++] & 0xff : -1;
         }
     }
 
@@ -212,20 +215,39 @@ final class Http1Response {
             return -1;
         }
 
-        /** Reads the next chunk-size line; false (and trailers consumed) at the last chunk. */
+        /**
+         * Reads the next chunk-size line (hex digits, optional extensions after {@code ;}) straight from the buffer:
+         * it comes once per SSE event, so no strings are made. False (and trailers consumed) at the last chunk.
+         */
         private boolean nextChunk() throws IOException {
             if (crlfPending) {
-                if (!r.line().isEmpty()) throw new ProtocolException("chunk not followed by CRLF");
+                int c = r.read();
+                if (c == '\r') c = r.read();
+                if (c != '\n') throw c < 0 ? new EOFException("upstream closed the connection after a chunk")
+                        : new ProtocolException("chunk not followed by CRLF");
                 crlfPending = false;
             }
-            String line = r.line();
-            int semi = line.indexOf(';');
-            String hex = (semi >= 0 ? line.substring(0, semi) : line).trim();
-            try {
-                remaining = Long.parseLong(hex, 16);
-            } catch (NumberFormatException e) {
-                throw new ProtocolException("bad chunk size: " + line);
+            long size = 0;
+            int digits = 0;
+            boolean extension = false;
+            boolean sizeEnded = false; // by whitespace: no digit may follow
+            for (int c = r.read(); c != '\n'; c = r.read()) {
+                if (c < 0) throw new EOFException("upstream closed the connection in a chunk size line");
+                if (extension) continue;
+                int v = Character.digit(c, 16);
+                if (v >= 0 && !sizeEnded && digits < 15) {
+                    size = size << 4 | v;
+                    digits++;
+                } else if (c == ';') {
+                    extension = true;
+                } else if (c == '\r' || c == ' ' || c == '\t') {
+                    sizeEnded = true;
+                } else {
+                    throw new ProtocolException("bad chunk size line");
+                }
             }
+            if (digits == 0) throw new ProtocolException("bad chunk size line: no digits");
+            remaining = size;
             if (remaining > 0) return true;
             while (!r.line().isEmpty()) {
                 // trailers: not relayed

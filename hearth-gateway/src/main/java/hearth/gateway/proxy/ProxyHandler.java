@@ -10,22 +10,28 @@ import hearth.gateway.health.HealthState;
 import hearth.gateway.metrics.GatewayMetrics;
 import hearth.gateway.security.ApiKeys;
 import hearth.gateway.security.RateLimiter;
-import io.javalin.http.Context;
-import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every request that is not the gateway's own: tier by prefix, key and rate check, body read (bounded), tier by
  * model, then attempts on upstreams until one answers. While no upstream is eligible the request waits up to
- * {@code queue_timeout}, then gets 503 with {@code Retry-After}.
+ * {@code queue_timeout}, then gets 503 with {@code Retry-After}. Runs on Jetty's core API (see {@link FrontHandler})
+ * and completes the request's callback itself: errors the gateway answers become OpenAI-shaped JSON.
  */
 public final class ProxyHandler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
@@ -49,35 +55,54 @@ public final class ProxyHandler implements AutoCloseable {
         this.metrics = metrics;
         this.inspector = new RequestInspector(config.affinity());
         this.balancer = new Balancer(config.affinity().maxImbalance());
-        this.upstreams = new Http1Client(config.proxy().connectTimeout());
+        var p = config.proxy();
+        this.upstreams = new Http1Client(p.connectTimeout(), finest(p.headersTimeout(), p.idleTimeout()));
         this.forwarder = new Forwarder(upstreams, config.proxy());
     }
 
-    public void handle(Context ctx) throws Exception {
+    /** Answers one proxied request; the callback is complete when this returns. */
+    public void handle(Request req, Response res, Callback callback) {
+        ClientWriter client = new ClientWriter(res);
+        try {
+            proxy(req, client);
+            client.complete(callback);
+        } catch (ApiError.GatewayException e) {
+            writeError(client, callback, e.error());
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            if (!(e instanceof InterruptedException))
+                LOG.warn("{} {} failed: {}", req.getMethod(), req.getHttpURI().getPath(), e.toString());
+            if (res.isCommitted()) callback.failed(e); // the client's connection is cut: a truncated body must not look whole
+            else writeError(client, callback, new ApiError(500, "server_error", "internal gateway error", null, "internal_error", null));
+        }
+    }
+
+    private void proxy(Request req, ClientWriter client) throws Exception {
         long start = System.nanoTime();
-        HttpServletRequest req = ctx.req();
-        TierRouter.Match match = router.match(req.getRequestURI());
-        if (match == null) throw ApiError.notFound("no tier serves " + req.getRequestURI(), "unknown_route").exception();
+        HttpURI uri = req.getHttpURI();
+        HttpFields fields = req.getHeaders();
+        TierRouter.Match match = router.match(uri.getPath());
+        if (match == null) throw ApiError.notFound("no tier serves " + uri.getPath(), "unknown_route").exception();
         Tier tier = match.tier();
-        KeyConfig key = authorize(ctx, tier);
+        KeyConfig key = authorize(fields, tier);
         limit(key, tier);
         byte[] body = readBody(req, tier);
-        RequestFacts facts = inspector.inspect(affinityHeader(req), body);
+        RequestFacts facts = inspector.inspect(affinityHeader(fields), body);
         if (config.routeByModel() && facts.model() != null) {
             Tier serving = router.servingModel(facts.model(), tier);
             if (serving != null && serving != tier) {
                 tier = serving;
-                authorize(ctx, tier);
+                authorize(fields, tier);
             }
         }
-        String query = req.getQueryString();
+        String query = uri.getQuery();
         Incoming in = new Incoming(req.getMethod(), query == null ? match.path() : match.path() + "?" + query,
-                match.tier().prefix(), headers(req), body, keys.enabled(), req.getRemoteAddr(),
-                req.getScheme(), req.getHeader("host"));
-        forward(ctx, tier, facts, in, start);
+                match.tier().prefix(), headers(fields), body, keys.enabled(), Request.getRemoteAddr(req),
+                uri.getScheme() == null ? "http" : uri.getScheme(), fields.get(HttpHeader.HOST));
+        forward(client, tier, facts, in, start);
     }
 
-    private void forward(Context ctx, Tier tier, RequestFacts facts, Incoming in, long start) throws Exception {
+    private void forward(ClientWriter client, Tier tier, RequestFacts facts, Incoming in, long start) throws Exception {
         Set<Upstream> tried = new HashSet<>();
         Outcome.Retry last = null;
         Upstream lastUpstream = null;
@@ -92,7 +117,7 @@ public final class ProxyHandler implements AutoCloseable {
             if (attempt > 1) metrics.retried(tier.name());
             Outcome o;
             try {
-                o = forwarder.attempt(u, in, ctx.res());
+                o = forwarder.attempt(u, in, client);
             } finally {
                 u.release();
                 if (u.endpoint().maxConcurrent() > 0) tier.signal();
@@ -106,7 +131,7 @@ public final class ProxyHandler implements AutoCloseable {
             last = r;
             lastUpstream = u;
         }
-        giveUp(ctx, tier, timedOut ? null : last, lastUpstream, last);
+        giveUp(client, tier, timedOut ? null : last, lastUpstream, last);
     }
 
     /** Applies a retryable failure to the upstream's health and the metrics. */
@@ -159,14 +184,14 @@ public final class ProxyHandler implements AutoCloseable {
      * Every attempt failed ({@code exhausted}: relay the last upstream answer, or 502) or the wait for an eligible
      * upstream ran out (503 with {@code Retry-After}; an earlier upstream answer is stale by then).
      */
-    private void giveUp(Context ctx, Tier tier, Outcome.Retry exhausted, Upstream lastUpstream, Outcome.Retry last)
+    private void giveUp(ClientWriter client, Tier tier, Outcome.Retry exhausted, Upstream lastUpstream, Outcome.Retry last)
             throws IOException {
         if (exhausted != null && exhausted.response() != null) {
             metrics.completed(tier.name(), lastUpstream.name(), exhausted.response().status(), 0, 0);
             int status = exhausted.response().status();
             if ((status == 503 || status == 429) && exhausted.response().headers().stream().noneMatch(h -> h[0].equalsIgnoreCase("retry-after")))
-                ctx.res().setHeader("Retry-After", Long.toString(ApiError.unavailable("", config.proxy().retryAfter()).retryAfterSeconds()));
-            Forwarder.relay(exhausted.response(), lastUpstream.name(), ctx.res());
+                client.headers().put("Retry-After", Long.toString(ApiError.unavailable("", config.proxy().retryAfter()).retryAfterSeconds()));
+            Forwarder.relay(exhausted.response(), lastUpstream.name(), client);
             return;
         }
         if (exhausted != null) {
@@ -199,9 +224,9 @@ public final class ProxyHandler implements AutoCloseable {
         }
     }
 
-    private KeyConfig authorize(Context ctx, Tier tier) {
+    private KeyConfig authorize(HttpFields fields, Tier tier) {
         try {
-            return keys.check(ctx.header("Authorization"), ctx.header("x-api-key"), tier.name());
+            return keys.check(fields.get(HttpHeader.AUTHORIZATION), fields.get("x-api-key"), tier.name());
         } catch (ApiError.GatewayException e) {
             metrics.rejected(tier.name(), e.error().status() == 403 ? "forbidden" : "unauthorized");
             throw e;
@@ -217,31 +242,62 @@ public final class ProxyHandler implements AutoCloseable {
         }
     }
 
-    private byte[] readBody(HttpServletRequest req, Tier tier) throws IOException {
+    private byte[] readBody(Request req, Tier tier) throws IOException {
         long limit = config.proxy().maxBodyBytes();
-        if (req.getContentLengthLong() > limit) {
+        if (req.getLength() > limit) {
             metrics.rejected(tier.name(), "too_large");
             throw ApiError.tooLarge(limit).exception();
         }
-        InputStream in = req.getInputStream();
-        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        if (body.length > limit) {
+        long declared = req.getLength();
+        if (declared == 0) return new byte[0];
+        // sized by Content-Length when there is one: readNBytes(limit) would start with a buffer of the limit's scale
+        byte[] body = new byte[declared > 0 ? (int) declared : (int) Math.min(limit + 1, 1024)];
+        int n = 0;
+        InputStream in = Request.asInputStream(req);
+        while (true) {
+            if (n == body.length) {
+                if (declared > 0 || n > limit) break; // a declared length is all there is; past the limit is too large
+                body = Arrays.copyOf(body, (int) Math.min(Integer.MAX_VALUE - 8, Math.min(limit + 1, 2L * n)));
+            }
+            int r = in.read(body, n, body.length - n);
+            if (r < 0) break;
+            n += r;
+        }
+        if (n > limit) {
             metrics.rejected(tier.name(), "too_large");
             throw ApiError.tooLarge(limit).exception();
         }
-        return body;
+        return n == body.length ? body : Arrays.copyOf(body, n);
     }
 
-    private String affinityHeader(HttpServletRequest req) {
+    private String affinityHeader(HttpFields fields) {
         String name = inspector.affinityHeader();
-        return name == null ? null : req.getHeader(name);
+        return name == null ? null : fields.get(name);
     }
 
-    private static List<String[]> headers(HttpServletRequest req) {
-        List<String[]> out = new ArrayList<>();
-        for (String name : Collections.list(req.getHeaderNames()))
-            for (String v : Collections.list(req.getHeaders(name))) out.add(new String[] {name, v});
+    private static List<String[]> headers(HttpFields fields) {
+        List<String[]> out = new ArrayList<>(fields.size());
+        for (HttpField f : fields) out.add(new String[] {f.getName(), f.getValue()});
         return out;
+    }
+
+    /** Writes an error the gateway answers itself, or cuts the connection when the response has begun. */
+    static void writeError(ClientWriter client, Callback callback, ApiError e) {
+        if (client.committed()) {
+            callback.failed(e.exception());
+            return;
+        }
+        client.status(e.status());
+        client.headers().put(HttpHeader.CONTENT_TYPE.asString(), "application/json");
+        if (e.retryAfter() != null) client.headers().put("Retry-After", Long.toString(e.retryAfterSeconds()));
+        client.last(e.json(), callback);
+    }
+
+    /** The shorter of two timeouts, zero meaning none. */
+    private static java.time.Duration finest(java.time.Duration a, java.time.Duration b) {
+        if (a.isZero()) return b;
+        if (b.isZero()) return a;
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override

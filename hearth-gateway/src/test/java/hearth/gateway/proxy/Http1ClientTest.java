@@ -31,7 +31,7 @@ class Http1ClientTest {
     private ServerSocket server;
     private final LinkedBlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
-    private final Http1Client client = new Http1Client(Duration.ofSeconds(1));
+    private final Http1Client client = new Http1Client(Duration.ofSeconds(1), Duration.ofMillis(200));
     private URI base;
 
     @BeforeEach
@@ -170,6 +170,25 @@ class Http1ClientTest {
     }
 
     @Test
+    void chunkSizesAreHexInEitherCaseAndAMalformedSizeLineIsAProtocolError() throws Exception {
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n1a \r\n"
+                    + "abcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n");
+        });
+        try (var body = get("/hex").body()) {
+            assertThat(readAll(body)).isEqualTo("0123456789abcdefghijklmnopqrstuvwxyz");
+        }
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1 2\r\nxx\r\n0\r\n\r\n");
+        });
+        var bad = get("/bad").body();
+        assertThatThrownBy(() -> readAll(bad)).isInstanceOf(java.net.ProtocolException.class);
+        bad.close();
+    }
+
+    @Test
     void aSilentUpstreamTimesOutAndARefusedOneIsAConnectFailure() throws Exception {
         scripts.add((in, out) -> {
             readRequest(in);
@@ -183,6 +202,29 @@ class Http1ClientTest {
         }
         assertThatThrownBy(() -> client.send(URI.create("http://127.0.0.1:" + closed), "GET", "/", List.of(), new byte[0],
                 Duration.ofSeconds(1), Duration.ofSeconds(1))).isInstanceOf(Http1Client.ConnectFailed.class);
+    }
+
+    @Test
+    void aBodyThatStallsLongerThanTheIdleTimeoutFailsWithATimeoutButSlowerDataInTimeDoesNot() throws Exception {
+        scripts.add((in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < 4; i++) { // 4 gaps of 150 ms: 600 ms in all, each under the 300 ms idle timeout
+                Thread.sleep(150);
+                write(out, "1\r\nx\r\n");
+            }
+            Thread.sleep(3000);
+        });
+        var r = client.send(base, "GET", "/stall", List.of(), new byte[0], Duration.ofSeconds(1), Duration.ofMillis(300));
+        var body = r.body();
+        byte[] four = new byte[4];
+        int got = 0;
+        while (got < 4) got += body.read(four, got, 4 - got);
+        assertThat(new String(four, StandardCharsets.US_ASCII)).isEqualTo("xxxx");
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> body.read(four, 0, 4)).isInstanceOf(SocketTimeoutException.class);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 2500L);
+        body.close();
     }
 
     @Test

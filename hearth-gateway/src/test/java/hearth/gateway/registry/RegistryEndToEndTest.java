@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -71,23 +73,61 @@ class RegistryEndToEndTest {
         assertThat(condition.get()).isTrue();
     }
 
+    /** Entries whose servers are running: their files get a fresh heartbeat every 300 ms, as real servers do. */
+    private final Map<String, MockUpstream> beating = new ConcurrentHashMap<>();
+
+    private synchronized void startBeating(String name, MockUpstream u) throws Exception {
+        beating.put(name, u);
+        writeEntry(name, u, Instant.now());
+    }
+
+    private synchronized void stopAndRemove(String name) throws Exception {
+        beating.remove(name);
+        Files.delete(dir.resolve(name + ".json"));
+    }
+
+    private synchronized void beat() throws Exception {
+        for (var e : beating.entrySet()) writeEntry(e.getKey(), e.getValue(), Instant.now());
+    }
+
     @Test
     void upstreamsAddedAndRemovedAsFilesDuringTrafficLoseNoRequest() throws Exception {
-        writeEntry("a", a, Instant.now());
-        eventually(() -> names().equals(List.of("a")));
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Client.Stream>> all = new ArrayList<>();
-            for (int round = 0; round < 6; round++) {
-                for (int i = 0; i < 5; i++)
-                    all.add(pool.submit(() -> client.stream("/v1/chat/completions", Client.chat("m", "x", 4, true))));
-                if (round == 1) writeEntry("b", b, Instant.now());
-                if (round == 3) Files.delete(dir.resolve("a.json"));
-                Thread.sleep(150);
+        // heartbeats are whole seconds and the ttl is 2 s: without refreshing, a slow machine would see entries expire
+        Thread heart = Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(300);
+                    beat();
+                }
+            } catch (InterruptedException stop) {
+                // test over
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-            for (Future<Client.Stream> f : all) assertThat(f.get(15, TimeUnit.SECONDS).completed()).isTrue();
+        });
+        try {
+            startBeating("a", a);
+            eventually(() -> names().equals(List.of("a")));
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Client.Stream>> all = new ArrayList<>();
+                for (int round = 0; round < 6; round++) {
+                    for (int i = 0; i < 5; i++)
+                        all.add(pool.submit(() -> client.stream("/v1/chat/completions", Client.chat("m", "x", 4, true))));
+                    if (round == 1) startBeating("b", b);
+                    if (round == 3) stopAndRemove("a");
+                    Thread.sleep(150);
+                }
+                for (Future<Client.Stream> f : all) {
+                    Client.Stream st = f.get(15, TimeUnit.SECONDS);
+                    assertThat(st.completed()).as(st.toString()).isTrue();
+                }
+            }
+            eventually(() -> names().equals(List.of("b")));
+            assertThat(b.requests()).isPositive();
+        } finally {
+            heart.interrupt();
+            heart.join();
         }
-        eventually(() -> names().equals(List.of("b")));
-        assertThat(b.requests()).isPositive();
     }
 
     @Test

@@ -106,6 +106,26 @@ class SecurityTest {
     }
 
     @Test
+    void aBodyWithoutContentLengthIsForwardedWholeUnderTheLimitAndRefusedOverIt() throws Exception {
+        String under = Client.chat("small", "y".repeat(1800), 3, false); // more than one read buffer, under 2048
+        String over = Client.chat("small", "x".repeat(2100), 3, false);
+        for (String body : List.of(under, over)) {
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var req = java.net.http.HttpRequest.newBuilder(gateway.baseUri().resolve("/v1/chat/completions"))
+                    .header("Authorization", "Bearer sk-alice").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
+                    .build(); // an InputStream publisher has no length: the body goes out chunked
+            var r = client.http().send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (body == under) {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(Client.json(r.body()).path("choices").get(0).path("message").path("content").asText()).isEqualTo("t0 t1 t2 ");
+            } else {
+                assertThat(r.statusCode()).isEqualTo(413);
+            }
+        }
+    }
+
+    @Test
     void aKeyOverItsRateGets429WithRetryAfter() throws Exception {
         List<Integer> codes = new ArrayList<>();
         String retryAfter = null;

@@ -137,8 +137,9 @@ public final class MockUpstream implements AutoCloseable {
                 else send(ex, 200, "{\"status\":\"ok\"}");
                 return;
             }
-            if (path.equals("/v1/models") && !draining) {
-                send(ex, 200, modelList()); // not counted: the gateway asks for it on its own
+            if (path.equals("/v1/models")) { // not counted: the gateway asks for it on its own, also while draining
+                if (draining) send(ex, 503, "{\"error\":{\"message\":\"draining\",\"type\":\"server_error\"}}");
+                else send(ex, 200, modelList());
                 return;
             }
             requests.incrementAndGet();

@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * An Anthropic {@code POST /v1/messages} body, validated and mapped onto what the chat template reads: OpenAI-style
  * message maps (tool_use blocks → assistant {@code tool_calls}, tool_result blocks → {@code tool} messages, thinking
- * blocks → {@code reasoning_content}) and OpenAI-style tool objects.
+ * blocks → {@code reasoning_content}) and OpenAI-style tool objects (a tool's {@code strict: true} kept). Image blocks
+ * become OpenAI {@code image_url} parts (a message's content is then a list of parts) where the engine takes images,
+ * and a 400 where it does not (Hearth's own engine has no vision).
  *
  * @param toolChoice "auto", "none", "required" (Anthropic's "any" or "tool"), null when absent
  * @param toolName   the one tool Anthropic's {@code {"type":"tool","name":..}} forces
@@ -21,6 +23,11 @@ record MessagesRequest(String model, List<Map<String, Object>> messages, List<Ob
                        String toolName, boolean parallelToolCalls, boolean stream, GenerationOptions options) {
 
     static MessagesRequest read(JsonNode body, boolean countOnly) {
+        return read(body, countOnly, false);
+    }
+
+    /** @param images whether image blocks are taken (forwarded as image_url parts) or refused */
+    static MessagesRequest read(JsonNode body, boolean countOnly, boolean images) {
         if (body == null || !body.isObject()) throw ApiError.badRequest("the request body must be a JSON object", null);
         String model = text(body, "model", true);
         Integer maxTokens = null;
@@ -35,7 +42,7 @@ record MessagesRequest(String model, List<Map<String, Object>> messages, List<Ob
         if (system != null && !system.isNull()) messages.add(message("system", blocksText(system, "system")));
         JsonNode ms = body.get("messages");
         if (ms == null || !ms.isArray() || ms.isEmpty()) throw bad("messages", "must be a non-empty array of messages");
-        for (int i = 0; i < ms.size(); i++) addMessage(messages, ms.get(i), "messages[" + i + "]");
+        for (int i = 0; i < ms.size(); i++) addMessage(messages, ms.get(i), "messages[" + i + "]", images);
         List<Object> tools = tools(body.get("tools"));
         String choice = null;
         String name = null;
@@ -76,7 +83,7 @@ record MessagesRequest(String model, List<Map<String, Object>> messages, List<Ob
     }
 
     /** One Anthropic message as template messages: tool results first (they answer the previous turn), then the rest. */
-    private static void addMessage(List<Map<String, Object>> out, JsonNode m, String path) {
+    private static void addMessage(List<Map<String, Object>> out, JsonNode m, String path, boolean images) {
         if (!m.isObject()) throw bad(path, "must be an object");
         String role = text(m, "role", false);
         if (!"user".equals(role) && !"assistant".equals(role)) throw bad(path + ".role", "must be user or assistant");
@@ -90,12 +97,21 @@ record MessagesRequest(String model, List<Map<String, Object>> messages, List<Ob
         StringBuilder text = new StringBuilder();
         StringBuilder thinking = new StringBuilder();
         List<Object> calls = new ArrayList<>();
+        List<Object> parts = new ArrayList<>();       // text and image parts in order, used when an image came
+        List<Object> resultImages = new ArrayList<>(); // images inside tool results: an OpenAI tool message holds text only
         for (int i = 0; i < content.size(); i++) {
             JsonNode b = content.get(i);
             String bp = path + ".content[" + i + "]";
             String type = text(b, "type", false);
             switch (type == null ? "" : type) {
-                case "text" -> append(text, text(b, "text", false));
+                case "text" -> {
+                    append(text, text(b, "text", false));
+                    parts.add(Map.of("type", "text", "text", java.util.Objects.toString(text(b, "text", false), "")));
+                }
+                case "image" -> {
+                    if (!"user".equals(role)) throw bad(bp, "only user messages may hold images");
+                    parts.add(image(b, bp, images));
+                }
                 case "thinking" -> append(thinking, text(b, "thinking", false));
                 case "redacted_thinking" -> { /* opaque: nothing a local template can show */ }
                 case "tool_use" -> {
@@ -109,15 +125,33 @@ record MessagesRequest(String model, List<Map<String, Object>> messages, List<Ob
                     calls.add(call);
                 }
                 case "tool_result" -> {
-                    Map<String, Object> result = message("tool", b.hasNonNull("content") ? blocksText(b.get("content"), bp + ".content") : "");
+                    String resultText = "";
+                    if (b.hasNonNull("content")) {
+                        JsonNode rc = b.get("content");
+                        if (rc.isArray()) {
+                            for (int k = 0; k < rc.size(); k++) {
+                                if ("image".equals(rc.get(k).path("type").asText())) resultImages.add(image(rc.get(k), bp + ".content[" + k + "]", images));
+                            }
+                        }
+                        resultText = blocksText(rc, bp + ".content");
+                    }
+                    Map<String, Object> result = message("tool", resultText);
                     result.put("tool_call_id", text(b, "tool_use_id", false));
                     out.add(result);
                 }
-                default -> throw bad(bp + ".type", "'" + type + "' is not supported: this model reads text, thinking, tool_use and tool_result blocks");
+                default -> throw bad(bp + ".type", "'" + type + "' is not supported: this model reads text, image, thinking, tool_use and tool_result blocks");
             }
         }
-        if (text.isEmpty() && thinking.isEmpty() && calls.isEmpty()) return; // only tool results
+        if (!resultImages.isEmpty()) {
+            Map<String, Object> shown = new LinkedHashMap<>();
+            shown.put("role", "user");
+            shown.put("content", resultImages);
+            out.add(shown);
+        }
+        boolean withImages = parts.stream().anyMatch(p -> "image_url".equals(((Map<?, ?>) p).get("type")));
+        if (text.isEmpty() && thinking.isEmpty() && calls.isEmpty() && !withImages) return; // only tool results
         Map<String, Object> msg = message(role, text.isEmpty() && !calls.isEmpty() ? null : text.toString());
+        if (withImages) msg.put("content", parts);
         if (!thinking.isEmpty()) msg.put("reasoning_content", thinking.toString());
         if (!calls.isEmpty()) msg.put("tool_calls", calls);
         out.add(msg);
@@ -136,13 +170,43 @@ record MessagesRequest(String model, List<Map<String, Object>> messages, List<Ob
         sb.append(s);
     }
 
-    /** A string, or text blocks joined by newlines. */
+    /**
+     * An image block ({@code source}: {@code {"type":"base64","media_type":..,"data":..}} or {@code {"type":"url","url":..}})
+     * as an OpenAI {@code image_url} part (base64 as a data URL); a 400 naming the block when images are not taken.
+     */
+    private static Map<String, Object> image(JsonNode b, String path, boolean images) {
+        if (!images) {
+            throw bad(path, "the model does not accept images (Hearth's built-in engine reads text only; serve a vision model"
+                    + " through a llama-server, vLLM or OpenAI backend to send images)");
+        }
+        JsonNode src = b.get("source");
+        if (src == null || !src.isObject()) throw bad(path + ".source", "is required");
+        String url = switch (src.path("type").asText("")) {
+            case "base64" -> {
+                String media = text(src, "media_type", false);
+                String data = text(src, "data", false);
+                if (media == null || !media.startsWith("image/")) throw bad(path + ".source.media_type", "must be an image type such as image/png");
+                if (data == null || data.isEmpty()) throw bad(path + ".source.data", "is required");
+                yield "data:" + media + ";base64," + data;
+            }
+            case "url" -> {
+                String u = text(src, "url", false);
+                if (u == null || u.isEmpty()) throw bad(path + ".source.url", "is required");
+                yield u;
+            }
+            default -> throw bad(path + ".source.type", "must be base64 or url");
+        };
+        return Map.of("type", "image_url", "image_url", Map.of("url", url));
+    }
+
+    /** A string, or text blocks joined by newlines (image blocks, read separately, are skipped). */
     private static String blocksText(JsonNode v, String path) {
         if (v.isTextual()) return v.textValue();
         if (!v.isArray()) throw bad(path, "must be a string or an array of text blocks");
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < v.size(); i++) {
-            if (!"text".equals(v.get(i).path("type").asText())) throw bad(path + "[" + i + "].type", "must be 'text'");
+            if ("image".equals(v.get(i).path("type").asText())) continue;
+            if (!"text".equals(v.get(i).path("type").asText())) throw bad(path + "[" + i + "].type", "must be 'text' or 'image'");
             append(sb, text(v.get(i), "text", false));
         }
         return sb.toString();
@@ -161,6 +225,7 @@ record MessagesRequest(String model, List<Map<String, Object>> messages, List<Ob
             fn.put("name", name);
             if (t.hasNonNull("description")) fn.put("description", t.get("description").asText());
             fn.put("parameters", t.hasNonNull("input_schema") ? Json.mapper().convertValue(t.get("input_schema"), Map.class) : Map.of("type", "object"));
+            if (t.path("strict").asBoolean(false)) fn.put("strict", true);
             out.add(Map.of("type", "function", "function", fn));
         }
         return out;

@@ -58,7 +58,9 @@ final class MessagesWire {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record StopDelta(String stop_reason, String stop_sequence) {}
 
-    record OutputUsage(int output_tokens) {}
+    /** {@code input_tokens} only where message_start could not know them (a forwarding backend's stream). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record OutputUsage(Integer input_tokens, int output_tokens) {}
 
     record MessageStop(String type) {}
 }

@@ -64,6 +64,10 @@ public final class ServerMetrics {
         gauge(stats, "hearth_active_requests", "Requests being generated", EngineLoop.Stats::running);
         gauge(stats, "hearth_kv_cache_blocks_used", "KV cache blocks in use", EngineLoop.Stats::usedBlocks);
         gauge(stats, "hearth_kv_cache_blocks_total", "KV cache blocks in all", EngineLoop.Stats::totalBlocks);
+        GaugeWithCallback.builder().name("hearth_kv_cache_bytes").help("Bytes of the KV cache, by element type of keys and values")
+                .labelNames("model", "type_k", "type_v").callback(cb -> stats.get().forEach((m, st) -> {
+                    if (st.cacheTypeK() != null) cb.call(st.kvCacheBytes(), m, st.cacheTypeK().flagName(), st.cacheTypeV().flagName());
+                })).register(registry);
         counterFn(stats, "hearth_prefix_cache_queries", "Prefix-cache lookups", EngineLoop.Stats::prefixQueries);
         counterFn(stats, "hearth_prefix_cache_hits", "Prefix-cache lookups that found cached blocks", EngineLoop.Stats::prefixHits);
 

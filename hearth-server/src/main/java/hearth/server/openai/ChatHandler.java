@@ -35,7 +35,7 @@ public final class ChatHandler {
             int[] ids = tokenizeTemplated(s.backend().tokenizer(), prompt);
             var o = req.options();
             var call = new OpenAiMapper.Call(Ids.next("chatcmpl-"), Ids.epochSeconds(), true, o.logprobs(), o.topLogprobs(),
-                    output(s, format, prompt), grammar);
+                    output(s, format, prompt, req.tools()), grammar);
             new Runner(s).run(ctx, call, List.of(ids), o, req.stream());
         }
     }
@@ -45,11 +45,17 @@ public final class ChatHandler {
      * say tool_choice "none"); thinking split off when the template has thinking markers.
      */
     public static GenerateRequest.Output output(Services s, ToolCallFormat tools, String prompt) {
+        return output(s, tools, prompt, null);
+    }
+
+    /** As above; {@code offered} (the request's tools, or null) types arguments written as bare text. */
+    public static GenerateRequest.Output output(Services s, ToolCallFormat tools, String prompt, List<Object> offered) {
         String template = s.prompts().source();
         ReasoningMarkers markers = ReasoningMarkers.detect(template);
         // --reasoning-format none: thinking stays inline in the content
         boolean thinks = template.contains(markers.start()) && !s.config().reasoningFormat().equals("none");
-        return new GenerateRequest.Output(tools, thinks ? markers : null, thinks && markers.opensIn(prompt));
+        return new GenerateRequest.Output(tools, thinks ? markers : null, thinks && markers.opensIn(prompt),
+                tools == ToolCallFormat.NONE ? null : Constraints.parameters(offered));
     }
 
     /** Templated text: special tokens parsed; BOS added if the vocabulary wants it, unless the template wrote it. */

@@ -173,6 +173,10 @@ final class RequestReader {
         for (int i = 0; i < c.size(); i++) {
             Fields part = Fields.object(c.get(i), param + "[" + i + "]");
             String type = part.requiredString("type");
+            if (type.equals("image_url") || type.equals("input_image")) {
+                throw Fields.bad(param + "[" + i + "]", "is an image, but the model does not accept images (Hearth's built-in engine"
+                        + " reads text only; serve a vision model through a llama-server, vLLM or OpenAI backend to send images)");
+            }
             if (!type.equals("text")) {
                 throw Fields.bad(part.name("type"), "'" + type + "' is not supported: this model reads text parts only");
             }

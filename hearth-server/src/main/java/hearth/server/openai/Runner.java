@@ -6,6 +6,7 @@ import hearth.engine.GenerateRequest;
 import hearth.engine.tokenizer.Tokenizer;
 import hearth.server.http.ApiError;
 import hearth.server.http.Bodies;
+import hearth.server.http.ClientWatch;
 import hearth.server.http.Json;
 import hearth.server.http.RequestLog;
 import hearth.server.http.SseWriter;
@@ -16,7 +17,8 @@ import java.util.List;
 
 /**
  * Runs the generations of one chat or text completion call and answers it, as one JSON body or as an SSE stream.
- * Choices are prompts × n engine sequences. A client that disconnects mid-stream has its sequences cancelled at once.
+ * Choices are prompts × n engine sequences. A client that disconnects has its sequences cancelled at once (streamed:
+ * when a write fails; non-streamed: when {@link ClientWatch} notices).
  */
 final class Runner {
     private final Services s;
@@ -63,8 +65,11 @@ final class Runner {
     private void collect(Context ctx, OpenAiMapper.Call call, Generation g, List<ChoiceState> choices, int promptTokens)
             throws InterruptedException {
         int open = choices.size();
-        while (open > 0) {
-            if (apply(g.take(), choices, call.parsed()).finished()) open--;
+        try (ClientWatch watch = ClientWatch.start(ctx, g::cancel)) {
+            while (open > 0) {
+                if (apply(g.take(), choices, call.parsed()).finished()) open--;
+            }
+            if (watch.gone()) throw watch.error();
         }
         for (ChoiceState c : choices) {
             if (c.failure != null) throw failure(c.failure);

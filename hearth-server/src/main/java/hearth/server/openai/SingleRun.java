@@ -6,6 +6,7 @@ import hearth.engine.GenerateRequest;
 import hearth.engine.chat.parse.ChatDelta;
 import hearth.engine.grammar.Grammar;
 import hearth.server.http.ApiError;
+import hearth.server.http.ClientWatch;
 import hearth.server.http.RequestLog;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -21,14 +22,17 @@ public final class SingleRun implements AutoCloseable {
     public record ToolCall(String id, String name, String arguments) {}
 
     private final Runner runner;
+    private final Context ctx;
     private final RequestLog.Entry log;
     private final ChoiceState state;
     private final Generation generation;
     private final int promptTokens;
+    private final boolean parsed;
 
     public SingleRun(Services s, Context ctx, String id, int[] prompt, GenerationOptions o, GenerateRequest.Output output,
                      Grammar grammar) {
         this.runner = new Runner(s);
+        this.ctx = ctx;
         this.log = RequestLog.entry(ctx);
         log.id = id;
         log.model = s.backend().modelId();
@@ -36,6 +40,7 @@ public final class SingleRun implements AutoCloseable {
         Runner.checkBias(o, s.backend().tokenizer().vocabularySize());
         runner.checkPrompt(prompt, contextSize, s.backend().tokenizer().vocabularySize(), "messages");
         this.promptTokens = prompt.length;
+        this.parsed = output.parses();
         log.promptTokens = prompt.length;
         var call = new OpenAiMapper.Call(id, Ids.epochSeconds(), true, false, 0, output, grammar);
         this.state = new ChoiceState(0, prompt.length);
@@ -44,15 +49,15 @@ public final class SingleRun implements AutoCloseable {
     }
 
     /**
-     * The parsed pieces of the next token event (possibly none), or null once the generation is done. A failed or
-     * cancelled generation throws the API error to answer with.
+     * The parsed pieces of the next token event (possibly none; unparsed output comes as content), or null once the
+     * generation is done. A failed or cancelled generation throws the API error to answer with.
      */
     public List<ChatDelta> next() throws InterruptedException {
         if (state.finished()) return null;
         Generation.Item item = generation.take();
-        runner.apply(item, List.of(state), true);
+        runner.apply(item, List.of(state), parsed);
         return switch (item.event()) {
-            case Event.Token t -> t.deltas();
+            case Event.Token t -> parsed ? t.deltas() : t.text().isEmpty() ? List.of() : List.of(new ChatDelta.Content(t.text()));
             case Event.Done d -> {
                 if (d.reason() == FinishReason.CANCELLED) throw ApiError.unavailable("the generation was cancelled: the server is shutting down", "cancelled", 5);
                 yield null;
@@ -61,9 +66,19 @@ public final class SingleRun implements AutoCloseable {
         };
     }
 
-    /** Runs to the end; the answer is then in {@link #text()}, {@link #reasoning()}, {@link #toolCalls()}. */
+    /**
+     * Runs to the end; the answer is then in {@link #text()}, {@link #reasoning()}, {@link #toolCalls()}. A client that
+     * goes away meanwhile cancels the generation at once (see {@link ClientWatch}).
+     */
     public void finish() throws InterruptedException {
-        while (next() != null) { /* folding into the state */ }
+        try (ClientWatch watch = ClientWatch.start(ctx, generation::cancel)) {
+            try {
+                while (next() != null) { /* folding into the state */ }
+            } catch (ApiError e) {
+                throw watch.gone() ? watch.error() : e;
+            }
+            if (watch.gone()) throw watch.error();
+        }
     }
 
     public String text() {

@@ -43,12 +43,11 @@ public final class ResponsesHandler {
 
     private void generate(Context ctx, Services s, ResponsesRequest req) throws InterruptedException {
         ToolCallFormat format = req.toolsEnabled() ? s.toolFormat() : ToolCallFormat.NONE;
-        Grammar grammar = "required".equals(req.toolChoice()) && req.toolsEnabled()
-                ? Constraints.toolCalls(Constraints.tools(req.tools(), req.toolName()), format, req.parallelToolCalls()) : null;
+        Grammar grammar = Constraints.of(req.tools(), req.toolChoice(), req.toolName(), req.parallelToolCalls(), req.responseFormat(), format);
         String prompt = s.prompts().render(req.messages(), req.toolsEnabled() ? req.tools() : null, true);
         int[] ids = ChatHandler.tokenizeTemplated(s.backend().tokenizer(), prompt);
         Shape shape = new Shape(Ids.next("resp_"), Ids.epochSeconds(), req.model() != null ? req.model() : s.backend().modelId(), req);
-        try (SingleRun run = new SingleRun(s, ctx, shape.id, ids, req.options(), ChatHandler.output(s, format, prompt), grammar)) {
+        try (SingleRun run = new SingleRun(s, ctx, shape.id, ids, req.options(), ChatHandler.output(s, format, prompt, req.tools()), grammar)) {
             if (req.stream()) stream(ctx, run, shape);
             else {
                 run.finish();
@@ -91,7 +90,7 @@ public final class ResponsesHandler {
                     new ResponsesWire.OutputDetails(0), in + outTokens) : null,
                     cut ? new ResponsesWire.Incomplete("max_output_tokens") : null, null, null, List.of(),
                     req.toolChoice() == null ? "auto" : req.toolChoice(), req.parallelToolCalls(),
-                    req.options().temperature(), req.options().topP(), Map.of());
+                    req.options().temperature(), req.options().topP(), req.text(), Map.of());
         }
     }
 

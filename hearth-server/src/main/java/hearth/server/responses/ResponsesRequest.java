@@ -3,6 +3,7 @@ package hearth.server.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import hearth.server.http.ApiError;
 import hearth.server.http.Json;
+import hearth.server.openai.ChatRequest;
 import hearth.server.openai.GenerationOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,12 +13,17 @@ import java.util.Map;
 /**
  * An OpenAI {@code POST /v1/responses} body mapped onto template messages: {@code instructions} → system message,
  * message items → messages, {@code function_call} items → the assistant's {@code tool_calls},
- * {@code function_call_output} items → {@code tool} messages. Flat function tools become chat tool objects.
+ * {@code function_call_output} items → {@code tool} messages. Flat function tools become chat tool objects; their
+ * {@code strict} defaults to true, as the Responses API documents. {@code text.format} is read like chat's
+ * {@code response_format}.
  *
- * @param toolChoice "auto", "none", "required" (also for a named function), null when absent
+ * @param toolChoice     "auto", "none", "required" (also for a named function), null when absent
+ * @param responseFormat {@code text.format} json_object / json_schema, null for text
+ * @param text           the {@code text} configuration to echo in the response object
  */
 record ResponsesRequest(String model, List<Map<String, Object>> messages, List<Object> tools, String toolChoice,
-                        String toolName, boolean parallelToolCalls, boolean stream, GenerationOptions options) {
+                        String toolName, boolean parallelToolCalls, ChatRequest.ResponseFormat responseFormat, Object text,
+                        boolean stream, GenerationOptions options) {
 
     boolean toolsEnabled() {
         return tools != null && !tools.isEmpty() && !"none".equals(toolChoice);
@@ -50,8 +56,34 @@ record ResponsesRequest(String model, List<Map<String, Object>> messages, List<O
         if (max != null && max < 1) throw bad("max_output_tokens", "must be a positive integer");
         var o = new GenerationOptions(max, number(body, "temperature", 2), number(body, "top_p", 1), null, null, null, List.of(),
                 null, null, null, Map.of(), false, 0, 1, null, false);
+        JsonNode text = body.get("text");
+        ChatRequest.ResponseFormat format = textFormat(text);
+        Object echo = text != null && text.isObject() ? Json.mapper().convertValue(text, Map.class) : Map.of("format", Map.of("type", "text"));
         return new ResponsesRequest(body.path("model").asText(null), messages, tools, choice, name,
-                body.path("parallel_tool_calls").asBoolean(false), body.path("stream").asBoolean(false), o);
+                body.path("parallel_tool_calls").asBoolean(false), format, echo, body.path("stream").asBoolean(false), o);
+    }
+
+    /**
+     * {@code text.format}: {@code {"type":"text"}}, {@code {"type":"json_object"}} or
+     * {@code {"type":"json_schema","name":..,"schema":{..},"strict":..}} (flat, unlike chat's nested json_schema).
+     */
+    private static ChatRequest.ResponseFormat textFormat(JsonNode text) {
+        if (text == null || text.isNull()) return null;
+        if (!text.isObject()) throw bad("text", "must be an object");
+        JsonNode f = text.get("format");
+        if (f == null || f.isNull()) return null;
+        if (!f.isObject()) throw bad("text.format", "must be an object");
+        String type = f.path("type").asText("");
+        return switch (type) {
+            case "text" -> null;
+            case "json_object" -> new ChatRequest.ResponseFormat(type, null);
+            case "json_schema" -> {
+                JsonNode schema = f.get("schema");
+                if (schema == null || (!schema.isObject() && !schema.isBoolean())) throw bad("text.format.schema", "must be a JSON Schema object");
+                yield new ChatRequest.ResponseFormat(type, Json.mapper().convertValue(schema, Object.class));
+            }
+            default -> throw bad("text.format.type", "must be \"text\", \"json_object\" or \"json_schema\", got '" + type + "'");
+        };
     }
 
     private static void item(List<Map<String, Object>> out, JsonNode it, String path) {
@@ -100,6 +132,9 @@ record ResponsesRequest(String model, List<Map<String, Object>> messages, List<O
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < c.size(); i++) {
             String type = c.get(i).path("type").asText();
+            if (type.equals("input_image")) {
+                throw bad(path + "[" + i + "]", "is an image, but the model does not accept images (Hearth's built-in engine reads text only)");
+            }
             if (!List.of("input_text", "output_text", "text").contains(type)) throw bad(path + "[" + i + "].type", "'" + type + "' is not supported: text parts only");
             if (!sb.isEmpty()) sb.append('\n');
             sb.append(c.get(i).path("text").asText());
@@ -118,6 +153,7 @@ record ResponsesRequest(String model, List<Map<String, Object>> messages, List<O
             fn.put("name", t.path("name").asText());
             if (t.hasNonNull("description")) fn.put("description", t.get("description").asText());
             fn.put("parameters", t.hasNonNull("parameters") ? Json.mapper().convertValue(t.get("parameters"), Map.class) : Map.of("type", "object"));
+            fn.put("strict", t.path("strict").asBoolean(true));
             out.add(Map.of("type", "function", "function", fn));
         }
         return out;

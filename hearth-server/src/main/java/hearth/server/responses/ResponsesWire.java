@@ -10,7 +10,7 @@ final class ResponsesWire {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Response(String id, String object, long created_at, String status, String model, List<Item> output,
                     Usage usage, Incomplete incomplete_details, Object error, String instructions, List<Object> tools,
-                    String tool_choice, boolean parallel_tool_calls, Double temperature, Double top_p, Object metadata) {}
+                    String tool_choice, boolean parallel_tool_calls, Double temperature, Double top_p, Object text, Object metadata) {}
 
     record Incomplete(String reason) {}
 

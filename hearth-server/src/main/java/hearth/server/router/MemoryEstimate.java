@@ -8,8 +8,9 @@ import java.nio.file.Path;
 
 /**
  * What loading a model costs: its weights (the file size: the engine maps the file and reads the weights in place)
- * plus its KV cache, computed as the engine allocates it: {@code layers × slots × kv_heads × (key_length × bytes(K) +
- * value_length × bytes(V))}, where slots = context × parallel sequences rounded up to whole KV blocks.
+ * plus its KV cache, computed as the engine allocates it: {@code slots × Σ_layers (rowBytes(K, kv_heads × key_length) +
+ * rowBytes(V, kv_heads × value_length))}, where slots = context × parallel sequences rounded up to whole KV blocks and
+ * rowBytes is 4 or 2 bytes a value for f32/f16 and 34 bytes per 32 values (rounded up) for q8_0.
  *
  * @param weightBytes bytes of the GGUF file(s)
  * @param kvBytes     bytes of the KV cache
@@ -47,7 +48,7 @@ public record MemoryEstimate(long weightBytes, long kvBytes) {
         for (int l = 0; l < layers; l++) {
             int headDimK = md.getInt(p + "attention.key_length", heads[l] > 0 ? embd / heads[l] : 0);
             int headDimV = md.getInt(p + "attention.value_length", heads[l] > 0 ? embd / heads[l] : 0);
-            bytesPerSlot += (long) kvHeads[l] * ((long) headDimK * k.bytes + (long) headDimV * v.bytes);
+            bytesPerSlot += k.rowBytes(kvHeads[l] * headDimK) + v.rowBytes(kvHeads[l] * headDimV);
         }
         return new MemoryEstimate(fileBytes, bytesPerSlot * slots);
     }

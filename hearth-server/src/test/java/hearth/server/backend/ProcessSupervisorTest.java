@@ -121,4 +121,29 @@ class ProcessSupervisorTest {
         assertThat(starts.get(2)).startsWith("vllm ").contains("serve /models/fake.gguf", "--distributed-executor-backend ray");
         assertThat(Files.readString(dir.resolve("srun.log"))).startsWith("node1 ");
     }
+
+    @Test
+    void sglangRanksJoinRankZeroAndAKilledRankMakesTheBackendUnreadyUntilTheSetIsBack() throws Exception {
+        EngineFixture f = new EngineFixture(dir, Map.of("FAKE_LOAD_MS", "0"));
+        int rendezvous = EngineFixture.freePort();
+        LaunchPlan plan = f.plan("sglang", Map.of("nodelist", "node0,node1", "nodes", "2", "tensor-parallel-size", "2",
+                "dist-init-addr", "127.0.0.1:" + rendezvous));
+        supervisor = new ProcessSupervisor(plan, EngineFixture.quick()).start();
+        assertThat(await(supervisor::ready, WAIT)).as("failure: %s", supervisor.failure()).isTrue();
+        List<String> starts = f.starts();
+        assertThat(starts).hasSize(2);
+        // rank 1 goes through srun, rank 0 starts here: either may be recorded first
+        int r1 = starts.get(0).contains("--node-rank 1") ? 0 : 1;
+        assertThat(starts.get(r1)).startsWith("python3 ").contains("--nnodes 2 --node-rank 1 --dist-init-addr 127.0.0.1:" + rendezvous);
+        assertThat(starts.get(1 - r1)).startsWith("python3 ").contains("--port " + f.enginePort, "--node-rank 0");
+        assertThat(Files.readString(dir.resolve("srun.log"))).startsWith("node1 ");
+
+        long rank1 = f.pidOf("python3", r1);
+        ProcessHandle.of(rank1).orElseThrow().destroyForcibly();
+        assertThat(await(() -> !supervisor.ready(), Duration.ofSeconds(5))).isTrue();
+        assertThat(supervisor.failure()).contains("sglang rank 1 on node1 exited");
+        assertThat(await(supervisor::ready, WAIT)).as("failure: %s", supervisor.failure()).isTrue();
+        assertThat(supervisor.restarts()).isEqualTo(1);
+        assertThat(f.starts()).hasSize(4);
+    }
 }

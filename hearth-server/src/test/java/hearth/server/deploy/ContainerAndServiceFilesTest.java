@@ -106,8 +106,11 @@ class ContainerAndServiceFilesTest {
         for (String app : List.of("serve", "tailscale-up", "tailscale-down", "health")) {
             assertThat(flake).containsPattern("(?m)^\\s+" + app + " = app ");
         }
-        assertThat(flake).contains("\"deploy/tailscale/up.sh\"", "\"deploy/tailscale/down.sh\"", "jdk25");
-        assertThat(ROOT.resolve("deploy/tailscale/up.sh")).isExecutable();
+        assertThat(flake).contains("\"hearth\" \"tailscale up\"", "\"hearth\" \"tailscale down\"", "jdk25", "pkgs.tailscale");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("inCheckout \"([\\w-]+)\" \"([^\"]+)\"").matcher(flake);
+        int commands = 0;
+        for (; m.find(); commands++) assertThat(ROOT.resolve(m.group(2))).as(m.group(1)).isExecutable();
+        assertThat(commands).isGreaterThanOrEqualTo(4);
         assertThat(flake.chars().filter(c -> c == '{').count()).isEqualTo(flake.chars().filter(c -> c == '}').count());
     }
 

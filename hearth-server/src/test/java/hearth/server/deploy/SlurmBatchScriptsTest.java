@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SlurmBatchScriptsTest {
     static final Path SLURM = RepoDirs.root().resolve("deploy/slurm");
     static final List<String> PROFILES = List.of("glm5-llama", "fast-router", "reasoning-rpc", "glm46-vllm-2node",
-            "glm46-vllm-4node", "glm-image-sglang");
+            "glm46-vllm-4node", "glm46-sglang-2node", "glm-image-sglang");
 
     static List<String> directives(String profile) throws IOException {
         return Files.readAllLines(SLURM.resolve(profile + ".sbatch")).stream().filter(l -> l.startsWith("#SBATCH "))
@@ -52,6 +52,7 @@ class SlurmBatchScriptsTest {
         assertThat(directives("fast-router")).contains("--nodes=1", "--qos=ai_opportunistic");
         assertThat(directives("glm46-vllm-2node")).contains("--nodes=2", "--gpus-per-node=1");
         assertThat(directives("glm46-vllm-4node")).contains("--nodes=4", "--gpus-per-node=1");
+        assertThat(directives("glm46-sglang-2node")).contains("--nodes=2", "--gpus-per-node=1", "--ntasks-per-node=1");
         assertThat(directives("glm-image-sglang")).contains("--nodes=1", "--mem=64G");
     }
 

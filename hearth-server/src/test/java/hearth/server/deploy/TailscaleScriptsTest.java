@@ -77,6 +77,18 @@ class TailscaleScriptsTest {
     }
 
     @Test
+    void theKeyMayComeAsTailscaleAuthkey() throws Exception {
+        Path cli = dir.resolve("cli.log");
+        Map<String, String> env = env(cli);
+        env.put("TAILSCALE_AUTHKEY", "tskey-auth-456");
+        Run up = Run.of(List.of(TS.resolve("up.sh").toString()), dir, env, Duration.ofSeconds(30));
+        assertThat(up.status()).as(up.output()).isZero();
+        assertThat(Files.readAllLines(cli)).contains("tskey-auth-456");
+        assertThat(up.output()).doesNotContain("tskey-auth-456");
+        Run.of(List.of(TS.resolve("down.sh").toString()), dir, env, Duration.ofSeconds(30));
+    }
+
+    @Test
     void upFailsClearlyWhenTailscaledDies() throws Exception {
         Map<String, String> env = env(dir.resolve("cli.log"));
         env.put("TAILSCALED", Fakes.script(dir, "bad-tailscaled", "echo 'wgengine: permission denied' >&2\nexit 1\n").toString());

@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
  * Plays llama-server, {@code vllm serve} and the SGLang launcher on their command line and HTTP contract:
  * {@code --host}/{@code --port}, the model id from {@code --alias}/{@code --served-model-name}, a 503
  * "Loading model" phase on {@code /health}, {@code /v1/models}, chat and text completions (JSON or SSE),
- * {@code /metrics}, image generation and edits; SIGTERM ends it after {@code FAKE_STOP_MS}.
+ * {@code /metrics}, image generation and edits; SIGTERM ends it after {@code FAKE_STOP_MS}. SGLang's
+ * {@code --nnodes}/{@code --node-rank}/{@code --dist-init-addr} as {@link FakeSglangRank} describes.
  *
  * <p>Knobs (environment): {@code FAKE_DIR} (records: {@code starts.log} gets "NAME PID ARGS" per start,
  * {@code term-NAME} is written on SIGTERM; the file {@code unhealthy} there turns /health to 503),
@@ -45,6 +46,8 @@ public final class FakeEngine {
     public volatile String lastContentType;
     public final java.util.concurrent.atomic.AtomicInteger clientsGone = new java.util.concurrent.atomic.AtomicInteger();
     private HttpServer server;
+    /** SGLang over several nodes: rank 0 is loading until the other ranks have joined ({@link FakeSglangRank}). */
+    java.util.function.BooleanSupplier peersJoined = () -> true;
     String model = "fake-model";
     String host = "127.0.0.1";
     int port = 8080;
@@ -73,6 +76,18 @@ public final class FakeEngine {
     public static void main(String[] argv) throws Exception {
         FakeEngine e = new FakeEngine(argv[0], List.of(argv).subList(1, argv.length), System.getenv());
         int start = e.record();
+        int rank = FakeSglangRank.intFlag(e.args, "--node-rank", 0);
+        String dist = FakeSglangRank.distInitAddr(e.args);
+        if (rank > 0) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(e.program + " rank " + rank + ": terminating")));
+            FakeSglangRank.join(rank, dist);
+            return;
+        }
+        if (dist != null) {
+            int others = FakeSglangRank.intFlag(e.args, "--nnodes", 1) - 1;
+            var joined = FakeSglangRank.listen(dist);
+            e.peersJoined = () -> joined.get() >= others;
+        }
         e.serve(start);
     }
 
@@ -139,7 +154,8 @@ public final class FakeEngine {
     }
 
     boolean loading() {
-        return (System.nanoTime() - started) / 1_000_000 < loadMs || (dir != null && Files.exists(dir.resolve("unhealthy")));
+        return (System.nanoTime() - started) / 1_000_000 < loadMs || (dir != null && Files.exists(dir.resolve("unhealthy")))
+                || !peersJoined.getAsBoolean();
     }
 
     void route(HttpExchange ex) throws IOException {

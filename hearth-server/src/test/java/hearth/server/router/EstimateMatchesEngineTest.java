@@ -20,7 +20,9 @@ class EstimateMatchesEngineTest {
             "stories260K-F16.gguf, 1024, 2, F16",
             "stories260K-pad256-Q4_K_M.gguf, 0, 4, F16",
             "llama-2-tiny-random.gguf, 0, 1, F16",
-            "llama-2-tiny-random.gguf, 777, 2, F32"})
+            "llama-2-tiny-random.gguf, 777, 2, F32",
+            "stories260K.gguf, 300, 3, Q8_0",
+            "llama-2-tiny-random.gguf, 777, 2, Q8_0"})
     void theEstimateEqualsTheEnginesKvCacheAndFileSize(String file, int ctx, int parallel, KvCacheType type) throws Exception {
         Path p = TestData.require("models/" + file);
         EngineConfig cfg = EngineConfig.of(p).withThreads(1).withContextSize(ctx).withParallel(parallel).withCacheTypes(type, type);

@@ -34,6 +34,20 @@ class MemoryEstimateTest {
     }
 
     @Test
+    void aQ8CacheCosts34BytesPer32ValuesOfEachLayersRow() throws Exception {
+        Path p = dir.resolve("m.gguf");
+        Ggufs.llama(2, 128, 4, 2, 32768).write(p);  // rows of 2 kv heads x 32 = 64 values: two blocks
+        long f16 = MemoryEstimate.of(p, 0, 1000, 1, KvCacheType.F16, KvCacheType.F16).kvBytes();
+        long q8 = MemoryEstimate.of(p, 0, 1000, 1, KvCacheType.Q8_0, KvCacheType.Q8_0).kvBytes();
+        long q8k = MemoryEstimate.of(p, 0, 1000, 1, KvCacheType.Q8_0, KvCacheType.F16).kvBytes();
+        assertThat(q8).isEqualTo(2L * 1008 * (2 * 34 + 2 * 34));
+        assertThat(q8k).isEqualTo(2L * 1008 * (2 * 34 + 64 * 2));
+        assertThat((double) q8 / f16).isEqualTo(34.0 / 64);
+        Ggufs.llama(1, 24, 4, 1, 64).write(p);  // a row of one kv head of 6 values still takes a whole block
+        assertThat(MemoryEstimate.of(p, 0, 0, 1, KvCacheType.Q8_0, KvCacheType.F32).kvBytes()).isEqualTo(64L * (34 + 6 * 4));
+    }
+
+    @Test
     void explicitHeadSizesAndPerLayerKvHeadsAreHonoured() throws Exception {
         Path p = dir.resolve("m.gguf");
         Ggufs.llama(3, 256, 8, 4, 64)

@@ -140,53 +140,64 @@ abstract sealed class CallParser permits CallParser.JsonObject, CallParser.JsonA
     /**
      * Calls whose arguments come as key/value markup, converted to a JSON object one argument at a time: GLM-4.5
      * ({@code name\n<arg_key>k</arg_key>\n<arg_value>v</arg_value>}) and Qwen3-Coder
-     * ({@code <function=name><parameter=k>\nv\n</parameter></function>}).
+     * ({@code <function=name><parameter=k>\nv\n</parameter></function>}). Values are typed by the tool's schema
+     * where known ({@link ToolParameters}).
      */
     static final class KeyValue extends CallParser {
         private final Pattern name;
         private final Pattern pair;
         private final boolean trimNewlines;
-        private boolean named;
+        private final ToolParameters parameters;
+        private String tool;
         private int pairs;
         private int scanned;
 
-        private KeyValue(Pattern name, Pattern pair, boolean trimNewlines) {
+        private KeyValue(Pattern name, Pattern pair, boolean trimNewlines, ToolParameters parameters) {
             this.name = name;
             this.pair = pair;
             this.trimNewlines = trimNewlines;
+            this.parameters = parameters;
         }
 
-        static KeyValue glm() {
+        static KeyValue glm(ToolParameters parameters) {
             return new KeyValue(Pattern.compile("^\\s*([^\\n<]+?)\\s*(?:\\n|<arg_key>)"),
-                    Pattern.compile("<arg_key>(.*?)</arg_key>\\s*<arg_value>(.*?)</arg_value>", Pattern.DOTALL), false);
+                    Pattern.compile("<arg_key>(.*?)</arg_key>\\s*<arg_value>(.*?)</arg_value>", Pattern.DOTALL), false, parameters);
         }
 
-        static KeyValue qwen3Coder() {
+        static KeyValue qwen3Coder(ToolParameters parameters) {
             return new KeyValue(Pattern.compile("<function=([^>\\n]+)>"),
-                    Pattern.compile("<parameter=([^>\\n]+)>(.*?)</parameter>", Pattern.DOTALL), true);
+                    Pattern.compile("<parameter=([^>\\n]+)>(.*?)</parameter>", Pattern.DOTALL), true, parameters);
+        }
+
+        private String value(String key, String raw) {
+            return switch (parameters.kind(tool, key)) {
+                case TEXT -> JsonText.quote(raw);
+                case JSON -> JsonText.isValue(raw) ? raw.strip() : JsonText.quote(raw);
+                case UNKNOWN -> JsonText.argumentValue(raw);
+            };
         }
 
         @Override
         boolean update(CharSequence body, boolean complete, Sink sink) {
-            if (!named) {
+            if (tool == null) {
                 Matcher m = name.matcher(body);
                 if (m.find()) {
-                    sink.begin(m.group(1).strip());
-                    named = true;
+                    tool = m.group(1).strip();
                 } else if (complete) {
                     String whole = body.toString().strip();
                     if (whole.isEmpty() || whole.contains("<")) return false;
-                    sink.begin(whole);
-                    named = true;
+                    tool = whole;
                 } else {
                     return true;
                 }
+                sink.begin(tool);
             }
             Matcher m = pair.matcher(body);
             while (m.find(scanned)) {
                 String value = m.group(2);
                 if (trimNewlines) value = value.replaceFirst("^\\n", "").replaceFirst("\\n$", "");
-                sink.arguments((pairs == 0 ? "{" : ", ") + JsonText.quote(m.group(1).strip()) + ": " + JsonText.argumentValue(value));
+                String key = m.group(1).strip();
+                sink.arguments((pairs == 0 ? "{" : ", ") + JsonText.quote(key) + ": " + value(key, value));
                 pairs++;
                 scanned = m.end();
             }

@@ -97,6 +97,13 @@ final class JsonText {
         return (c == '{' || c == '[') && valueEnd(t, 0) == t.length();
     }
 
+    /** True if {@code s} (trimmed) is one complete JSON value, strings included. */
+    static boolean isValue(String s) {
+        String t = s.strip();
+        if (isNonStringValue(t)) return true;
+        return t.length() >= 2 && t.charAt(0) == '"' && valueEnd(t, 0) == t.length();
+    }
+
     /** A tool argument value as JSON: kept raw when it already is a non-string JSON value, else quoted. */
     static String argumentValue(String raw) {
         return isNonStringValue(raw) ? raw.strip() : quote(raw);

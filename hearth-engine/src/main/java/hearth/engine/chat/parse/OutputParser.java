@@ -14,6 +14,7 @@ public final class OutputParser {
 
     private final ToolCallFormat format;
     private final ReasoningMarkers reasoning; // null: no reasoning split
+    private final ToolParameters parameters;
     private final StringBuilder pending = new StringBuilder();
     private Mode mode;
     private boolean atStart = true;
@@ -31,8 +32,14 @@ public final class OutputParser {
      * @param startInReasoning the prompt already opened a thinking block (see {@link ReasoningMarkers#opensIn})
      */
     public OutputParser(ToolCallFormat format, ReasoningMarkers reasoning, boolean startInReasoning) {
+        this(format, reasoning, startInReasoning, ToolParameters.NONE);
+    }
+
+    /** @param parameters the offered tools' schemas, to type arguments that key/value markup writes as bare text */
+    public OutputParser(ToolCallFormat format, ReasoningMarkers reasoning, boolean startInReasoning, ToolParameters parameters) {
         this.format = format;
         this.reasoning = reasoning;
+        this.parameters = parameters == null ? ToolParameters.NONE : parameters;
         this.mode = startInReasoning && reasoning != null ? Mode.REASONING : Mode.CONTENT;
     }
 
@@ -135,7 +142,7 @@ public final class OutputParser {
 
     private void enterTool(String marker, boolean bare) {
         mode = Mode.TOOL;
-        parser = format.newParser();
+        parser = format.newParser(parameters);
         body.setLength(0);
         regionStart = marker;
         bareJson = bare;

@@ -26,7 +26,7 @@ public final class EngineKeys {
             "reasoning-parser", "distributed-executor-backend", "ray-bin", "ray-port", "ray-dashboard-host",
             "ray-dashboard-port", "ray-node-ip",
             // SGLang
-            "sglang-command", "mem-fraction-static",
+            "sglang-command", "mem-fraction-static", "dist-init-addr", "dist-init-port",
             // every engine process
             "engine-args", "engine-env", "engine-host", "engine-port", "engine-stop-grace", "engine-start-timeout",
             "helper-start-timeout", "engine-health-interval", "max-restarts", "restart-backoff", "restart-backoff-max", "engine-log-dir",

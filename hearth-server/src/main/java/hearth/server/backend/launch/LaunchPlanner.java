@@ -19,7 +19,7 @@ public final class LaunchPlanner {
         switch (kind) {
             case LLAMA_SERVER -> llamaServer(c, steps);
             case VLLM -> vllm(c, steps);
-            case SGLANG -> steps.add(engine(c, "sglang", SglangCommand.from(c).argv(), engineEnv(c.settings())));
+            case SGLANG -> sglang(c, steps);
             case OPENAI -> url = upstreamBase(c.settings().get("upstream-url").orElseThrow(
                     () -> new IllegalArgumentException("--backend openai needs --upstream-url")));
             case EMBEDDED -> throw new IllegalArgumentException("the embedded backend starts no processes");
@@ -68,6 +68,23 @@ public final class LaunchPlanner {
             env.put("RAY_ADDRESS", address);
         }
         steps.add(engine(c, "vllm", VllmCommand.from(c).argv(), env));
+    }
+
+    /**
+     * SGLang over several nodes: ranks 1..N-1 on the other nodes (srun), then rank 0 here, which serves HTTP and is
+     * ready when its health URL answers. The ranks have no port of their own to wait for: they meet at rank 0's
+     * {@code --dist-init-addr}, retrying until it listens.
+     */
+    private static void sglang(LaunchContext c, List<LaunchStep> steps) {
+        SglangCommand head = SglangCommand.from(c);
+        Map<String, String> env = engineEnv(c.settings());
+        List<String> workers = c.workers();
+        for (int i = 0; i < workers.size(); i++) {
+            String node = workers.get(i);
+            steps.add(new LaunchStep("sglang rank " + (i + 1), LaunchStep.Role.ENGINE_WORKER, node, head.rank(i + 1).argv(), env,
+                    Optional.empty(), Optional.empty(), c.srun(node)));
+        }
+        steps.add(engine(c, "sglang", head.argv(), env));
     }
 
     private static LaunchStep engine(LaunchContext c, String name, List<String> argv, Map<String, String> env) {

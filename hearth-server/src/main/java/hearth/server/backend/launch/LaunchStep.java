@@ -18,7 +18,8 @@ import java.util.Optional;
  */
 public record LaunchStep(String name, Role role, String node, List<String> argv, Map<String, String> env,
                          Optional<String> ready, Optional<URI> health, List<String> srun) {
-    public enum Role { ENGINE, RPC_WORKER, RAY_HEAD, RAY_WORKER }
+    /** ENGINE_WORKER: another node of an engine that spans nodes by itself (SGLang node rank ≥ 1). */
+    public enum Role { ENGINE, RPC_WORKER, RAY_HEAD, RAY_WORKER, ENGINE_WORKER }
 
     public LaunchStep {
         argv = List.copyOf(argv);

@@ -71,7 +71,8 @@ public final class ProxyRoutes {
         r.post("/v1/embeddings", guard.apply(ctx -> forward(ctx, "/v1/embeddings", false)));
         r.post("/embeddings", guard.apply(ctx -> forward(ctx, "/v1/embeddings", false)));
         r.post("/v1/responses", guard.apply(ctx -> forward(ctx, "/v1/responses", true)));
-        r.post("/v1/messages", guard.apply(ctx -> forward(ctx, "/v1/messages", true)));
+        // Anthropic clients against an OpenAI API: translated to a chat completion and back
+        r.post("/v1/messages", guard.apply(new hearth.server.anthropic.ForwardedMessages(backend, config, metrics)::handle));
         for (String p : List.of("/tokenize", "/detokenize", "/apply-template")) r.post(p, guard.apply(ctx -> forward(ctx, p, false)));
         r.post("/v1/images/generations", guard.apply(this::generations));
         r.post("/v1/images/edits", guard.apply(this::edits));

@@ -180,6 +180,18 @@ public final class UpstreamClient {
         }
     }
 
+    /**
+     * POSTs a JSON body Hearth wrote itself (a request translated from another API) to {@code path}, with the upstream
+     * key; the caller reads and closes the answer. Throws {@link Unreachable} when the engine cannot be reached.
+     */
+    public HttpResponse<InputStream> postJson(String path, byte[] body, String forwardedFor) throws IOException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(headersTimeout)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (apiKey != null && !apiKey.isBlank()) req.header("Authorization", "Bearer " + apiKey);
+        if (forwardedFor != null) req.header("X-Forwarded-For", forwardedFor);
+        return send(req.build());
+    }
+
     /** GET {@code path} for Hearth's own use (model list, engine metrics); null on any failure. */
     public String get(String path, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET();

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Serves one GGUF file with `hearth serve` and with llama.cpp's `llama-server --parallel 4`, one after the other (never
+# both at once: they would share the cores), drives each with `hearth bench serve` and prints a markdown table:
+#   - decode throughput with 1 and with 4 concurrent streams (random prompts, fixed output length, ignore_eos);
+#   - a ~1000-token prompt prefix (a system prompt) repeated over sequential requests: TTFT of the first (cold) request
+#     against the median of the later ones, which a prefix cache should serve (Hearth's target: <= 20 %).
+# Not part of the test suite.
+#
+#   deploy/bench/serve-vs-llama-server.sh --model FILE [--llama-server PATH] [--threads N] [--ctx N]
+#                                         [--requests N] [--prompt-len N] [--output-len N] [--prefix-len N]
+#
+# Every option also comes from the environment: MODEL, LLAMA_SERVER, THREADS (default 2), CTX (tokens per sequence,
+# default 2048), REQUESTS (per concurrency-1 run; x4 for concurrency 4; default 8), PROMPT_LEN (128), OUTPUT_LEN (128),
+# PREFIX_LEN (1000), PREFIX_REQUESTS (6), SEED (1234). KEEP=1 keeps the work directory with logs and JSON results.
+# Everything binds 127.0.0.1.
+set -euo pipefail
+
+MODEL=${MODEL:-}
+LLAMA_SERVER=${LLAMA_SERVER:-}
+THREADS=${THREADS:-2}
+CTX=${CTX:-2048}
+REQUESTS=${REQUESTS:-8}
+PROMPT_LEN=${PROMPT_LEN:-128}
+OUTPUT_LEN=${OUTPUT_LEN:-128}
+PREFIX_LEN=${PREFIX_LEN:-1000}
+PREFIX_REQUESTS=${PREFIX_REQUESTS:-6}
+SEED=${SEED:-1234}
+PARALLEL=4
+
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --model) MODEL=$2; shift 2 ;;
+    --llama-server) LLAMA_SERVER=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    --ctx) CTX=$2; shift 2 ;;
+    --requests) REQUESTS=$2; shift 2 ;;
+    --prompt-len) PROMPT_LEN=$2; shift 2 ;;
+    --output-len) OUTPUT_LEN=$2; shift 2 ;;
+    --prefix-len) PREFIX_LEN=$2; shift 2 ;;
+    -h|--help) usage 0 ;;
+    *) echo "unknown option: $1" >&2; usage 2 >&2 ;;
+  esac
+done
+[ -n "$MODEL" ] || { echo "--model FILE (or MODEL=FILE) is required" >&2; exit 2; }
+[ -f "$MODEL" ] || { echo "no such model file: $MODEL" >&2; exit 2; }
+MODEL=$(readlink -f "$MODEL")
+if [ -z "$LLAMA_SERVER" ]; then LLAMA_SERVER=$(command -v llama-server || true); fi
+if [ -z "$LLAMA_SERVER" ] || [ ! -x "$LLAMA_SERVER" ]; then
+  echo "llama-server not found: give --llama-server PATH (or LLAMA_SERVER)" >&2
+  exit 2
+fi
+if (( PREFIX_LEN + 16 > CTX )); then echo "--ctx $CTX cannot hold the $PREFIX_LEN-token prefix" >&2; exit 2; fi
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HEARTH="$ROOT/hearth"
+WORK=$(mktemp -d /tmp/hearth-serve-bench.XXXXXX)
+SERVER_PID=
+cleanup() {
+  stop_server
+  if [ -n "${KEEP:-}" ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+stop_server() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=
+}
+
+wait_healthy() { # url log
+  for _ in $(seq 1 1200); do
+    if curl -sf "$1/health" >/dev/null 2>&1; then return; fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "the server exited; its log:" >&2; cat "$2" >&2; exit 1; fi
+    sleep 0.1
+  done
+  echo "not healthy after 120 s: $1; its log:" >&2; cat "$2" >&2; exit 1
+}
+
+bench() { # name url json-out extra-args...
+  local name=$1 url=$2 out=$3
+  shift 3
+  echo "  $name ..." >&2
+  "$HEARTH" bench serve --url "$url" --seed "$SEED" --quiet --json "$out" "$@" > "$WORK/$name.txt" 2>&1 \
+    || { echo "bench $name failed:" >&2; cat "$WORK/$name.txt" >&2; exit 1; }
+}
+
+# decode: output tokens/s of the run, TTFT median, TPOT mean, requests ok/failed
+decode_row() { # label json
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[2]))["runs"][0]["summary"]
+f = lambda v: "-" if v is None else f"{v:.1f}"
+print(f"| {sys.argv[1]} | {f(s['output_throughput'])} | {f(s['ttft_ms']['median'])} | {f(s['tpot_ms']['mean'])} | {s['completed']}/{s['failed']} |")
+PY
+}
+
+# prefix: TTFT of the first request, median TTFT of the others, their ratio
+prefix_row() { # label json
+  python3 - "$1" "$2" <<'PY'
+import json, statistics, sys
+rows = sorted(json.load(open(sys.argv[2]))["runs"][0]["requests"], key=lambda r: r["start_s"])
+t = [r["ttft_ms"] for r in rows if r["status"] == "ok" and r["ttft_ms"] is not None]
+if len(t) < 2:
+    print(f"| {sys.argv[1]} | - | - | - |")
+else:
+    rest = statistics.median(t[1:])
+    print(f"| {sys.argv[1]} | {t[0]:.1f} | {rest:.1f} | {100 * rest / t[0]:.0f} % |")
+PY
+}
+
+figure() { # json python-expression-on-summary
+  python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['runs'][0]['summary']; print($2)" "$1"
+}
+
+run_benches() { # name url
+  local name=$1 url=$2
+  bench "$name-c1" "$url" "$WORK/$name-c1.json" --concurrency 1 --num-prompts "$REQUESTS" \
+    --prompt-len "$PROMPT_LEN" --output-len "$OUTPUT_LEN"
+  bench "$name-c4" "$url" "$WORK/$name-c4.json" --concurrency 4 --num-prompts $((REQUESTS * 4)) \
+    --prompt-len "$PROMPT_LEN" --output-len "$OUTPUT_LEN"
+  # sequential requests sharing a PREFIX_LEN-token prefix; no warm-up, so the first one finds nothing cached
+  bench "$name-prefix" "$url" "$WORK/$name-prefix.json" --concurrency 1 --warmup 0 --num-prompts "$PREFIX_REQUESTS" \
+    --prefix-len "$PREFIX_LEN" --prompt-len $((PREFIX_LEN + 16)) --output-len 16
+}
+
+"$HEARTH" --version >/dev/null # builds the jar once, outside any timing
+
+echo "hearth serve: $MODEL, $THREADS threads, $PARALLEL slots x $CTX tokens" >&2
+PORT=$(free_port)
+"$HEARTH" serve -m "$MODEL" --host 127.0.0.1 --port "$PORT" --threads "$THREADS" --parallel "$PARALLEL" \
+  --ctx-size "$CTX" > "$WORK/hearth.log" 2>&1 &
+SERVER_PID=$!
+wait_healthy "http://127.0.0.1:$PORT" "$WORK/hearth.log"
+run_benches hearth "http://127.0.0.1:$PORT"
+stop_server
+
+echo "llama-server: $LLAMA_SERVER" >&2
+PORT=$(free_port)
+# llama-server's -c is the whole cache, split evenly over the slots
+"$LLAMA_SERVER" -m "$MODEL" --host 127.0.0.1 --port "$PORT" -t "$THREADS" -tb "$THREADS" --parallel "$PARALLEL" \
+  -c $((CTX * PARALLEL)) > "$WORK/llama.log" 2>&1 &
+SERVER_PID=$!
+wait_healthy "http://127.0.0.1:$PORT" "$WORK/llama.log"
+run_benches llama "http://127.0.0.1:$PORT"
+stop_server
+
+LLAMA_VERSION=$("$LLAMA_SERVER" --version 2>&1 | grep -m1 -i 'version' || echo unknown)
+echo
+echo "## hearth serve vs llama-server --parallel $PARALLEL"
+echo
+echo "$(basename "$MODEL"), $THREADS threads, $(nproc) cores, prompts $PROMPT_LEN tokens, output $OUTPUT_LEN tokens, seed $SEED;"
+echo "llama-server: $LLAMA_VERSION"
+echo
+echo "| run | output tok/s | TTFT median (ms) | TPOT mean (ms) | ok/failed |"
+echo "|---|---:|---:|---:|---|"
+decode_row "hearth, 1 stream" "$WORK/hearth-c1.json"
+decode_row "llama-server, 1 stream" "$WORK/llama-c1.json"
+decode_row "hearth, 4 streams" "$WORK/hearth-c4.json"
+decode_row "llama-server, 4 streams" "$WORK/llama-c4.json"
+echo
+H4=$(figure "$WORK/hearth-c4.json" "s['output_throughput']")
+L4=$(figure "$WORK/llama-c4.json" "s['output_throughput']")
+python3 -c "import sys; h,l=map(float,sys.argv[1:]); print(f'4 streams: hearth / llama-server = {h/l:.2f}x (target >= 1.2x)' if l > 0 else '4 streams: llama-server served nothing')" "$H4" "$L4"
+echo
+echo "Repeated $PREFIX_LEN-token prefix, $PREFIX_REQUESTS sequential requests:"
+echo
+echo "| server | TTFT first (ms) | TTFT later, median (ms) | later / first |"
+echo "|---|---:|---:|---:|"
+prefix_row "hearth" "$WORK/hearth-prefix.json"
+prefix_row "llama-server" "$WORK/llama-prefix.json"
+echo
+echo "(Hearth's target: later / first <= 20 %.)"
