@@ -10,7 +10,6 @@ import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
 import static hearth.engine.quant.Simd.hsum8;
-import static hearth.engine.quant.Simd.L256;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.U16;
@@ -23,7 +22,6 @@ import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -143,27 +141,48 @@ final class Q4_KKernel extends TiledKernel {
         return shorts(w, o + 16 + 32 * (j >> 1) + l).lanewise(VectorOperators.ASHR, 4 * (j & 1)).and((short) 15);
     }
 
-    // Row micro-kernels. A pair of sub-blocks (2c, 2c+1) is 32 quant bytes, loaded as 16 short lanes (bytes 2i, 2i+1
-    // in lane i): the low nibbles of the even and odd bytes are sub-block 2c's even and odd elements, the high nibbles
+    // Row kernels. A pair of sub-blocks (2c, 2c+1) is 32 quant bytes, loaded as 16 short lanes (bytes 2i, 2i+1 in
+    // lane i): the low nibbles of the even and odd bytes are sub-block 2c's even and odd elements, the high nibbles
     // sub-block 2c+1's, four shift-and-masks with no widening conversion. Times the activations in even/odd order
     // (Activations.qeo), short lane i holds the products of elements 2i and 2i+1, and int lane j sums elements
     // 4j..4j+3: ggml's AVX2 lane j, so the float accumulator takes ggml's operations and Simd.hsum8 its sum. The mins
     // term runs in vector lanes too: the 8 mins times the activations' 32-value sums (precomputed per call), pairs of
     // sub-blocks added, one fused multiply-add per super-block in the lanes of ggml's acc_m.
+    //
+    // Each weight row is decoded once into a Row (decode), then dot2 and mins2 take two dot products at a time: two
+    // weight rows with one activation row (rows1) or one weight row with two activation rows (rows4). These are small
+    // methods with scalar and array arguments only (~11000, ~14000 and ~6000 C2 nodes); see Q5_0Kernel for why.
 
     @Override
     boolean rowKernels() {
         return true;
     }
 
-    /** Int lane l takes min (l >> 1) + 4 * (l & 1) out of the two packed words (m0 in even lanes, m1 in odd). */
-    private static final IntVector MIN_SHIFT = IntVector.fromArray(I256, new int[] {0, 0, 8, 8, 16, 16, 24, 24}, 0);
     /** Adds the lanes of mins 2c and 2c+1: lanes 0, 4, 1, 5 end up holding acc_m lanes 0, 1, 2, 3. */
     private static final VectorShuffle<Integer> MIN_PAIRS = VectorShuffle.fromValues(I256, 2, 3, 0, 1, 6, 7, 4, 5);
 
     /**
+     * A decoded weight row: per sub-block its 16 even then 16 odd values as shorts (q), its scale (sc) and, per
+     * super-block, d, dmin and the 8 mins in lane order: lane l holds min (l >> 1) + 4 * (l & 1).
+     */
+    private static final class Row {
+        final short[] q;
+        final int[] sc, mins;
+        final float[] d, dmin;
+
+        Row(int k) {
+            int nb = k / BLOCK;
+            q = new short[k];
+            sc = new int[nb * 8];
+            mins = new int[nb * 8];
+            d = new float[nb];
+            dmin = new float[nb];
+        }
+    }
+
+    /**
      * Sums of the 32 activation quants of each sub-block for activation rows t .. t+n-1, at [(u * nb + b) * 8 + l] in
-     * the mins' lane order (see {@link #MIN_SHIFT}).
+     * the mins' lane order.
      */
     private static int[] subBlockSums(Activations a, int t, int n) {
         int nb = a.k / BLOCK;
@@ -180,171 +199,113 @@ final class Q4_KKernel extends TiledKernel {
         return s;
     }
 
-    /** The 8 packed 6-bit scales of the super-block at o, one a byte (ggml's utmp[0..1]). */
-    private static long scales(MemorySegment w, long o) {
-        int u0 = w.get(U32, o + 4), u2 = w.get(U32, o + 12);
-        int lo = u0 & KMASK1, hi = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
-        return ((long) hi << 32) | (lo & 0xffffffffL);
-    }
-
-    /** The 8 packed 6-bit mins, one a byte (ggml's utmp[2..3]). */
-    private static long mins(MemorySegment w, long o) {
-        int u1 = w.get(U32, o + 8), u2 = w.get(U32, o + 12);
-        int lo = u1 & KMASK1, hi = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
-        return ((long) hi << 32) | (lo & 0xffffffffL);
-    }
-
     private static float minsTotal(float[] h, int o) {
         return (h[o] + h[o + 1]) + (h[o + 4] + h[o + 5]);
     }
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qeo;
+        Row q0 = new Row(a.k), q1 = new Row(a.k);
         int[] xs = subBlockSums(a, t, 1);
         float[] h = new float[32];
-        int r = rowFrom;
-        for (; r + 2 <= rowTo; r += 2) { // two weight rows share the activation loads; two independent chains
-            long o0 = r * rowBytes, o1 = o0 + rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, am0 = acc0, am1 = acc0;
-            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
-                long scl0 = scales(w, o0), scl1 = scales(w, o1);
-                IntVector is0 = IntVector.zero(I256), is1 = is0;
-                for (int c = 0; c < 4; c++) {
-                    int x = t * k + b * BLOCK + 64 * c;
-                    ShortVector xe0 = ShortVector.fromArray(S256, xq, x), xo0 = ShortVector.fromArray(S256, xq, x + 16);
-                    ShortVector xe1 = ShortVector.fromArray(S256, xq, x + 32), xo1 = ShortVector.fromArray(S256, xq, x + 48);
-                    IntVector s0 = ShortVector.fromMemorySegment(S256, w, o0 + 16 + 32 * c, LE).reinterpretAsInts();
-                    IntVector s1 = ShortVector.fromMemorySegment(S256, w, o1 + 16 + 32 * c, LE).reinterpretAsInts();
-                    IntVector p0 = s0.and(0x000f000f).reinterpretAsShorts().mul(xe0)
-                            .add(s0.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo0)).reinterpretAsInts();
-                    IntVector q0 = s0.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(xe1)
-                            .add(s0.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(xo1)).reinterpretAsInts();
-                    IntVector p1 = s1.and(0x000f000f).reinterpretAsShorts().mul(xe0)
-                            .add(s1.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo0)).reinterpretAsInts();
-                    IntVector q1 = s1.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(xe1)
-                            .add(s1.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(xo1)).reinterpretAsInts();
-                    // pair sums (exact: |sum of four| < 2^13) times the sub-block scales
-                    is0 = is0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl0 >>> 16 * c) & 0xff))
-                            .add(q0.add(q0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl0 >>> 16 * c + 8) & 0xff));
-                    is1 = is1.add(p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl1 >>> 16 * c) & 0xff))
-                            .add(q1.add(q1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl1 >>> 16 * c + 8) & 0xff));
-                }
-                float dx = a.d[t * nb + b];
-                IntVector xsum = IntVector.fromArray(I256, xs, b * 8);
-                IntVector ms0 = LongVector.broadcast(L256, mins(w, o0)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff).mul(xsum);
-                IntVector ms1 = LongVector.broadcast(L256, mins(w, o1)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff).mul(xsum);
-                ms0 = ms0.add(ms0.rearrange(MIN_PAIRS));
-                ms1 = ms1.add(ms1.rearrange(MIN_PAIRS));
-                am0 = ((FloatVector) ms0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx * Float.float16ToFloat(w.get(U16, o0 + 2))), am0);
-                am1 = ((FloatVector) ms1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx * Float.float16ToFloat(w.get(U16, o1 + 2))), am1);
-                acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w.get(U16, o0))), acc0);
-                acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w.get(U16, o1))), acc1);
-            }
-            acc0.intoArray(h, 0);
-            acc1.intoArray(h, 8);
-            am0.intoArray(h, 16);
-            am1.intoArray(h, 24);
-            out[t * outStride + r] = hsum8(h, 0) + minsTotal(h, 16);
-            out[t * outStride + r + 1] = hsum8(h, 8) + minsTotal(h, 24);
-        }
-        for (; r < rowTo; r++) {
-            long o0 = r * rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), am0 = acc0;
-            for (int b = 0; b < nb; b++, o0 += BYTES) {
-                long scl0 = scales(w, o0);
-                IntVector is0 = IntVector.zero(I256);
-                for (int c = 0; c < 4; c++) {
-                    int x = t * k + b * BLOCK + 64 * c;
-                    IntVector s0 = ShortVector.fromMemorySegment(S256, w, o0 + 16 + 32 * c, LE).reinterpretAsInts();
-                    IntVector p0 = s0.and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x))
-                            .add(s0.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector q0 = s0.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x + 32))
-                            .add(s0.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
-                    is0 = is0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl0 >>> 16 * c) & 0xff))
-                            .add(q0.add(q0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (scl0 >>> 16 * c + 8) & 0xff));
-                }
-                float dx = a.d[t * nb + b];
-                IntVector ms0 = LongVector.broadcast(L256, mins(w, o0)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff)
-                        .mul(IntVector.fromArray(I256, xs, b * 8));
-                ms0 = ms0.add(ms0.rearrange(MIN_PAIRS));
-                am0 = ((FloatVector) ms0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx * Float.float16ToFloat(w.get(U16, o0 + 2))), am0);
-                acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w.get(U16, o0))), acc0);
-            }
-            acc0.intoArray(h, 0);
-            am0.intoArray(h, 16);
-            out[t * outStride + r] = hsum8(h, 0) + minsTotal(h, 16);
+        int oi = t * outStride;
+        for (int r = rowFrom; r < rowTo; r += 2) {
+            int r1 = Math.min(r + 1, rowTo - 1); // an odd last row goes in twice
+            decode(w, r * rowBytes, q0);
+            decode(w, r1 * rowBytes, q1);
+            dot2(q0, q1, a, t, t, h);
+            mins2(q0, q1, xs, 0, 0, a, t, t, h);
+            out[oi + r] = hsum8(h, 0) + minsTotal(h, 16);
+            out[oi + r1] = hsum8(h, 8) + minsTotal(h, 24);
         }
     }
 
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qeo;
-        float[] xd = a.d;
+        Row q = new Row(a.k);
         int[] xs = subBlockSums(a, t, 4);
-        float[] h = new float[64];
+        float[] h = new float[32];
+        int nb8 = a.k / BLOCK * 8;
         for (int r = rowFrom; r < rowTo; r++) {
-            long o = r * rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            FloatVector am0 = acc0, am1 = acc0, am2 = acc0, am3 = acc0;
-            for (int b = 0; b < nb; b++, o += BYTES) {
-                long scl = scales(w, o);
-                IntVector is0 = IntVector.zero(I256), is1 = is0, is2 = is0, is3 = is0;
-                for (int c = 0; c < 4; c++) {
-                    IntVector s = ShortVector.fromMemorySegment(S256, w, o + 16 + 32 * c, LE).reinterpretAsInts();
-                    ShortVector we0 = s.and(0x000f000f).reinterpretAsShorts(), wo0 = s.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts();
-                    ShortVector we1 = s.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts(), wo1 = s.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts();
-                    IntVector sa = IntVector.broadcast(I256, (int) (scl >>> 16 * c) & 0xff), sb = IntVector.broadcast(I256, (int) (scl >>> 16 * c + 8) & 0xff);
-                    int x = t * k + b * BLOCK + 64 * c;
-                    IntVector p0 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector q0 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
-                    is0 = is0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q0.add(q0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
-                    x += k;
-                    IntVector p1 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector q1 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
-                    is1 = is1.add(p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q1.add(q1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
-                    x += k;
-                    IntVector p2 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector q2 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
-                    is2 = is2.add(p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q2.add(q2.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
-                    x += k;
-                    IntVector p3 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector q3 = we1.mul(ShortVector.fromArray(S256, xq, x + 32)).add(wo1.mul(ShortVector.fromArray(S256, xq, x + 48))).reinterpretAsInts();
-                    is3 = is3.add(p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sa)).add(q3.add(q3.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sb));
-                }
-                float dw = Float.float16ToFloat(w.get(U16, o)), dm = Float.float16ToFloat(w.get(U16, o + 2));
-                IntVector mv = LongVector.broadcast(L256, mins(w, o)).reinterpretAsInts().lanewise(LSHR, MIN_SHIFT).and(0xff);
-                int d = t * nb + b, xb = b * 8;
-                IntVector ms0 = mv.mul(IntVector.fromArray(I256, xs, xb)), ms1 = mv.mul(IntVector.fromArray(I256, xs, xb + nb * 8));
-                IntVector ms2 = mv.mul(IntVector.fromArray(I256, xs, xb + 2 * nb * 8)), ms3 = mv.mul(IntVector.fromArray(I256, xs, xb + 3 * nb * 8));
-                ms0 = ms0.add(ms0.rearrange(MIN_PAIRS));
-                ms1 = ms1.add(ms1.rearrange(MIN_PAIRS));
-                ms2 = ms2.add(ms2.rearrange(MIN_PAIRS));
-                ms3 = ms3.add(ms3.rearrange(MIN_PAIRS));
-                float dx0 = xd[d], dx1 = xd[d + nb], dx2 = xd[d + 2 * nb], dx3 = xd[d + 3 * nb];
-                am0 = ((FloatVector) ms0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx0 * dm), am0);
-                am1 = ((FloatVector) ms1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx1 * dm), am1);
-                am2 = ((FloatVector) ms2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx2 * dm), am2);
-                am3 = ((FloatVector) ms3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -dx3 * dm), am3);
-                acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx0 * dw), acc0);
-                acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx1 * dw), acc1);
-                acc2 = ((FloatVector) is2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx2 * dw), acc2);
-                acc3 = ((FloatVector) is3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx3 * dw), acc3);
+            decode(w, r * rowBytes, q);
+            for (int u = t; u < t + 4; u += 2) {
+                dot2(q, q, a, u, u + 1, h);
+                mins2(q, q, xs, (u - t) * nb8, (u - t + 1) * nb8, a, u, u + 1, h);
+                out[u * outStride + r] = hsum8(h, 0) + minsTotal(h, 16);
+                out[(u + 1) * outStride + r] = hsum8(h, 8) + minsTotal(h, 24);
             }
-            acc0.intoArray(h, 0);
-            acc1.intoArray(h, 8);
-            acc2.intoArray(h, 16);
-            acc3.intoArray(h, 24);
-            am0.intoArray(h, 32);
-            am1.intoArray(h, 40);
-            am2.intoArray(h, 48);
-            am3.intoArray(h, 56);
-            out[t * outStride + r] = hsum8(h, 0) + minsTotal(h, 32);
-            out[(t + 1) * outStride + r] = hsum8(h, 8) + minsTotal(h, 40);
-            out[(t + 2) * outStride + r] = hsum8(h, 16) + minsTotal(h, 48);
-            out[(t + 3) * outStride + r] = hsum8(h, 24) + minsTotal(h, 56);
         }
+    }
+
+    /** Decodes the weight row at o into row. */
+    private static void decode(MemorySegment w, long o, Row row) {
+        short[] q = row.q;
+        int[] sc = row.sc, mins = row.mins;
+        for (int b = 0; b < row.d.length; b++, o += BYTES) {
+            row.d[b] = fp16(w, o);
+            row.dmin[b] = fp16(w, o + 2);
+            // ggml's utmp shuffle: the 8 scales into sc0/sc1 and the 8 mins into m0/m1, one byte each
+            int u0 = w.get(U32, o + 4), u1 = w.get(U32, o + 8), u2 = w.get(U32, o + 12);
+            int sc0 = u0 & KMASK1, sc1 = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
+            int m0 = u1 & KMASK1, m1 = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
+            for (int j = 0; j < 4; j++) {
+                sc[8 * b + j] = (sc0 >>> 8 * j) & 0xff;
+                sc[8 * b + 4 + j] = (sc1 >>> 8 * j) & 0xff;
+                mins[8 * b + 2 * j] = (m0 >>> 8 * j) & 0xff;
+                mins[8 * b + 2 * j + 1] = (m1 >>> 8 * j) & 0xff;
+            }
+            for (int c = 0; c < 4; c++) {
+                IntVector s = ShortVector.fromMemorySegment(S256, w, o + 16 + 32 * c, LE).reinterpretAsInts();
+                int i = b * BLOCK + 64 * c;
+                s.and(0x000f000f).reinterpretAsShorts().intoArray(q, i);
+                s.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().intoArray(q, i + 16);
+                s.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().intoArray(q, i + 32);
+                s.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().intoArray(q, i + 48);
+            }
+        }
+    }
+
+    /** ggml's scaled integer sums of rows ra, rb with activation rows ta, tb: float accumulators to h[0..8), h[8..16). */
+    private static void dot2(Row ra, Row rb, Activations a, int ta, int tb, float[] h) {
+        short[] x = a.qeo;
+        float[] xd = a.d;
+        int k = a.k, nb = k / BLOCK, xa = ta * k, xb = tb * k;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        for (int b = 0; b < nb; b++) {
+            IntVector is0 = IntVector.zero(I256), is1 = is0;
+            for (int j = 0, i = b * BLOCK; j < 8; j++, i += 32) {
+                IntVector p0 = ShortVector.fromArray(S256, ra.q, i).mul(ShortVector.fromArray(S256, x, xa + i))
+                        .add(ShortVector.fromArray(S256, ra.q, i + 16).mul(ShortVector.fromArray(S256, x, xa + i + 16))).reinterpretAsInts();
+                IntVector p1 = ShortVector.fromArray(S256, rb.q, i).mul(ShortVector.fromArray(S256, x, xb + i))
+                        .add(ShortVector.fromArray(S256, rb.q, i + 16).mul(ShortVector.fromArray(S256, x, xb + i + 16))).reinterpretAsInts();
+                // pair sums (exact: |sum of four| < 2^13) times the sub-block scales
+                is0 = is0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(ra.sc[8 * b + j]));
+                is1 = is1.add(p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(rb.sc[8 * b + j]));
+            }
+            acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[ta * nb + b] * ra.d[b]), acc0);
+            acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[tb * nb + b] * rb.d[b]), acc1);
+        }
+        acc0.intoArray(h, 0);
+        acc1.intoArray(h, 8);
+    }
+
+    /**
+     * The mins terms of rows ra, rb with activation rows ta, tb (sub-block sums at xs[xsa ..], xs[xsb ..]): ggml's acc_m
+     * lanes to h[16..24), h[24..32) (see minsTotal).
+     */
+    private static void mins2(Row ra, Row rb, int[] xs, int xsa, int xsb, Activations a, int ta, int tb, float[] h) {
+        float[] xd = a.d;
+        int nb = a.k / BLOCK;
+        FloatVector am0 = FloatVector.zero(F256), am1 = am0;
+        for (int b = 0; b < nb; b++) {
+            IntVector m0 = IntVector.fromArray(I256, ra.mins, 8 * b).mul(IntVector.fromArray(I256, xs, xsa + 8 * b));
+            IntVector m1 = IntVector.fromArray(I256, rb.mins, 8 * b).mul(IntVector.fromArray(I256, xs, xsb + 8 * b));
+            m0 = m0.add(m0.rearrange(MIN_PAIRS));
+            m1 = m1.add(m1.rearrange(MIN_PAIRS));
+            am0 = ((FloatVector) m0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -xd[ta * nb + b] * ra.dmin[b]), am0);
+            am1 = ((FloatVector) m1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -xd[tb * nb + b] * rb.dmin[b]), am1);
+        }
+        am0.intoArray(h, 16);
+        am1.intoArray(h, 24);
     }
 }

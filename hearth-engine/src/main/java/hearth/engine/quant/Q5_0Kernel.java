@@ -104,15 +104,23 @@ final class Q5_0Kernel extends TiledKernel {
         return hsum(acc);
     }
 
-    // Row micro-kernels. They form ggml's int lanes (AVX2 lane j = elements 4j..4j+3, in natural order; dot holds the
-    // same lanes in Simd.dot32's order) from weights split into even and odd elements, times the activations in
-    // Activations.qeo's order: short lane l of we holds element 2l, of wo element 2l+1, so int lane j of the products
-    // sums elements 4j..4j+3. Element e < 16 is the low nibble of quant byte e, element e + 16 its high nibble. With
-    // the 16 quant bytes in both 128-bit halves, int lane j holds bytes 4(j % 4) .. 4(j % 4)+3, and one shift per lane
-    // (by 0 for lanes 0..3, 4 for 4..7: low or high nibbles) plus a mask leaves the even elements 4j and 4j+2 in its
-    // two shorts; 8 and 12 the odd ones. Fifth bits: qh shifted per lane puts bits 4j, 4j+1 at 14, 15 and bits 4j+2,
-    // 4j+3 at 16, 17 of int lane j; one short test each, and 16 comes off where the bit is clear. The floats follow
-    // dot: one fused multiply-add per block, Simd.hsum8 (the natural-order hsum) at the end.
+    // Row kernels. They form ggml's int lanes (AVX2 lane j = elements 4j..4j+3, in natural order; dot holds the same
+    // lanes in Simd.dot32's order) from weights split into even and odd elements, times the activations in
+    // Activations.qeo's order: short lane l of the even vector holds element 2l, of the odd one element 2l+1, so int
+    // lane j of the products sums elements 4j..4j+3. Element e < 16 is the low nibble of quant byte e, element e + 16
+    // its high nibble. With the 16 quant bytes in both 128-bit halves, int lane j holds bytes 4(j % 4) .. 4(j % 4)+3,
+    // and one shift per lane (by 0 for lanes 0..3, 4 for 4..7: low or high nibbles) plus a mask leaves the even
+    // elements 4j and 4j+2 in its two shorts; 8 and 12 the odd ones. Fifth bits: qh shifted per lane puts bits 4j, 4j+1
+    // at 14, 15 and bits 4j+2, 4j+3 at 16, 17 of int lane j; one short test each, and 16 comes off where the bit is
+    // clear. The floats follow dot: one fused multiply-add per block, Simd.hsum8 (the natural-order hsum) at the end.
+    //
+    // Each weight row is decoded once into shorts (decode); dot2 then takes two dot products at a time: two weight rows
+    // with one activation row (rows1) or one weight row with two activation rows (rows4). Why small methods with array
+    // arguments rather than one method holding the whole loop nest: C2 expands every Vector API call into hundreds of IR
+    // nodes, and a method past about 40000 live nodes (LiveNodeCountInliningCutoff) stops its late inlining, so the
+    // last vector operations of the loop run the Java fallback on boxed vectors. A fused two-row method (~40000 nodes)
+    // did that in the real pipeline in some runs, allocating gigabytes a minute (JFR); decode and dot2 are ~14000 and
+    // ~11000 nodes. An odd last row goes through the pair code twice over rather than through a tail loop.
 
     @Override
     boolean rowKernels() {
@@ -134,104 +142,166 @@ final class Q5_0Kernel extends TiledKernel {
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb;
-        short[] xq = a.qeo;
+        int k = a.k, nb = k / BLOCK, oi = t * outStride;
+        short[] q0 = new short[k], q1 = new short[k];
+        float[] d0 = new float[nb], d1 = new float[nb], h = new float[16];
+        for (int r = rowFrom; r < rowTo; r += 2) {
+            int r1 = Math.min(r + 1, rowTo - 1); // an odd last row goes in twice
+            decode(w, r * rowBytes, nb, q0, d0);
+            decode(w, r1 * rowBytes, nb, q1, d1);
+            dot2(q0, d0, q1, d1, a, t * k, t * nb, t * k, t * nb, h);
+            out[oi + r] = hsum8(h, 0);
+            out[oi + r1] = hsum8(h, 8);
+        }
+    }
+
+    /** Batches of eight activation rows per weight-row pass ({@link #rows8}), then fours and ones. */
+    @Override
+    public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
+        if (!Simd.ENABLED || a.n < 8) {
+            super.matMul(w, rowBytes, rowFrom, rowTo, a, out, outStride);
+            return;
+        }
+        int t = 0;
+        for (; t + 8 <= a.n; t += 8) rows8(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+        for (; t + 4 <= a.n; t += 4) rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+        for (; t < a.n; t++) rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+    }
+
+    /** Per int lane j: right shift by 4j, which brings qh bits 4j..4j+3 (the fifth bits of elements 4j..4j+3) to 0..3. */
+    private static final IntVector QH_LANE = IntVector.fromArray(I256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
+    /** Nibble shift per int lane for the batch kernels: lanes 0..3 hold elements 0..15 (low nibbles), 4..7 16..31. */
+    private static final IntVector NIBBLE_SHIFT = IntVector.fromArray(I256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
+
+    /**
+     * Batches of eight activation rows: the integer block dot in float arithmetic (exact, see Activations#qf), as in
+     * Q8_0Kernel#rows4, with each weight block decoded once for the eight (the decoding costs about as much as the
+     * four-FMA dot of one activation row, so four rows were no faster than the 16-bit kernel). The weight block becomes
+     * four float vectors, lane j of vector m = element 4j+m: int lane j holds quant bytes 4(j % 4)..4(j % 4)+3 (the 16
+     * bytes in both halves), shifted by 4 in lanes 4..7 for the high nibbles; byte m of the lane gets the element's
+     * nibble in bits 0..3 and its inverted fifth bit in bit 4 (spread from qh by one multiplication: the four shifted
+     * copies of bits 0..3 do not overlap). Read as a 5-bit two's complement number that byte is nibble + 16 * bit - 16,
+     * the value; two shifts sign-extend it. Accumulation per activation row as in rows1: one FMA per block, hsum8.
+     */
+    private void rows8(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK;
+        float[] xf = a.qf;
         float[] xd = a.d;
-        float[] h = new float[16];
-        int r = rowFrom;
-        for (; r + 2 <= rowTo; r += 2) { // two weight rows share the activation loads; two independent chains
-            long o0 = r * rowBytes, o1 = o0 + rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
-            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
-                int x = xo + b * BLOCK;
-                ShortVector x1 = ShortVector.fromArray(S256, xq, x), x2 = ShortVector.fromArray(S256, xq, x + 16);
-                float dx = xd[bo + b];
-                IntVector s0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                IntVector s1 = ((IntVector) IntVector.fromMemorySegment(I128, w, o1 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                int qh0 = w.get(U32, o0 + 2), qh1 = w.get(U32, o1 + 2);
-                IntVector qb0 = IntVector.broadcast(I256, qh0).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-                ShortVector we0 = s0.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb0.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-                ShortVector wo0 = s0.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb0.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-                IntVector qb1 = IntVector.broadcast(I256, qh1).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-                ShortVector we1 = s1.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb1.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-                ShortVector wo1 = s1.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb1.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-                IntVector p0 = we0.mul(x1).add(wo0.mul(x2)).reinterpretAsInts();
-                IntVector p1 = we1.mul(x1).add(wo1.mul(x2)).reinterpretAsInts();
-                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
-                p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
-                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
+        float[] h = new float[64];
+        for (int r = rowFrom; r < rowTo; r++) {
+            long o = r * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
+            for (int b = 0; b < nb; b++, o += BYTES) {
+                IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+                IntVector fifth = IntVector.broadcast(I256, ~w.get(U32, o + 2)).lanewise(LSHR, QH_LANE).and(15).mul(0x0204_0810).and(0x1010_1010);
+                IntVector q = s.lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f).or(fifth);
+                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 27).lanewise(ASHR, 27).convert(I2F, 0);
+                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 19).lanewise(ASHR, 27).convert(I2F, 0);
+                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 11).lanewise(ASHR, 27).convert(I2F, 0);
+                FloatVector w3 = (FloatVector) q.lanewise(LSHL, 3).lanewise(ASHR, 27).convert(I2F, 0);
+                float dw = Float.float16ToFloat(w.get(U16, o));
+                int x = t * k + b * BLOCK, d = t * nb + b;
+                FloatVector s0 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s1 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s2 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s3 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s4 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s5 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s6 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                x += k;
+                FloatVector s7 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
+                acc0 = s0.fma(FloatVector.broadcast(F256, dw * xd[d + 0 * nb]), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F256, dw * xd[d + 1 * nb]), acc1);
+                acc2 = s2.fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
+                acc3 = s3.fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
+                acc4 = s4.fma(FloatVector.broadcast(F256, dw * xd[d + 4 * nb]), acc4);
+                acc5 = s5.fma(FloatVector.broadcast(F256, dw * xd[d + 5 * nb]), acc5);
+                acc6 = s6.fma(FloatVector.broadcast(F256, dw * xd[d + 6 * nb]), acc6);
+                acc7 = s7.fma(FloatVector.broadcast(F256, dw * xd[d + 7 * nb]), acc7);
             }
             acc0.intoArray(h, 0);
             acc1.intoArray(h, 8);
-            out[t * outStride + r] = hsum8(h, 0);
-            out[t * outStride + r + 1] = hsum8(h, 8);
-        }
-        for (; r < rowTo; r++) {
-            long o0 = r * rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256);
-            for (int b = 0; b < nb; b++, o0 += BYTES) {
-                int x = xo + b * BLOCK;
-                IntVector s0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                int qh0 = w.get(U32, o0 + 2);
-                IntVector qb0 = IntVector.broadcast(I256, qh0).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-                ShortVector we0 = s0.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb0.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-                ShortVector wo0 = s0.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb0.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-                IntVector p0 = we0.mul(ShortVector.fromArray(S256, xq, x)).add(wo0.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * xd[bo + b]), acc0);
-            }
-            acc0.intoArray(h, 0);
-            out[t * outStride + r] = hsum8(h, 0);
+            acc2.intoArray(h, 16);
+            acc3.intoArray(h, 24);
+            acc4.intoArray(h, 32);
+            acc5.intoArray(h, 40);
+            acc6.intoArray(h, 48);
+            acc7.intoArray(h, 56);
+            out[(t + 0) * outStride + r] = hsum8(h, 0);
+            out[(t + 1) * outStride + r] = hsum8(h, 8);
+            out[(t + 2) * outStride + r] = hsum8(h, 16);
+            out[(t + 3) * outStride + r] = hsum8(h, 24);
+            out[(t + 4) * outStride + r] = hsum8(h, 32);
+            out[(t + 5) * outStride + r] = hsum8(h, 40);
+            out[(t + 6) * outStride + r] = hsum8(h, 48);
+            out[(t + 7) * outStride + r] = hsum8(h, 56);
         }
     }
 
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qeo;
-        float[] xd = a.d;
-        float[] h = new float[32];
+        short[] q = new short[k];
+        float[] d = new float[nb], h = new float[16];
         for (int r = rowFrom; r < rowTo; r++) {
-            long o = r * rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            for (int b = 0; b < nb; b++, o += BYTES) {
-                IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                int qh = w.get(U32, o + 2);
-                IntVector qb = IntVector.broadcast(I256, qh).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-                ShortVector we = s.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0));
-                ShortVector wo = s.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0));
-                float dw = Float.float16ToFloat(w.get(U16, o));
-                int x = t * k + b * BLOCK, d = t * nb + b;
-                IntVector p0 = we.mul(ShortVector.fromArray(S256, xq, x)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                IntVector p1 = we.mul(ShortVector.fromArray(S256, xq, x + k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reinterpretAsInts();
-                IntVector p2 = we.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reinterpretAsInts();
-                IntVector p3 = we.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(wo.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reinterpretAsInts();
-                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                p2 = p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                p3 = p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d]), acc0);
-                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + nb]), acc1);
-                acc2 = ((FloatVector) p2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
-                acc3 = ((FloatVector) p3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
+            decode(w, r * rowBytes, nb, q, d);
+            for (int u = t; u < t + 4; u += 2) {
+                dot2(q, d, q, d, a, u * k, u * nb, (u + 1) * k, (u + 1) * nb, h);
+                out[u * outStride + r] = hsum8(h, 0);
+                out[(u + 1) * outStride + r] = hsum8(h, 8);
             }
-            acc0.intoArray(h, 0);
-            acc1.intoArray(h, 8);
-            acc2.intoArray(h, 16);
-            acc3.intoArray(h, 24);
-            out[t * outStride + r] = hsum8(h, 0);
-            out[(t + 1) * outStride + r] = hsum8(h, 8);
-            out[(t + 2) * outStride + r] = hsum8(h, 16);
-            out[(t + 3) * outStride + r] = hsum8(h, 24);
         }
+    }
+
+    /**
+     * Decodes the weight row at o into q (per block: the 16 even elements, then the 16 odd ones, as shorts) and the
+     * block scales into d.
+     */
+    private static void decode(MemorySegment w, long o, int nb, short[] q, float[] d) {
+        for (int b = 0; b < nb; b++, o += BYTES) {
+            IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+            IntVector qb = IntVector.broadcast(I256, w.get(U32, o + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
+            s.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                    .sub(SIXTEEN, qb.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0)).intoArray(q, b * BLOCK);
+            s.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                    .sub(SIXTEEN, qb.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0)).intoArray(q, b * BLOCK + 16);
+            d[b] = Float.float16ToFloat(w.get(U16, o));
+        }
+    }
+
+    /**
+     * Two dot products of decoded rows (qa, da and qb, db) with activation rows of a (quants from index xa, xb of
+     * Activations.qeo, scales from index xda, xdb of Activations.d); their float accumulators go to h[0..8) and h[8..16).
+     */
+    private static void dot2(short[] qa, float[] da, short[] qb, float[] db, Activations a, int xa, int xda, int xb, int xdb, float[] h) {
+        short[] x = a.qeo;
+        float[] xd = a.d;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        for (int b = 0, i = 0; b < da.length; b++, i += BLOCK) {
+            IntVector p0 = ShortVector.fromArray(S256, qa, i).mul(ShortVector.fromArray(S256, x, xa + i))
+                    .add(ShortVector.fromArray(S256, qa, i + 16).mul(ShortVector.fromArray(S256, x, xa + i + 16))).reinterpretAsInts();
+            IntVector p1 = ShortVector.fromArray(S256, qb, i).mul(ShortVector.fromArray(S256, x, xb + i))
+                    .add(ShortVector.fromArray(S256, qb, i + 16).mul(ShortVector.fromArray(S256, x, xb + i + 16))).reinterpretAsInts();
+            p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
+            p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, da[b] * xd[xda + b]), acc0);
+            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, db[b] * xd[xdb + b]), acc1);
+        }
+        acc0.intoArray(h, 0);
+        acc1.intoArray(h, 8);
     }
 }
