@@ -7,6 +7,7 @@ import hearth.engine.model.Architectures;
 import hearth.engine.model.Model;
 import hearth.engine.model.ModelConfig;
 import hearth.engine.ops.WorkerPool;
+import hearth.engine.quant.Kernels;
 import hearth.engine.sched.EngineLoop;
 import hearth.engine.sched.Sequence;
 import hearth.engine.tokenizer.Tokenizer;
@@ -154,5 +155,6 @@ public final class Engine implements AutoCloseable {
         cache.close();
         pool.close();
         if (file != null) file.close();
+        Kernels.releaseClosedWeights();
     }
 }

@@ -1,6 +1,7 @@
 package hearth.engine.quant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import hearth.engine.tensor.GgmlType;
@@ -107,5 +108,22 @@ class Q4_0RepackedTest {
         assertThat(p).isNotNull();
         assertThat(p.rows).isEqualTo(40);
         assertThat(p.data.byteSize()).isEqualTo(40 * GgmlType.Q4_0.bytesFor(64));
+    }
+
+    @Test
+    void theCopyOfWeightsWhoseMemoryIsClosedIsFreed() {
+        assumeTrue(Q4_0Repacked.ENABLED, "no 512-bit vectors: nothing is copied");
+        int k = 256;
+        Arena arena = Arena.ofShared();
+        MemorySegment w = arena.allocate(GgmlType.Q4_0.bytesFor((long) ROWS * k));
+        w.copyFrom(RandomWeights.rows(GgmlType.Q4_0, ROWS, k, 21));
+        Q4_0Repacked p = Q4_0Repacked.of(w, GgmlType.Q4_0.bytesFor(k));
+        assertThat(p).isNotNull();
+        Kernels.releaseClosedWeights();
+        assertThat(p.data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).as("still open weights keep their copy").isNotNull();
+        arena.close();
+        Kernels.releaseClosedWeights();
+        assertThatThrownBy(() -> p.data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0))
+                .as("the copy's memory is released with the weights'").isInstanceOf(IllegalStateException.class);
     }
 }
