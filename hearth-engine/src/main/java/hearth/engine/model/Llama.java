@@ -183,56 +183,98 @@ public final class Llama implements Model {
         int maxLen = 0;
         for (int t = 0; t < n; t++) maxLen = Math.max(maxLen, batch.positions()[t] + 1);
         int len = maxLen;
-        // unit of work: a token and a group of query heads sharing a KV head, so each cached row is read (converted
-        // from the cache's type) once for the group; whole groups only when there are enough units to share out
+        // unit of work: a segment (up to SEGMENT consecutive tokens of one sequence, as in a prefill chunk) and a group
+        // of query heads sharing a KV head: the segment's cached K and V rows are read (converted from the cache's
+        // type) once for all its tokens and heads. With too few units to share out over the threads (one sequence
+        // decoding) a unit is one token and one head instead.
         int kvHeads = c.kvHeads();
-        int perUnit = n * kvHeads >= 4 * pool.threads() ? group : 1;
-        int unitsPerToken = heads / perUnit;
-        pool.parallelFor(n * unitsPerToken, 1, (from, to) -> {
+        int[] segs = segments(batch, SEGMENT);
+        boolean grouped = (segs.length - 1) * kvHeads >= 4 * pool.threads();
+        int[] bounds = grouped ? segs : segments(batch, 1);
+        int perUnit = grouped ? group : 1;
+        int unitsPerSegment = heads / perUnit;
+        pool.parallelFor((bounds.length - 1) * unitsPerSegment, 1, (from, to) -> {
+            float[][] buf = ATTENTION_ROWS.get();
             float[] scores = new float[perUnit * len];
-            float[] kv = new float[Math.max(hdK, hdV)];
             float[] qh = new float[perUnit * hdK];
             float[] acc = new float[perUnit * lanes * hdV];
             float[] lane = new float[32];
             for (int i = from; i < to; i++) {
-                int t = i / unitsPerToken;
-                int h0 = (i % unitsPerToken) * perUnit;
+                int t0 = bounds[i / unitsPerSegment], t1 = bounds[i / unitsPerSegment + 1];
+                int h0 = (i % unitsPerSegment) * perUnit;
                 int kvh = h0 / group;
-                int positions = batch.positions()[t] + 1;
-                BlockTable table = batch.tables()[t];
-                for (int hh = 0; hh < perUnit; hh++) {
-                    int qOff = t * c.qDim() + (h0 + hh) * hdK;
-                    for (int i2 = 0; i2 < hdK; i2++) {
-                        qh[hh * hdK + i2] = f16K ? Float.float16ToFloat(Float.floatToFloat16(q[qOff + i2])) : q[qOff + i2];
-                    }
+                BlockTable table = batch.tables()[t0];
+                int rows = batch.positions()[t1 - 1] + 1;
+                float[] kb = grow(buf, 0, rows * hdK), vb = grow(buf, 1, rows * hdV);
+                for (int p = 0; p < rows; p++) {
+                    int slot = table.slot(p);
+                    cache.loadK(l, slot, kvh * hdK, kb, p * hdK, hdK);
+                    cache.loadV(l, slot, kvh * hdV, vb, p * hdV, hdV);
                 }
-                for (int p = 0; p < positions; p++) {
-                    cache.loadK(l, table.slot(p), kvh * hdK, kv, 0, hdK);
+                for (int t = t0; t < t1; t++) {
+                    int positions = batch.positions()[t] + 1;
                     for (int hh = 0; hh < perUnit; hh++) {
-                        int qo = hh * hdK;
-                        float kq = kqSgemm ? GgmlMath.dotSgemm(kv, 0, qh, qo, hdK)
-                                : f16K ? GgmlMath.dotF16(kv, 0, qh, qo, hdK, lane) : GgmlMath.dotF32(kv, 0, qh, qo, hdK, lane);
-                        scores[hh * len + p] = kq * scale;
+                        int qOff = t * c.qDim() + (h0 + hh) * hdK;
+                        for (int i2 = 0; i2 < hdK; i2++) {
+                            qh[hh * hdK + i2] = f16K ? Float.float16ToFloat(Float.floatToFloat16(q[qOff + i2])) : q[qOff + i2];
+                        }
                     }
-                }
-                for (int hh = 0; hh < perUnit; hh++) {
-                    int so = hh * len;
-                    GgmlMath.softmax(scores, so, positions);
-                    if (f16V) for (int p = 0; p < positions; p++) scores[so + p] = Float.float16ToFloat(Float.floatToFloat16(scores[so + p]));
-                }
-                // position p lands in lane p % 8 of tinyBLAS's accumulator, or lane p % 32 of vec_dot's four
-                java.util.Arrays.fill(acc, 0f);
-                for (int p = 0; p < positions; p++) {
-                    cache.loadV(l, table.slot(p), kvh * hdV, kv, 0, hdV);
-                    for (int hh = 0; hh < perUnit; hh++) GgmlMath.fmaRow(kv, scores[hh * len + p], acc, (hh * lanes + p % lanes) * hdV, hdV);
-                }
-                for (int hh = 0; hh < perUnit; hh++) {
-                    int oOff = t * heads * hdV + (h0 + hh) * hdV;
-                    if (kqvSgemm) GgmlMath.hsum8Columns(acc, hh * lanes * hdV, hdV, out, oOff);
-                    else GgmlMath.reduce32Columns(acc, hh * lanes * hdV, hdV, out, oOff);
+                    for (int p = 0; p < positions; p++) {
+                        for (int hh = 0; hh < perUnit; hh++) {
+                            int qo = hh * hdK;
+                            float kq = kqSgemm ? GgmlMath.dotSgemm(kb, p * hdK, qh, qo, hdK)
+                                    : f16K ? GgmlMath.dotF16(kb, p * hdK, qh, qo, hdK, lane) : GgmlMath.dotF32(kb, p * hdK, qh, qo, hdK, lane);
+                            scores[hh * len + p] = kq * scale;
+                        }
+                    }
+                    for (int hh = 0; hh < perUnit; hh++) {
+                        int so = hh * len;
+                        GgmlMath.softmax(scores, so, positions);
+                        if (f16V) for (int p = 0; p < positions; p++) scores[so + p] = Float.float16ToFloat(Float.floatToFloat16(scores[so + p]));
+                    }
+                    // position p lands in lane p % 8 of tinyBLAS's accumulator, or lane p % 32 of vec_dot's four
+                    java.util.Arrays.fill(acc, 0f);
+                    for (int p = 0; p < positions; p++) {
+                        for (int hh = 0; hh < perUnit; hh++) {
+                            GgmlMath.fmaRow(vb, p * hdV, scores[hh * len + p], acc, (hh * lanes + p % lanes) * hdV, hdV);
+                        }
+                    }
+                    for (int hh = 0; hh < perUnit; hh++) {
+                        int oOff = t * heads * hdV + (h0 + hh) * hdV;
+                        if (kqvSgemm) GgmlMath.hsum8Columns(acc, hh * lanes * hdV, hdV, out, oOff);
+                        else GgmlMath.reduce32Columns(acc, hh * lanes * hdV, hdV, out, oOff);
+                    }
                 }
             }
         });
+    }
+
+    /** Tokens per attention segment: the cached rows a segment reads are converted once for all of its tokens. */
+    private static final int SEGMENT = 16;
+
+    /** Per compute thread: a segment's cached K rows and V rows as floats (grown on demand, kept between calls). */
+    private static final ThreadLocal<float[][]> ATTENTION_ROWS = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private static float[] grow(float[][] buf, int i, int size) {
+        if (buf[i].length < size) buf[i] = new float[Math.max(size, buf[i].length * 3 / 2)];
+        return buf[i];
+    }
+
+    /**
+     * Start indices of runs of at most {@code max} tokens that belong to one sequence at consecutive positions, then
+     * the batch size: run r is tokens [result[r], result[r + 1]).
+     */
+    private static int[] segments(ForwardBatch batch, int max) {
+        int n = batch.size();
+        int[] starts = new int[n + 1];
+        int count = 0;
+        for (int t = 0; t < n; t++) {
+            boolean continues = t > 0 && t - starts[count - 1] < max && batch.tables()[t] == batch.tables()[t - 1]
+                    && batch.positions()[t] == batch.positions()[t - 1] + 1;
+            if (!continues) starts[count++] = t;
+        }
+        starts[count] = n;
+        return java.util.Arrays.copyOf(starts, count + 1);
     }
 
     private void ffnBlock(LayerWeights w, int n, Scratch s) {

@@ -135,14 +135,14 @@ public final class GgmlMath {
         return sum;
     }
 
-    /** acc[row .. row+n) += v[0 .. n) * w with fused multiply-adds (element-wise, so exact at any vector width). */
-    public static void fmaRow(float[] v, float w, float[] acc, int row, int n) {
+    /** acc[row .. row+n) += v[vOff .. vOff+n) * w with fused multiply-adds (element-wise, so exact at any vector width). */
+    public static void fmaRow(float[] v, int vOff, float w, float[] acc, int row, int n) {
         int d = 0;
         FloatVector vw = FloatVector.broadcast(FP, w);
         for (int bound = FP.loopBound(n); d < bound; d += FP.length()) {
-            FloatVector.fromArray(FP, v, d).fma(vw, FloatVector.fromArray(FP, acc, row + d)).intoArray(acc, row + d);
+            FloatVector.fromArray(FP, v, vOff + d).fma(vw, FloatVector.fromArray(FP, acc, row + d)).intoArray(acc, row + d);
         }
-        for (; d < n; d++) acc[row + d] = Math.fma(v[d], w, acc[row + d]);
+        for (; d < n; d++) acc[row + d] = Math.fma(v[vOff + d], w, acc[row + d]);
     }
 
     /**
