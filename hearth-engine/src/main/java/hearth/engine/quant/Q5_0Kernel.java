@@ -155,100 +155,39 @@ final class Q5_0Kernel extends TiledKernel {
         }
     }
 
-    /** Batches of eight activation rows per weight-row pass ({@link #rows8}), then fours and ones. */
-    @Override
-    public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
-        if (!Simd.ENABLED || a.n < 8) {
-            super.matMul(w, rowBytes, rowFrom, rowTo, a, out, outStride);
-            return;
-        }
-        int t = 0;
-        for (; t + 8 <= a.n; t += 8) rows8(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-        for (; t + 4 <= a.n; t += 4) rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-        for (; t < a.n; t++) rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-    }
-
     /** Per int lane j: right shift by 4j, which brings qh bits 4j..4j+3 (the fifth bits of elements 4j..4j+3) to 0..3. */
     private static final IntVector QH_LANE = IntVector.fromArray(I256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
     /** Nibble shift per int lane for the batch kernels: lanes 0..3 hold elements 0..15 (low nibbles), 4..7 16..31. */
     private static final IntVector NIBBLE_SHIFT = IntVector.fromArray(I256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
 
+    @Override
+    boolean floatDecoded() {
+        return true;
+    }
+
     /**
-     * Batches of eight activation rows: the integer block dot in float arithmetic (exact, see Activations#qf), as in
-     * Q8_0Kernel#rows4, with each weight block decoded once for the eight (the decoding costs about as much as the
-     * four-FMA dot of one activation row, so four rows were no faster than the 16-bit kernel). The weight block becomes
-     * four float vectors, lane j of vector m = element 4j+m: int lane j holds quant bytes 4(j % 4)..4(j % 4)+3 (the 16
-     * bytes in both halves), shifted by 4 in lanes 4..7 for the high nibbles; byte m of the lane gets the element's
-     * nibble in bits 0..3 and its inverted fifth bit in bit 4 (spread from qh by one multiplication: the four shifted
-     * copies of bits 0..3 do not overlap). Read as a 5-bit two's complement number that byte is nibble + 16 * bit - 16,
-     * the value; two shifts sign-extend it. Accumulation per activation row as in rows1: one FMA per block, hsum8.
+     * Batches of {@link DecodedBatch#MIN_ROWS}+ activation rows go through {@link DecodedBatch}: each weight block
+     * becomes four float vectors, lane j of vector m = element 4j+m (the integer block dot is then exact in float
+     * arithmetic, see Activations#qf). Int lane j holds quant bytes 4(j % 4)..4(j % 4)+3 (the 16 bytes in both halves),
+     * shifted by 4 in lanes 4..7 for the high nibbles; byte m of the lane gets the element's nibble in bits 0..3 and
+     * its inverted fifth bit in bit 4 (spread from qh by one multiplication: the four shifted copies of bits 0..3 do
+     * not overlap). Read as a 5-bit two's complement number that byte is nibble + 16 * bit - 16, the value; two shifts
+     * sign-extend it.
      */
-    private void rows8(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        float[] xf = a.qf;
-        float[] xd = a.d;
-        float[] h = new float[64];
-        for (int r = rowFrom; r < rowTo; r++) {
-            long o = r * rowBytes;
-            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
-            for (int b = 0; b < nb; b++, o += BYTES) {
-                IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                IntVector fifth = IntVector.broadcast(I256, ~w.get(U32, o + 2)).lanewise(LSHR, QH_LANE).and(15).mul(0x0204_0810).and(0x1010_1010);
-                IntVector q = s.lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f).or(fifth);
-                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 27).lanewise(ASHR, 27).convert(I2F, 0);
-                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 19).lanewise(ASHR, 27).convert(I2F, 0);
-                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 11).lanewise(ASHR, 27).convert(I2F, 0);
-                FloatVector w3 = (FloatVector) q.lanewise(LSHL, 3).lanewise(ASHR, 27).convert(I2F, 0);
-                float dw = Float.float16ToFloat(w.get(U16, o));
-                int x = t * k + b * BLOCK, d = t * nb + b;
-                FloatVector s0 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                x += k;
-                FloatVector s1 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                x += k;
-                FloatVector s2 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                x += k;
-                FloatVector s3 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                x += k;
-                FloatVector s4 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                x += k;
-                FloatVector s5 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                x += k;
-                FloatVector s6 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                x += k;
-                FloatVector s7 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                acc0 = s0.fma(FloatVector.broadcast(F256, dw * xd[d + 0 * nb]), acc0);
-                acc1 = s1.fma(FloatVector.broadcast(F256, dw * xd[d + 1 * nb]), acc1);
-                acc2 = s2.fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
-                acc3 = s3.fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
-                acc4 = s4.fma(FloatVector.broadcast(F256, dw * xd[d + 4 * nb]), acc4);
-                acc5 = s5.fma(FloatVector.broadcast(F256, dw * xd[d + 5 * nb]), acc5);
-                acc6 = s6.fma(FloatVector.broadcast(F256, dw * xd[d + 6 * nb]), acc6);
-                acc7 = s7.fma(FloatVector.broadcast(F256, dw * xd[d + 7 * nb]), acc7);
-            }
-            acc0.intoArray(h, 0);
-            acc1.intoArray(h, 8);
-            acc2.intoArray(h, 16);
-            acc3.intoArray(h, 24);
-            acc4.intoArray(h, 32);
-            acc5.intoArray(h, 40);
-            acc6.intoArray(h, 48);
-            acc7.intoArray(h, 56);
-            out[(t + 0) * outStride + r] = hsum8(h, 0);
-            out[(t + 1) * outStride + r] = hsum8(h, 8);
-            out[(t + 2) * outStride + r] = hsum8(h, 16);
-            out[(t + 3) * outStride + r] = hsum8(h, 24);
-            out[(t + 4) * outStride + r] = hsum8(h, 32);
-            out[(t + 5) * outStride + r] = hsum8(h, 40);
-            out[(t + 6) * outStride + r] = hsum8(h, 48);
-            out[(t + 7) * outStride + r] = hsum8(h, 56);
+    @Override
+    void decodeFloatRow(MemorySegment w, long offset, int nb, float[] dst, int dstOff, int groupStride, int blockStride,
+            float[] scales, int scaleOff) {
+        long o = offset;
+        for (int b = 0; b < nb; b++, o += BYTES) {
+            IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+            IntVector fifth = IntVector.broadcast(I256, ~w.get(U32, o + 2)).lanewise(LSHR, QH_LANE).and(15).mul(0x0204_0810).and(0x1010_1010);
+            IntVector q = s.lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f).or(fifth);
+            int y = dstOff + b * blockStride;
+            q.lanewise(LSHL, 27).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y);
+            q.lanewise(LSHL, 19).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + groupStride);
+            q.lanewise(LSHL, 11).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + 2 * groupStride);
+            q.lanewise(LSHL, 3).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + 3 * groupStride);
+            scales[scaleOff + b] = Float.float16ToFloat(w.get(U16, o));
         }
     }
 
