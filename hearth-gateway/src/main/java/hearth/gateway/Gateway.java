@@ -4,12 +4,15 @@ import hearth.gateway.admin.ModelsHandler;
 import hearth.gateway.admin.NginxConfig;
 import hearth.gateway.admin.RegistryHandler;
 import hearth.gateway.admin.StatusHandler;
+import hearth.gateway.front.FrontRequest;
+import hearth.gateway.front.FrontServer;
+import hearth.gateway.front.ResponseWriter;
 import hearth.gateway.health.HealthChecker;
 import hearth.gateway.health.HealthPolicy;
 import hearth.gateway.health.HealthState;
 import hearth.gateway.metrics.GatewayMetrics;
+import hearth.gateway.proxy.AdminRelay;
 import hearth.gateway.proxy.ApiError;
-import hearth.gateway.proxy.FrontHandler;
 import hearth.gateway.proxy.ProxyHandler;
 import hearth.gateway.proxy.TierRouter;
 import hearth.gateway.registry.Endpoint;
@@ -36,8 +39,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +47,10 @@ import org.slf4j.LoggerFactory;
  * route table live here; each concern is in its package ({@code registry/}, {@code balance/}, {@code health/},
  * {@code proxy/}, {@code security/}, {@code metrics/}, {@code admin/}).
  *
- * <p>Own routes (they take precedence over the {@code /} tier): {@code /health}, {@code /healthz},
- * {@code /metrics}, {@code /gateway/status}, {@code /v1/models} (merged), {@code POST /registry},
- * {@code DELETE /registry/{name}}; Javalin serves them. Everything else is proxied by {@link FrontHandler} in
- * front of Javalin, on Jetty's core API.
+ * <p>Clients connect to the {@link FrontServer}. Own routes (they take precedence over the {@code /} tier):
+ * {@code /health}, {@code /healthz}, {@code /metrics}, {@code /gateway/status}, {@code /v1/models} (merged),
+ * {@code POST /registry}, {@code DELETE /registry/{name}}; Javalin serves them on a loopback port and
+ * {@link AdminRelay} passes them there. Everything else goes to the {@link ProxyHandler}.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -64,6 +65,8 @@ public final class Gateway implements AutoCloseable {
     private final HttpClient client;
     private final ScheduledExecutorService ticker;
     private final Javalin app;
+    private final FrontServer front;
+    private AdminRelay admin;
 
     public Gateway(GatewayConfig config) {
         this(config, Clock.systemUTC());
@@ -105,6 +108,24 @@ public final class Gateway implements AutoCloseable {
                 metrics, tls);
         this.ticker = Executors.newSingleThreadScheduledExecutor(x -> Thread.ofPlatform().daemon().name("registry-expiry").unstarted(x));
         this.app = Javalin.create(c -> configure(c, new ApiKeys(config.keys()), clock));
+        var p = config.proxy();
+        this.front = new FrontServer(new Routes(), new FrontServer.Options(p.virtualThreads() ? Integer.MAX_VALUE : p.maxThreads(), p.virtualThreads(),
+                FrontServer.Options.defaults().keepAlive(), FrontServer.Options.defaults().readTimeout()));
+    }
+
+    /** The front end's dispatch: own routes to Javalin through the relay, the rest to the proxy. */
+    private final class Routes implements FrontServer.Handler {
+        @Override
+        public void handle(FrontRequest request, ResponseWriter response) throws Exception {
+            if (ownRoute(request.method(), request.path())) admin.handle(request, response);
+            else proxy.handle(request, response);
+        }
+
+        @Override
+        public byte[] errorBody(int status, String message) {
+            String type = status >= 500 ? "server_error" : "invalid_request_error";
+            return new ApiError(status, type, message, null, null, null).json();
+        }
     }
 
     /** Static upstreams from the config, as registry entries that never expire. */
@@ -120,15 +141,8 @@ public final class Gateway implements AutoCloseable {
     private void configure(JavalinConfig c, ApiKeys keys, Clock clock) {
         c.startup.showJavalinBanner = false;
         c.startup.showOldJavalinVersionWarning = false;
-        c.concurrency.useVirtualThreads = config.proxy().virtualThreads();
-        if (!config.proxy().virtualThreads()) {
-            QueuedThreadPool pool = new QueuedThreadPool(config.proxy().maxThreads(), 8, 60_000);
-            pool.setName("gateway");
-            c.jetty.threadPool = pool;
-        }
         c.http.compressionStrategy = CompressionStrategy.NONE;
         c.http.maxRequestSize = config.proxy().maxBodyBytes();
-        c.jetty.modifyServer(server -> server.setHandler(new FrontHandler(proxy, Gateway::ownRoute)));
         c.routes.exception(ApiError.GatewayException.class, (e, ctx) -> writeError(ctx, e.error()));
         c.routes.exception(Exception.class, (e, ctx) -> {
             LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
@@ -178,11 +192,13 @@ public final class Gateway implements AutoCloseable {
         long tick = Math.max(50, Math.min(1000, config.registry().httpTtl().toMillis() / 4));
         ticker.scheduleWithFixedDelay(registry::expire, tick, tick, TimeUnit.MILLISECONDS);
         if (checker != null) checker.start();
-        app.start(config.host(), config.port());
-        // a client connection is silent while its upstream prefills a long prompt: Jetty must not drop it meanwhile
-        long idleMs = Math.max(config.proxy().headersTimeout().toMillis(), config.proxy().idleTimeout().toMillis()) + 30_000;
-        for (var connector : app.jettyServer().server().getConnectors())
-            if (connector instanceof AbstractConnector ac) ac.setIdleTimeout(idleMs);
+        app.start("127.0.0.1", 0);
+        admin = new AdminRelay(URI.create("http://127.0.0.1:" + app.port()), config.proxy().maxBodyBytes());
+        try {
+            front.start(config.host(), config.port());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
         LOG.info("gateway listening on {} with tiers {}", baseUri(), tiers);
         var r = config.registry();
         var h = config.health();
@@ -192,12 +208,12 @@ public final class Gateway implements AutoCloseable {
                 r.dir(), Units.format(r.rescan()), Units.format(r.heartbeatTtl()), r.token() == null ? "off" : "on (token ****)",
                 h.path(), h.active() ? Units.format(h.interval()) : "never", h.fall(), h.rise(), p.maxAttempts(),
                 Units.format(p.queueTimeout()), p.maxBodyBytes(),
-                p.virtualThreads() ? "virtual threads" : "up to " + p.maxThreads() + " threads", config.keys().size(), config.routeByModel());
+                p.virtualThreads() ? "virtual threads" : "up to " + p.maxThreads() + " connections", config.keys().size(), config.routeByModel());
         return this;
     }
 
     public int port() {
-        return app.port();
+        return front.port();
     }
 
     public URI baseUri() {
@@ -227,6 +243,8 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        front.close();
+        if (admin != null) admin.close();
         app.stop();
         ticker.shutdownNow();
         if (directory != null) directory.close();

@@ -87,9 +87,9 @@ public record GatewayConfig(
      * prompt happens before it on most servers), {@code idleTimeout} the silence between two body chunks.
      * {@code queueTimeout} is how long a request waits for a healthy upstream before a 503.
      *
-     * @param maxThreads requests handled at once: each holds a platform thread while its upstream answers (a blocked
-     *     read is woken by the kernel directly, the cheapest way through for a streamed event); more wait for a thread
-     * @param virtualThreads handle requests on virtual threads instead: no thread limit, but each relayed event then
+     * @param maxThreads client connections served at once: each holds a platform thread (a blocked read is woken by
+     *     the kernel directly, the cheapest way through for a streamed event); more wait in the listen backlog
+     * @param virtualThreads serve connections on virtual threads instead: no thread limit, but each relayed event then
      *     costs a poller and a scheduler hand-off (more CPU and latency per event)
      * @param caFile PEM certificates trusted for {@code https://} upstreams besides the JDK's own (null: JDK's only)
      */

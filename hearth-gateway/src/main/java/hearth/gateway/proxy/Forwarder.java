@@ -3,6 +3,7 @@ package hearth.gateway.proxy;
 import hearth.gateway.GatewayConfig.ProxyConfig;
 import hearth.gateway.Units;
 import hearth.gateway.Upstream;
+import hearth.gateway.front.ResponseWriter;
 import hearth.gateway.health.HealthState.Failure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * One attempt at one upstream. Nothing reaches the client until the upstream has produced its first body bytes
@@ -34,7 +34,7 @@ final class Forwarder {
         this.config = config;
     }
 
-    Outcome attempt(Upstream u, Incoming in, ClientWriter client) throws InterruptedException {
+    Outcome attempt(Upstream u, Incoming in, ResponseWriter client) throws InterruptedException {
         long start = System.nanoTime();
         Http1Response resp;
         try {
@@ -93,7 +93,7 @@ final class Forwarder {
         return new Outcome.Retry(Failure.STATUS_5XX, false, reason, kept);
     }
 
-    private Outcome stream(Upstream u, Http1Response resp, ClientWriter client, long start) {
+    private Outcome stream(Upstream u, Http1Response resp, ResponseWriter client, long start) {
         byte[] buf = new byte[CHUNK];
         Http1Response.Body in = resp.body();
         try (in) {
@@ -108,7 +108,7 @@ final class Forwarder {
             long firstByte = System.nanoTime() - start;
             EventTail tail = new EventTail();
             commit(client, resp, u, -1);
-            client.headers().put("X-Accel-Buffering", "no");
+            client.setHeader("X-Accel-Buffering", "no");
             try {
                 while (true) {
                     boolean end = len < 0;
@@ -127,7 +127,7 @@ final class Forwarder {
                         if (len > 0) client.write(buf, 0, len, false);
                         tail.saw(buf, len);
                         len = in.read(buf);
-                    } catch (ClientWriter.Gone gone) {
+                    } catch (ResponseWriter.ClientGone gone) {
                         throw gone;
                     } catch (IOException e) {
                         broken = e;
@@ -148,7 +148,7 @@ final class Forwarder {
         }
     }
 
-    private Outcome buffered(Upstream u, Http1Response resp, ClientWriter client, long start) {
+    private Outcome buffered(Upstream u, Http1Response resp, ResponseWriter client, long start) {
         Http1Response.Body in = resp.body();
         ByteArrayOutputStream acc = new ByteArrayOutputStream();
         byte[] buf = new byte[CHUNK];
@@ -187,19 +187,19 @@ final class Forwarder {
         }
     }
 
-    private static void commit(ClientWriter client, Http1Response resp, Upstream u, long length) {
+    private static void commit(ResponseWriter client, Http1Response resp, Upstream u, long length) {
         client.status(resp.status());
-        for (String[] h : resp.headers()) if (Headers.relayResponse(h[0])) client.headers().add(h[0], h[1]);
-        client.headers().put("X-Hearth-Upstream", u.name());
-        if (length >= 0) client.headers().put(HttpHeader.CONTENT_LENGTH, length);
+        for (String[] h : resp.headers()) if (Headers.relayResponse(h[0])) client.addHeader(h[0], h[1]);
+        client.setHeader("X-Hearth-Upstream", u.name());
+        if (length >= 0) client.setHeader("Content-Length", Long.toString(length));
     }
 
     /** Writes an upstream response that was kept because it might have been retried. */
-    static void relay(Outcome.Buffered b, String upstream, ClientWriter client) throws IOException {
+    static void relay(Outcome.Buffered b, String upstream, ResponseWriter client) throws IOException {
         client.status(b.status());
-        for (String[] h : b.headers()) if (Headers.relayResponse(h[0])) client.headers().add(h[0], h[1]);
-        client.headers().put("X-Hearth-Upstream", upstream);
-        client.headers().put(HttpHeader.CONTENT_LENGTH, b.body().length);
+        for (String[] h : b.headers()) if (Headers.relayResponse(h[0])) client.addHeader(h[0], h[1]);
+        client.setHeader("X-Hearth-Upstream", upstream);
+        client.setHeader("Content-Length", Integer.toString(b.body().length));
         client.write(b.body(), 0, b.body().length, true);
     }
 

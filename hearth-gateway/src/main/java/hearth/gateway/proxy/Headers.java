@@ -12,7 +12,7 @@ final class Headers {
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect",
             "http2-settings", "accept-encoding");
 
-    /** Not relayed to the client: hop-by-hop and those Jetty sets for the response it writes. */
+    /** Not relayed to the client: hop-by-hop, framing, and Date (the front end writes its own). */
     private static final Set<String> RESPONSE_DROP = Set.of("connection", "keep-alive", "proxy-connection", "te",
             "trailer", "transfer-encoding", "upgrade", "content-length", "date", "server");
 

@@ -1,5 +1,6 @@
 package hearth.gateway.proxy;
 
+import hearth.gateway.front.ReadWatchdog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,7 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * The proxy's HTTP/1.1 client: blocking sockets on the request's thread, kept alive in a pool per upstream address.
  * Doing it by hand keeps the hot path to one socket read and one write per SSE event, with no thread hand-off (on a
- * virtual thread, beyond its park); reads are untimed and {@link ReadDeadlines} keeps the headers and idle timeouts.
+ * virtual thread, beyond its park); reads are untimed and a {@link ReadWatchdog} keeps the headers and idle timeouts.
  * Closing a response body early closes its socket, which is how an upstream learns that its client left.
  * {@code https://} upstreams get TLS over the same socket (host name verified; a failed handshake counts as a
  * connect failure, so the request goes elsewhere).
@@ -35,17 +36,17 @@ final class Http1Client implements AutoCloseable {
 
     private final Duration connectTimeout;
     private final Map<String, ConcurrentLinkedDeque<Conn>> idle = new ConcurrentHashMap<>();
-    private final ReadDeadlines deadlines;
+    private final ReadWatchdog deadlines;
     private final SSLSocketFactory tls;
 
     /**
      * {@code finestTimeout}: the shortest headers or idle timeout {@link #send} will get (it sets their precision);
-     * {@code tls}: for {@code https://} upstreams.
+     * {@code tls}: for {@code https://} upstreams (null: none are reached).
      */
     Http1Client(Duration connectTimeout, Duration finestTimeout, SSLContext tls) {
         this.connectTimeout = connectTimeout;
-        this.deadlines = new ReadDeadlines(finestTimeout);
-        this.tls = tls.getSocketFactory();
+        this.deadlines = new ReadWatchdog(finestTimeout, "upstream-read-deadlines");
+        this.tls = tls == null ? null : tls.getSocketFactory();
     }
 
     /** A connect failure, as opposed to a failure on an established connection. */
@@ -139,6 +140,10 @@ final class Http1Client implements AutoCloseable {
             throw new ConnectFailed("cannot connect to " + key + ": " + e.getMessage(), e);
         }
         if (!secure) return new Conn(this, key, s, s);
+        if (tls == null) {
+            s.close();
+            throw new ConnectFailed("no TLS context for " + key, null);
+        }
         try {
             SSLSocket t = (SSLSocket) tls.createSocket(s, host, port, true);
             SSLParameters p = t.getSSLParameters();
@@ -173,7 +178,7 @@ final class Http1Client implements AutoCloseable {
     }
 
     /** One upstream connection. */
-    static final class Conn {
+    static final class Conn implements ReadWatchdog.Watched {
         private final Http1Client owner;
         private final String key;
         private final Socket socket;
@@ -221,13 +226,15 @@ final class Http1Client implements AutoCloseable {
             }
         }
 
-        boolean overdue(long now) {
+        @Override
+        public boolean overdue(long now) {
             long d = readDeadline;
             return d != 0 && now - d > 0;
         }
 
         /** The watchdog's verdict: closing the TCP socket wakes the waiting read, which reports a timeout. */
-        void expire() {
+        @Override
+        public void expire() {
             expired = true;
             owner.deadlines.forget(this);
             try {

@@ -6,33 +6,27 @@ import hearth.gateway.Tier;
 import hearth.gateway.Units;
 import hearth.gateway.Upstream;
 import hearth.gateway.balance.Balancer;
+import hearth.gateway.front.FrontRequest;
+import hearth.gateway.front.ResponseWriter;
 import hearth.gateway.health.HealthState;
 import hearth.gateway.metrics.GatewayMetrics;
 import hearth.gateway.security.ApiKeys;
 import hearth.gateway.security.RateLimiter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every request that is not the gateway's own: tier by prefix, key and rate check, body read (bounded), tier by
  * model, then attempts on upstreams until one answers. While no upstream is eligible the request waits up to
- * {@code queue_timeout}, then gets 503 with {@code Retry-After}. Runs on Jetty's core API (see {@link FrontHandler})
- * and completes the request's callback itself: errors the gateway answers become OpenAI-shaped JSON.
+ * {@code queue_timeout}, then gets 503 with {@code Retry-After}. Runs on the client connection's thread of
+ * {@link hearth.gateway.front.FrontServer}; errors the gateway answers become OpenAI-shaped JSON.
  */
 public final class ProxyHandler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
@@ -62,49 +56,44 @@ public final class ProxyHandler implements AutoCloseable {
         this.forwarder = new Forwarder(upstreams, config.proxy());
     }
 
-    /** Answers one proxied request; the callback is complete when this returns. */
-    public void handle(Request req, Response res, Callback callback) {
-        ClientWriter client = new ClientWriter(res);
+    /** Answers one proxied request; the front end completes the response when this returns. */
+    public void handle(FrontRequest req, ResponseWriter client) {
         try {
             proxy(req, client);
-            client.complete(callback);
         } catch (ApiError.GatewayException e) {
-            writeError(client, callback, e.error());
+            writeError(client, e.error());
         } catch (Throwable e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            if (!(e instanceof InterruptedException))
-                LOG.warn("{} {} failed: {}", req.getMethod(), req.getHttpURI().getPath(), e.toString());
-            if (res.isCommitted()) callback.failed(e); // the client's connection is cut: a truncated body must not look whole
-            else writeError(client, callback, new ApiError(500, "server_error", "internal gateway error", null, "internal_error", null));
+            if (!(e instanceof InterruptedException)) LOG.warn("{} {} failed: {}", req.method(), req.path(), e.toString());
+            if (client.committed()) client.abort(); // the client's connection is cut: a truncated body must not look whole
+            else writeError(client, new ApiError(500, "server_error", "internal gateway error", null, "internal_error", null));
         }
     }
 
-    private void proxy(Request req, ClientWriter client) throws Exception {
+    private void proxy(FrontRequest req, ResponseWriter client) throws Exception {
         long start = System.nanoTime();
-        HttpURI uri = req.getHttpURI();
-        HttpFields fields = req.getHeaders();
-        TierRouter.Match match = router.match(uri.getPath());
-        if (match == null) throw ApiError.notFound("no tier serves " + uri.getPath(), "unknown_route").exception();
+        String path = req.path();
+        TierRouter.Match match = router.match(path);
+        if (match == null) throw ApiError.notFound("no tier serves " + path, "unknown_route").exception();
         Tier tier = match.tier();
-        KeyConfig key = authorize(fields, tier);
+        KeyConfig key = authorize(req, tier);
         limit(key, tier);
         byte[] body = readBody(req, tier);
-        RequestFacts facts = inspector.inspect(affinityHeader(fields), body);
+        RequestFacts facts = inspector.inspect(affinityHeader(req), body);
         if (config.routeByModel() && facts.model() != null) {
             Tier serving = router.servingModel(facts.model(), tier);
             if (serving != null && serving != tier) {
                 tier = serving;
-                authorize(fields, tier);
+                authorize(req, tier);
             }
         }
-        String query = uri.getQuery();
-        Incoming in = new Incoming(req.getMethod(), query == null ? match.path() : match.path() + "?" + query,
-                match.tier().prefix(), headers(fields), body, keys.enabled(), Request.getRemoteAddr(req),
-                uri.getScheme() == null ? "http" : uri.getScheme(), fields.get(HttpHeader.HOST));
+        String query = req.query();
+        Incoming in = new Incoming(req.method(), query == null ? match.path() : match.path() + "?" + query,
+                match.tier().prefix(), req.headers(), body, keys.enabled(), req.remoteAddress(), "http", req.host());
         forward(client, tier, facts, in, start);
     }
 
-    private void forward(ClientWriter client, Tier tier, RequestFacts facts, Incoming in, long start) throws Exception {
+    private void forward(ResponseWriter client, Tier tier, RequestFacts facts, Incoming in, long start) throws Exception {
         Set<Upstream> tried = new HashSet<>();
         Outcome.Retry last = null;
         Upstream lastUpstream = null;
@@ -186,13 +175,13 @@ public final class ProxyHandler implements AutoCloseable {
      * Every attempt failed ({@code exhausted}: relay the last upstream answer, or 502) or the wait for an eligible
      * upstream ran out (503 with {@code Retry-After}; an earlier upstream answer is stale by then).
      */
-    private void giveUp(ClientWriter client, Tier tier, Outcome.Retry exhausted, Upstream lastUpstream, Outcome.Retry last)
+    private void giveUp(ResponseWriter client, Tier tier, Outcome.Retry exhausted, Upstream lastUpstream, Outcome.Retry last)
             throws IOException {
         if (exhausted != null && exhausted.response() != null) {
             metrics.completed(tier.name(), lastUpstream.name(), exhausted.response().status(), 0, 0);
             int status = exhausted.response().status();
             if ((status == 503 || status == 429) && exhausted.response().headers().stream().noneMatch(h -> h[0].equalsIgnoreCase("retry-after")))
-                client.headers().put("Retry-After", Long.toString(ApiError.unavailable("", config.proxy().retryAfter()).retryAfterSeconds()));
+                client.setHeader("Retry-After", Long.toString(ApiError.unavailable("", config.proxy().retryAfter()).retryAfterSeconds()));
             Forwarder.relay(exhausted.response(), lastUpstream.name(), client);
             return;
         }
@@ -226,9 +215,9 @@ public final class ProxyHandler implements AutoCloseable {
         }
     }
 
-    private KeyConfig authorize(HttpFields fields, Tier tier) {
+    private KeyConfig authorize(FrontRequest req, Tier tier) {
         try {
-            return keys.check(fields.get(HttpHeader.AUTHORIZATION), fields.get("x-api-key"), tier.name());
+            return keys.check(req.header("authorization"), req.header("x-api-key"), tier.name());
         } catch (ApiError.GatewayException e) {
             metrics.rejected(tier.name(), e.error().status() == 403 ? "forbidden" : "unauthorized");
             throw e;
@@ -244,18 +233,18 @@ public final class ProxyHandler implements AutoCloseable {
         }
     }
 
-    private byte[] readBody(Request req, Tier tier) throws IOException {
+    private byte[] readBody(FrontRequest req, Tier tier) throws IOException {
         long limit = config.proxy().maxBodyBytes();
-        if (req.getLength() > limit) {
+        long declared = req.contentLength();
+        if (declared > limit) {
             metrics.rejected(tier.name(), "too_large");
             throw ApiError.tooLarge(limit).exception();
         }
-        long declared = req.getLength();
         if (declared == 0) return new byte[0];
         // sized by Content-Length when there is one: readNBytes(limit) would start with a buffer of the limit's scale
         byte[] body = new byte[declared > 0 ? (int) declared : (int) Math.min(limit + 1, 1024)];
         int n = 0;
-        InputStream in = Request.asInputStream(req);
+        InputStream in = req.body();
         while (true) {
             if (n == body.length) {
                 if (declared > 0 || n > limit) break; // a declared length is all there is; past the limit is too large
@@ -272,27 +261,26 @@ public final class ProxyHandler implements AutoCloseable {
         return n == body.length ? body : Arrays.copyOf(body, n);
     }
 
-    private String affinityHeader(HttpFields fields) {
+    private String affinityHeader(FrontRequest req) {
         String name = inspector.affinityHeader();
-        return name == null ? null : fields.get(name);
-    }
-
-    private static List<String[]> headers(HttpFields fields) {
-        List<String[]> out = new ArrayList<>(fields.size());
-        for (HttpField f : fields) out.add(new String[] {f.getName(), f.getValue()});
-        return out;
+        return name == null ? null : req.header(name);
     }
 
     /** Writes an error the gateway answers itself, or cuts the connection when the response has begun. */
-    static void writeError(ClientWriter client, Callback callback, ApiError e) {
+    static void writeError(ResponseWriter client, ApiError e) {
         if (client.committed()) {
-            callback.failed(e.exception());
+            client.abort();
             return;
         }
         client.status(e.status());
-        client.headers().put(HttpHeader.CONTENT_TYPE.asString(), "application/json");
-        if (e.retryAfter() != null) client.headers().put("Retry-After", Long.toString(e.retryAfterSeconds()));
-        client.last(e.json(), callback);
+        client.setHeader("Content-Type", "application/json");
+        if (e.retryAfter() != null) client.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        byte[] json = e.json();
+        try {
+            client.write(json, 0, json.length, true);
+        } catch (ResponseWriter.ClientGone ignored) {
+            // nobody left to tell
+        }
     }
 
     /** The shorter of two timeouts, zero meaning none. */

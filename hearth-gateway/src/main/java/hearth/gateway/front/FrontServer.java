@@ -1,0 +1,264 @@
+package hearth.gateway.front;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's HTTP/1.1 front end: one thread per client connection, blocking socket reads and writes, requests
+ * of a connection served in turn (keep-alive and pipelining). A relayed SSE event is one read(2) from the upstream
+ * and one write(2) to the client on the same thread, as in nginx; a general-purpose server (Jetty) adds a
+ * selector thread, a hand-off to a worker and a wake-up to re-arm the connection for every request, which doubled
+ * the gateway's CPU per request against nginx's (docs/performance.md). At most {@code maxConnections} connections
+ * are served at once; further ones wait in the listen backlog.
+ */
+public final class FrontServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontServer.class);
+    private static final int BUFFER = 16 * 1024;
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    /** Answers requests. Runs on the connection's thread and may block. */
+    public interface Handler {
+        /** Answers one request; the front end completes the response when this returns. */
+        void handle(FrontRequest request, ResponseWriter response) throws Exception;
+
+        /** The body of an error the front end answers itself (malformed request, head too large, handler failure). */
+        byte[] errorBody(int status, String message);
+    }
+
+    /**
+     * @param keepAlive how long an idle connection waits for its next request
+     * @param readTimeout the longest silence inside a request head or body
+     */
+    public record Options(int maxConnections, boolean virtualThreads, Duration keepAlive, Duration readTimeout) {
+        public static Options defaults() {
+            return new Options(4096, false, Duration.ofSeconds(75), Duration.ofSeconds(60));
+        }
+    }
+
+    private final Handler handler;
+    private final Options options;
+    private final Semaphore slots;
+    private final ExecutorService workers;
+    private final ReadWatchdog watchdog;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private ServerSocketChannel server;
+    private Thread acceptor;
+    private volatile boolean closed;
+
+    public FrontServer(Handler handler, Options options) {
+        this.handler = handler;
+        this.options = options;
+        this.slots = new Semaphore(options.maxConnections());
+        AtomicInteger n = new AtomicInteger();
+        this.workers = options.virtualThreads()
+                ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-conn-", 1).factory())
+                : new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                        r -> Thread.ofPlatform().daemon().name("gateway-conn-" + n.incrementAndGet()).unstarted(r));
+        Duration finest = options.keepAlive().compareTo(options.readTimeout()) < 0 ? options.keepAlive() : options.readTimeout();
+        this.watchdog = new ReadWatchdog(finest, "gateway-client-deadlines");
+    }
+
+    /** Binds {@code host:port} (0: any free port) and starts accepting. */
+    public FrontServer start(String host, int port) throws IOException {
+        server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(host, port), 1024);
+        acceptor = Thread.ofPlatform().daemon().name("gateway-accept").start(this::acceptLoop);
+        return this;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (ClosedChannelException e) {
+                slots.release();
+                return;
+            } catch (IOException e) {
+                slots.release();
+                LOG.warn("accept failed: {}", e.toString());
+                pause();
+                continue;
+            }
+            try {
+                Connection c = new Connection(ch);
+                open.add(c);
+                workers.execute(c);
+            } catch (IOException | RuntimeException e) {
+                slots.release();
+                closeQuietly(ch.socket());
+                if (!closed) LOG.warn("could not serve a connection: {}", e.toString());
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50); // e.g. out of file descriptors: do not spin on the failing accept
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One client connection and the thread serving it. */
+    private final class Connection implements Runnable, ReadWatchdog.Watched {
+        private final Socket socket;
+        private final ClientInput in;
+        private final OutputStream out;
+        private final String remote;
+
+        Connection(SocketChannel ch) throws IOException {
+            this.socket = ch.socket();
+            socket.setTcpNoDelay(true);
+            this.in = new ClientInput(socket.getInputStream(), BUFFER, this);
+            this.out = socket.getOutputStream();
+            this.remote = socket.getInetAddress().getHostAddress();
+        }
+
+        @Override
+        public boolean overdue(long now) {
+            return in.overdue(now);
+        }
+
+        @Override
+        public void expire() {
+            in.markExpired();
+            closeQuietly(socket);
+        }
+
+        @Override
+        public void run() {
+            watchdog.watch(this);
+            try {
+                while (!closed && serveOne()) {
+                    // keep-alive: the next request on this connection
+                }
+            } finally {
+                watchdog.forget(this);
+                closeQuietly(socket);
+                open.remove(this);
+                slots.release();
+            }
+        }
+
+        /** Serves the next request; false when the connection is to close. */
+        private boolean serveOne() {
+            RequestParser.Head head;
+            in.deadline(options.keepAlive().toNanos());
+            try {
+                head = RequestParser.read(in, BUFFER);
+            } catch (RequestParser.BadRequest e) {
+                refuse(e.status, e.getMessage());
+                return false;
+            } catch (IOException e) {
+                if (!(e instanceof SocketTimeoutException) && !closed) LOG.debug("client {} dropped: {}", remote, e.toString());
+                return false;
+            }
+            if (head == null) return false;
+            in.deadline(options.readTimeout().toNanos());
+            RequestBody.Continue expect = head.expectContinue() ? () -> out.write(CONTINUE) : null;
+            FrontRequest request = new FrontRequest(head, new RequestBody(in, head.contentLength(), head.chunked(), expect), remote);
+            ResponseWriter response = new ResponseWriter(out, request);
+            try {
+                handler.handle(request, response);
+                response.complete();
+            } catch (ResponseWriter.ClientGone gone) {
+                return false;
+            } catch (Exception | Error e) {
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                if (response.committed()) return false; // cut: a truncated body must not look whole
+                LOG.warn("{} {} failed: {}", head.method(), request.path(), e.toString());
+                answer(response, 500, "internal gateway error");
+                return false;
+            }
+            if (response.reusable()) return true;
+            if (!request.bodyConsumed()) lingerClose();
+            return false;
+        }
+
+        /** Answers a request that could not be parsed; the connection then closes. */
+        private void refuse(int status, String message) {
+            answer(new ResponseWriter(out, true, false, () -> false), status, message);
+            lingerClose();
+        }
+
+        private void answer(ResponseWriter response, int status, String message) {
+            response.status(status);
+            response.setHeader("Content-Type", "application/json");
+            byte[] body = handler.errorBody(status, message);
+            try {
+                response.write(body, 0, body.length, true);
+            } catch (ResponseWriter.ClientGone ignored) {
+                // nobody to tell
+            }
+        }
+
+        /**
+         * Closes after an answer sent while the client may still be sending (an unread body): closing with unread
+         * bytes would reset the connection and could destroy the answer before the client reads it. So the write
+         * side closes first and what still arrives is read and dropped, for a bounded time.
+         */
+        private void lingerClose() {
+            try {
+                socket.shutdownOutput();
+                in.deadline(Duration.ofSeconds(2).toNanos());
+                long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                in.pos = in.end;
+                while (System.nanoTime() < until && in.fill()) in.pos = in.end;
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    /** Stops accepting and closes every connection, including those in the middle of a response. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (server != null) server.close();
+        } catch (IOException ignored) {
+            // closed
+        }
+        if (acceptor != null) acceptor.interrupt();
+        for (Connection c : open) closeQuietly(c.socket);
+        watchdog.close();
+        workers.shutdown();
+    }
+}
