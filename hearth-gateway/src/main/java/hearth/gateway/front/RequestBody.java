@@ -3,7 +3,6 @@ package hearth.gateway.front;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ProtocolException;
 
 /**
  * A request body off the client connection: {@code Content-Length} bytes, or chunked framing undone (RFC 9112
@@ -16,6 +15,8 @@ final class RequestBody extends InputStream {
     interface Continue {
         void send() throws IOException;
     }
+
+    private static final String PEER = "the client";
 
     private final ClientInput in;
     private final boolean chunked;
@@ -67,40 +68,12 @@ final class RequestBody extends InputStream {
     /** Reads a chunk-size line; false (trailers consumed, body at its end) at the last chunk. */
     private boolean nextChunk() throws IOException {
         if (chunkCrlfPending) {
-            int c = in.read();
-            if (c == '\r') c = in.read();
-            if (c != '\n') throw new ProtocolException("chunk data not followed by CRLF");
+            ChunkedFraming.dataEnd(in::read, PEER);
             chunkCrlfPending = false;
         }
-        long size = 0;
-        int digits = 0;
-        boolean extension = false;
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) throw new EOFException("the client closed the connection in a chunk size line");
-            if (extension || c == '\r') continue;
-            int v = Character.digit(c, 16);
-            if (v >= 0 && digits < 15) {
-                size = size << 4 | v;
-                digits++;
-            } else if (c == ';') {
-                extension = true;
-            } else {
-                throw new ProtocolException("malformed chunk size line");
-            }
-        }
-        if (digits == 0) throw new ProtocolException("malformed chunk size line");
-        remaining = size;
-        if (size > 0) return true;
-        int lineLength = 0; // trailer fields up to the blank line
-        for (int c = in.read(); ; c = in.read()) {
-            if (c < 0) throw new EOFException("the client closed the connection in the chunked trailer");
-            if (c == '\n') {
-                if (lineLength == 0) break;
-                lineLength = 0;
-            } else if (c != '\r' && ++lineLength > 8192) {
-                throw new ProtocolException("chunked trailer line too long");
-            }
-        }
+        remaining = ChunkedFraming.sizeLine(in::read, PEER);
+        if (remaining > 0) return true;
+        ChunkedFraming.skipTrailers(in::read, PEER);
         eof = true;
         return false;
     }

@@ -1,5 +1,6 @@
 package hearth.gateway.proxy;
 
+import hearth.gateway.front.ChunkedFraming;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.Locale;
  */
 final class Http1Response {
     private static final int MAX_HEAD = 64 * 1024;
+    private static final String PEER = "upstream";
 
     private final Http1Client.Conn conn;
     private final int status;
@@ -218,43 +220,15 @@ final class Http1Response {
             return -1;
         }
 
-        /**
-         * Reads the next chunk-size line (hex digits, optional extensions after {@code ;}) straight from the buffer:
-         * it comes once per SSE event, so no strings are made. False (and trailers consumed) at the last chunk.
-         */
+        /** Reads the next chunk-size line; false (trailers consumed and dropped) at the last chunk. */
         private boolean nextChunk() throws IOException {
             if (crlfPending) {
-                int c = r.read();
-                if (c == '\r') c = r.read();
-                if (c != '\n') throw c < 0 ? new EOFException("upstream closed the connection after a chunk")
-                        : new ProtocolException("chunk not followed by CRLF");
+                ChunkedFraming.dataEnd(r::read, PEER);
                 crlfPending = false;
             }
-            long size = 0;
-            int digits = 0;
-            boolean extension = false;
-            boolean sizeEnded = false; // by whitespace: no digit may follow
-            for (int c = r.read(); c != '\n'; c = r.read()) {
-                if (c < 0) throw new EOFException("upstream closed the connection in a chunk size line");
-                if (extension) continue;
-                int v = Character.digit(c, 16);
-                if (v >= 0 && !sizeEnded && digits < 15) {
-                    size = size << 4 | v;
-                    digits++;
-                } else if (c == ';') {
-                    extension = true;
-                } else if (c == '\r' || c == ' ' || c == '\t') {
-                    sizeEnded = true;
-                } else {
-                    throw new ProtocolException("bad chunk size line");
-                }
-            }
-            if (digits == 0) throw new ProtocolException("bad chunk size line: no digits");
-            remaining = size;
+            remaining = ChunkedFraming.sizeLine(r::read, PEER);
             if (remaining > 0) return true;
-            while (!r.line().isEmpty()) {
-                // trailers: not relayed
-            }
+            ChunkedFraming.skipTrailers(r::read, PEER);
             eof = true;
             return false;
         }
