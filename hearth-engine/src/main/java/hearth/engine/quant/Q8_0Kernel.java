@@ -102,9 +102,16 @@ final class Q8_0Kernel extends TiledKernel {
         short[] xq = a.qeo;
         float[] xd = a.d;
         float[] h = new float[16];
+        // Two weight rows share the activation loads (two independent chains): row i of the first half of the range
+        // with row i of the second. Two memory streams half a range apart keep more cache-line fills in flight than
+        // two adjacent rows (one stream): decoding reads the weights from L3 or memory, and this pairing measured
+        // ~1.3x faster there (576x1536 over 100 distinct matrices, and SmolLM2 Q8_0 tg64).
+        int half = (rowTo - rowFrom) / 2;
         int r = rowFrom;
-        for (; r + 2 <= rowTo; r += 2) { // two weight rows share the activation loads; two independent chains
-            long o0 = r * rowBytes, o1 = o0 + rowBytes;
+        for (int i = 0; i < half; i++) {
+            r = rowFrom + i;
+            int r1 = r + half;
+            long o0 = r * rowBytes, o1 = r1 * rowBytes;
             FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
             for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
                 int x = xo + b * BLOCK;
@@ -122,9 +129,9 @@ final class Q8_0Kernel extends TiledKernel {
             acc0.intoArray(h, 0);
             acc1.intoArray(h, 8);
             out[t * outStride + r] = hsum8(h, 0);
-            out[t * outStride + r + 1] = hsum8(h, 8);
+            out[t * outStride + r1] = hsum8(h, 8);
         }
-        for (; r < rowTo; r++) {
+        for (r = rowFrom + 2 * half; r < rowTo; r++) { // the odd row left over
             long o0 = r * rowBytes;
             FloatVector acc0 = FloatVector.zero(F256);
             for (int b = 0; b < nb; b++, o0 += BYTES) {
