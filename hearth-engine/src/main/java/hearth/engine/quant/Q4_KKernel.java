@@ -209,8 +209,12 @@ final class Q4_KKernel extends TiledKernel {
         int[] xs = subBlockSums(a, t, 1);
         float[] h = new float[32];
         int oi = t * outStride;
-        for (int r = rowFrom; r < rowTo; r += 2) {
-            int r1 = Math.min(r + 1, rowTo - 1); // an odd last row goes in twice
+        // row i of the first half of the range with row i of the second: two memory streams keep more cache-line
+        // fills in flight than adjacent rows (decode reads the weights from L3 or memory; see Q8_0Kernel.rows1)
+        int half = (rowTo - rowFrom + 1) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowFrom + i;
+            int r1 = r + half < rowTo ? r + half : r; // with an odd count the middle row goes in twice
             decode(w, r * rowBytes, q0);
             decode(w, r1 * rowBytes, q1);
             dot2(q0, q1, a, t, t, h);

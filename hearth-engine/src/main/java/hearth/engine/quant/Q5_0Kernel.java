@@ -145,8 +145,12 @@ final class Q5_0Kernel extends TiledKernel {
         int k = a.k, nb = k / BLOCK, oi = t * outStride;
         short[] q0 = new short[k], q1 = new short[k];
         float[] d0 = new float[nb], d1 = new float[nb], h = new float[16];
-        for (int r = rowFrom; r < rowTo; r += 2) {
-            int r1 = Math.min(r + 1, rowTo - 1); // an odd last row goes in twice
+        // row i of the first half of the range with row i of the second: two memory streams keep more cache-line
+        // fills in flight than adjacent rows (decode reads the weights from L3 or memory; see Q8_0Kernel.rows1)
+        int half = (rowTo - rowFrom + 1) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowFrom + i;
+            int r1 = r + half < rowTo ? r + half : r; // with an odd count the middle row goes in twice
             decode(w, r * rowBytes, nb, q0, d0);
             decode(w, r1 * rowBytes, nb, q1, d1);
             dot2(q0, d0, q1, d1, a, t * k, t * nb, t * k, t * nb, h);
