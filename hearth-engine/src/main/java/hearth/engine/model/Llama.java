@@ -140,9 +140,15 @@ public final class Llama implements Model {
         float[] x = s.x();
         for (int t = 0; t < n; t++) VectorMath.rmsNorm(x, t * dim, w.attnNorm(), c.rmsEps(), s.xb(), t * dim, dim);
         // QKV projections: [n, dim] -> [n, qDim], [n, kvDimK], [n, kvDimV]
-        MatMul.matMul(pool, w.wq(), s.xb(), n, s.q());
-        MatMul.matMul(pool, w.wk(), s.xb(), n, s.k());
-        MatMul.matMul(pool, w.wv(), s.xb(), n, s.v());
+        if (n == 1) {
+            // decode: one parallel section for the three (k and v are small: sections of their own cost more in
+            // hand-offs than they compute)
+            MatMul.matVecs(pool, s.xb(), new Tensor[] {w.wq(), w.wk(), w.wv()}, new float[][] {s.q(), s.k(), s.v()}, null);
+        } else {
+            MatMul.matMul(pool, w.wq(), s.xb(), n, s.q());
+            MatMul.matMul(pool, w.wk(), s.xb(), n, s.k());
+            MatMul.matMul(pool, w.wv(), s.xb(), n, s.v());
+        }
         for (int t = 0; t < n; t++) {
             addBias(s.q(), t * c.qDim(), w.bq(), c.qDim());
             addBias(s.k(), t * c.kvDimK(), w.bk(), c.kvDimK());
@@ -282,9 +288,17 @@ public final class Llama implements Model {
         int ff = c.ffnDim();
         float[] x = s.x();
         for (int t = 0; t < n; t++) VectorMath.rmsNorm(x, t * dim, w.ffnNorm(), c.rmsEps(), s.xb(), t * dim, dim);
-        MatMul.matMul(pool, w.ffnGate(), s.xb(), n, s.gate());
-        MatMul.matMul(pool, w.ffnUp(), s.xb(), n, s.up());
-        for (int t = 0; t < n; t++) GgmlMath.swiglu(s.gate(), t * ff, s.up(), t * ff, ff);
+        if (n == 1) {
+            // decode: gate and up in one parallel section, each chunk finishing its rows with SwiGLU (no serial
+            // SwiGLU between the sections, during which the worker would stop polling)
+            float[] gate = s.gate(), up = s.up();
+            MatMul.matVecs(pool, s.xb(), new Tensor[] {w.ffnGate(), w.ffnUp()}, new float[][] {gate, up},
+                    (from, to) -> GgmlMath.swiglu(gate, 0, up, 0, ff, from, to));
+        } else {
+            MatMul.matMul(pool, w.ffnGate(), s.xb(), n, s.gate());
+            MatMul.matMul(pool, w.ffnUp(), s.xb(), n, s.up());
+            for (int t = 0; t < n; t++) GgmlMath.swiglu(s.gate(), t * ff, s.up(), t * ff, ff);
+        }
         MatMul.matMul(pool, w.ffnDown(), s.gate(), n, s.proj());
         VectorMath.add(s.proj(), 0, x, 0, n * dim);
     }

@@ -204,8 +204,13 @@ public final class GgmlMath {
      * ({@link LibmExp}) for the n % 8 tail.
      */
     public static void swiglu(float[] gate, int gOff, float[] up, int uOff, int n) {
+        swiglu(gate, gOff, up, uOff, n, 0, n);
+    }
+
+    /** Elements [from, to) of {@link #swiglu(float[], int, float[], int, int)} over n elements, the same numbers. */
+    public static void swiglu(float[] gate, int gOff, float[] up, int uOff, int n, int from, int to) {
         int vec = n & ~7;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float g = gate[gOff + i];
             float e = i < vec ? expf(0f - g) : LibmExp.expf(-g);
             gate[gOff + i] = g / (1.0f + e) * up[uOff + i];

@@ -2,6 +2,7 @@ package hearth.engine.ops;
 
 import hearth.engine.quant.ActivationFormat;
 import hearth.engine.quant.Activations;
+import hearth.engine.quant.GgmlPath;
 import hearth.engine.quant.Kernels;
 import hearth.engine.quant.QuantKernel;
 import hearth.engine.tensor.GgmlType;
@@ -35,6 +36,10 @@ public final class MatMul {
         int rows = w.rows();
         if (x.length < (long) n * k) throw new IllegalArgumentException("x has " + x.length + " floats, need " + n + " x " + k);
         if (out.length < (long) n * rows) throw new IllegalArgumentException("out has " + out.length + " floats, need " + n + " x " + rows);
+        if (n == 1) {
+            matVecs(pool, x, new Tensor[] {w}, new float[][] {out}, null);
+            return;
+        }
         QuantKernel kernel = Kernels.forType(w.type());
         Activations a = SCRATCH.get().prepare(kernel.activationFormat(), n, k, kernel.activationLayouts(n)).path(Kernels.path(w.type(), rows, k, n));
         long work = (long) rows * k * n;
@@ -49,7 +54,7 @@ public final class MatMul {
             kernel.matMul(w.data(), rowBytes, 0, rows, a, out, rows);
             return;
         }
-        int chunks = chunkCount(rows, n, pool.threads());
+        int chunks = chunkCount(rows, pool.threads());
         // whole groups of 8 rows per chunk where rows allow: kernels that interleave 8 rows (Q4_0) then split none
         int unit = rows % 8 == 0 ? 8 : 1;
         pool.run(chunks, (c, cs) -> {
@@ -58,15 +63,128 @@ public final class MatMul {
         });
     }
 
+    /** Work done on the rows [from, to) of a {@link #matVecs} call right after they were computed (same chunk). */
+    @FunctionalInterface
+    public interface RowsDone {
+        void run(int from, int to);
+    }
+
     /**
-     * Enough chunks that threads finishing early can pick up work (the machine is shared), few enough that each
-     * chunk amortises the hand-off; for batches, chunks of few rows keep the weights of one chunk in cache while
-     * all activation rows pass over them.
+     * One activation row (decode) times several weight matrices of the same row length, in one parallel section:
+     * outs[i][r] = ws[i][r] · x. With {@code then == null} the matrices' rows form one range that the chunks split
+     * (q, k and v: the small k and v add no hand-offs of their own). With {@code then}, all matrices have the same
+     * rows and a chunk computes rows [from, to) of every one of them, then calls {@code then.run(from, to)} (gate and
+     * up, then SwiGLU on those rows). Every output is one kernel call's dot product, whichever thread computes it.
      */
-    static int chunkCount(int rows, int n, int threads) {
-        int minRows = n == 1 ? 32 : 8;
-        int chunks = threads * (n == 1 ? 4 : 8);
-        return Math.max(1, Math.min(chunks, rows / minRows));
+    public static void matVecs(WorkerPool pool, float[] x, Tensor[] ws, float[][] outs, RowsDone then) {
+        int m = ws.length;
+        int k = ws[0].rowLength();
+        Activations[] acts = activations(ws, x);
+        int[] base = new int[m + 1];  // row space: matrix i holds [base[i], base[i + 1]), or all of them [0, rows)
+        long work = 0;
+        for (int i = 0; i < m; i++) {
+            if (ws[i].rowLength() != k) throw new IllegalArgumentException("row lengths differ: " + k + ", " + ws[i].rowLength());
+            if (then != null && ws[i].rows() != ws[0].rows()) throw new IllegalArgumentException("row counts differ");
+            if (outs[i].length < ws[i].rows()) throw new IllegalArgumentException("out has " + outs[i].length + " floats, need " + ws[i].rows());
+            base[i + 1] = then != null ? ws[0].rows() : base[i] + ws[i].rows();
+            work += (long) ws[i].rows() * k;
+        }
+        int space = base[m];
+        if (pool.threads() == 1 || work < PARALLEL_MIN_WORK) {
+            for (int i = 0; i < m; i++) rows(ws[i], acts[i], 0, ws[i].rows(), outs[i]);
+            if (then != null) then.run(0, space);
+            return;
+        }
+        int[] bounds = shrinkingChunks(space, pool.threads(), then != null ? MIN_CHUNK_ROWS / m : MIN_CHUNK_ROWS);
+        pool.run(bounds.length - 1, (c, cs) -> {
+            int from = bounds[c], to = bounds[c + 1];
+            if (then != null) {
+                int unit = 1;
+                for (Tensor w : ws) unit = Math.max(unit, unit(w));
+                int f = from / unit * unit, t = to == space ? to : to / unit * unit;
+                for (int i = 0; i < m; i++) rows(ws[i], acts[i], f, t, outs[i]);
+                if (f < t) then.run(f, t);
+                return;
+            }
+            for (int i = 0; i < m; i++) {
+                if (to <= base[i] || from >= base[i + 1]) continue;
+                int u = unit(ws[i]), rowsI = ws[i].rows();
+                int f = Math.max(from - base[i], 0) / u * u;
+                int t = Math.min(to - base[i], rowsI);
+                rows(ws[i], acts[i], f, t == rowsI ? t : t / u * u, outs[i]);
+            }
+        });
+    }
+
+    /** Fewest rows a decode chunk gets: a few microseconds of work, so the two threads run out of work together. */
+    private static final int MIN_CHUNK_ROWS = 32;
+
+    /**
+     * Chunk boundaries over [0, space) for one activation row, by factoring: rounds of one chunk per thread, each chunk
+     * half of what is left divided by the threads (at least {@code minRows}). The chunks shrink geometrically, so the
+     * last ones are short and the threads finish a section microseconds apart: a worker is then still polling (not
+     * parked) when the next section starts. Few chunks in all (every one costs a kernel call's setup, e.g. Q4_0's
+     * activation expansion); chunks are claimed in order, so a thread that started late just claims fewer.
+     */
+    static int[] shrinkingChunks(int space, int threads, int minRows) {
+        int[] b = new int[64];
+        int n = 0, at = 0;
+        b[n++] = 0;
+        while (at < space) {
+            int size = Math.max(Math.max(1, minRows), (space - at + 2 * threads - 1) / (2 * threads));
+            for (int c = 0; c < threads && at < space; c++) {
+                at = Math.min(space, at + size);
+                if (n == b.length) b = java.util.Arrays.copyOf(b, n * 2);
+                b[n++] = at;
+            }
+        }
+        return java.util.Arrays.copyOf(b, n);
+    }
+
+    /** Rows per indivisible piece of w: 8 where its rows allow (kernels that interleave 8 rows, Q4_0, split none). */
+    private static int unit(Tensor w) {
+        return w.rows() % 8 == 0 ? 8 : 1;
+    }
+
+    private static void rows(Tensor w, Activations a, int from, int to, float[] out) {
+        if (from < to) Kernels.forType(w.type()).matMul(w.data(), w.rowBytes(), from, to, a, out, w.rows());
+    }
+
+    /** The converted activation row for each matrix; matrices with the same kernel and ggml path share one. */
+    private static Activations[] activations(Tensor[] ws, float[] x) {
+        Activations[] scratch = DECODE_SCRATCH.get();
+        Activations[] acts = new Activations[ws.length];
+        GgmlPath[] paths = new GgmlPath[ws.length];
+        int used = 0;
+        for (int i = 0; i < ws.length; i++) {
+            Tensor w = ws[i];
+            QuantKernel kernel = Kernels.forType(w.type());
+            GgmlPath path = paths[i] = Kernels.path(w.type(), w.rows(), w.rowLength(), 1);
+            for (int j = 0; j < i && acts[i] == null; j++) {
+                if (Kernels.forType(ws[j].type()) == kernel && paths[j] == path) acts[i] = acts[j];
+            }
+            if (acts[i] != null) continue;
+            if (used == scratch.length) {
+                scratch = java.util.Arrays.copyOf(scratch, used + 1);
+                scratch[used] = new Activations();
+                DECODE_SCRATCH.set(scratch);
+            }
+            acts[i] = scratch[used++].prepare(kernel.activationFormat(), 1, w.rowLength(), kernel.activationLayouts(1)).path(path);
+            acts[i].convertRows(x, 0, 1);
+        }
+        return acts;
+    }
+
+    /** Per calling thread: converted activation rows of the current {@link #matVecs} call, one per distinct kernel. */
+    private static final ThreadLocal<Activations[]> DECODE_SCRATCH = ThreadLocal.withInitial(() -> new Activations[] {new Activations()});
+
+    /**
+     * Batches (n >= 2 activation rows; one row goes through {@link #matVecs}): enough chunks that threads finishing
+     * early can pick up work (the machine is shared), few enough that each chunk amortises the hand-off; chunks of
+     * few rows keep the weights of one chunk in cache while all activation rows pass over them.
+     */
+    static int chunkCount(int rows, int threads) {
+        return Math.max(1, Math.min(threads * 8, rows / 8));
     }
 
     /** Writes row {@code row} of {@code w} as floats to dst[dstOffset ..]. */
