@@ -11,7 +11,6 @@ import java.net.SocketTimeoutException;
  */
 final class ClientInput {
     private final InputStream in;
-    private final ReadWatchdog.Watched owner;
     final byte[] buf;
     int pos;
     int end;
@@ -19,9 +18,8 @@ final class ClientInput {
     private volatile long readDeadline; // nanoTime by which a waiting read must have data; 0: no read waits
     private volatile boolean expired;
 
-    ClientInput(InputStream in, int bufferBytes, ReadWatchdog.Watched owner) {
+    ClientInput(InputStream in, int bufferBytes) {
         this.in = in;
-        this.owner = owner;
         this.buf = new byte[bufferBytes];
     }
 
@@ -86,9 +84,5 @@ final class ClientInput {
     int read() throws IOException {
         if (pos == end && !fill()) return -1;
         return buf[pos++] & 0xff;
-    }
-
-    ReadWatchdog.Watched owner() {
-        return owner;
     }
 }

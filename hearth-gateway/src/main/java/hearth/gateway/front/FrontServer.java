@@ -138,7 +138,7 @@ public final class FrontServer implements AutoCloseable {
         Connection(SocketChannel ch) throws IOException {
             this.socket = ch.socket();
             socket.setTcpNoDelay(true);
-            this.in = new ClientInput(socket.getInputStream(), BUFFER, this);
+            this.in = new ClientInput(socket.getInputStream(), BUFFER);
             this.out = socket.getOutputStream();
             this.remote = socket.getInetAddress().getHostAddress();
         }
