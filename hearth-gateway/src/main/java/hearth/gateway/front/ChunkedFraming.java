@@ -19,6 +19,37 @@ public final class ChunkedFraming {
         int read() throws IOException;
     }
 
+    /**
+     * Where a reader is between chunks: it knows whether the CRLF after a chunk's data is still to be read. Each
+     * {@link #next} call reads up to the next chunk's data.
+     */
+    public static final class Chunks {
+        private final String peer;
+        private boolean afterData;
+
+        /** {@code peer} names the other side in errors. */
+        public Chunks(String peer) {
+            this.peer = peer;
+        }
+
+        /**
+         * Reads the CRLF ending the previous chunk's data (if there was one), the next size line and, after the last
+         * chunk, the trailers. Returns the chunk's size; 0 at the end of the body.
+         */
+        public long next(Source in) throws IOException {
+            if (afterData) dataEnd(in, peer);
+            long size = sizeLine(in, peer);
+            if (size == 0) skipTrailers(in, peer);
+            afterData = size > 0;
+            return size;
+        }
+
+        /** Once the current chunk's data is all read: its CRLF is still to come (the next {@link #next} reads it). */
+        public boolean dataEndPending() {
+            return afterData;
+        }
+    }
+
     /** Reads a chunk-size line through its LF; {@code peer} names the other side in errors. */
     public static long sizeLine(Source in, String peer) throws IOException {
         long size = 0;

@@ -16,13 +16,11 @@ final class RequestBody extends InputStream {
         void send() throws IOException;
     }
 
-    private static final String PEER = "the client";
-
     private final ClientInput in;
     private final boolean chunked;
     private long remaining; // of the body (Content-Length) or of the current chunk
     private boolean eof;
-    private boolean chunkCrlfPending;
+    private final ChunkedFraming.Chunks chunks = new ChunkedFraming.Chunks("the client");
     private Continue expect;
 
     RequestBody(ClientInput in, long contentLength, boolean chunked, Continue expect) {
@@ -54,27 +52,14 @@ final class RequestBody extends InputStream {
             expect = null;
             c.send();
         }
-        if (chunked && remaining == 0 && !nextChunk()) return -1;
+        if (chunked && remaining == 0 && (remaining = chunks.next(in::read)) == 0) {
+            eof = true;
+            return -1;
+        }
         int n = in.read(b, off, (int) Math.min(len, remaining));
         if (n < 0) throw new EOFException("the client closed the connection inside the request body");
         remaining -= n;
-        if (remaining == 0) {
-            if (chunked) chunkCrlfPending = true;
-            else eof = true;
-        }
+        if (remaining == 0 && !chunked) eof = true;
         return n;
-    }
-
-    /** Reads a chunk-size line; false (trailers consumed, body at its end) at the last chunk. */
-    private boolean nextChunk() throws IOException {
-        if (chunkCrlfPending) {
-            ChunkedFraming.dataEnd(in::read, PEER);
-            chunkCrlfPending = false;
-        }
-        remaining = ChunkedFraming.sizeLine(in::read, PEER);
-        if (remaining > 0) return true;
-        ChunkedFraming.skipTrailers(in::read, PEER);
-        eof = true;
-        return false;
     }
 }

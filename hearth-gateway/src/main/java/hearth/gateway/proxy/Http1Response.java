@@ -17,7 +17,6 @@ import java.util.Locale;
  */
 final class Http1Response {
     private static final int MAX_HEAD = 64 * 1024;
-    private static final String PEER = "upstream";
 
     private final Http1Client.Conn conn;
     private final int status;
@@ -142,7 +141,7 @@ final class Http1Response {
         private final Framing framing;
         private long remaining;
         private final boolean reusable;
-        private boolean crlfPending;
+        private final ChunkedFraming.Chunks chunks = new ChunkedFraming.Chunks("upstream");
         private boolean eof;
         private boolean closed;
 
@@ -179,12 +178,13 @@ final class Http1Response {
                     return n;
                 }
                 case CHUNKED -> {
-                    if (remaining == 0 && !nextChunk()) return -1;
+                    if (remaining == 0 && (remaining = chunks.next(r::read)) == 0) {
+                        eof = true;
+                        return -1;
+                    }
                     int n = r.read(b, off, (int) Math.min(len, remaining));
                     if (n < 0) throw new EOFException("upstream closed the connection inside a chunk");
-                    remaining -= n;
-                    // the CRLF after the data is read with the next size line: returning now never waits on it
-                    if (remaining == 0) crlfPending = true;
+                    remaining -= n; // the CRLF after the data is read with the next size line: returning now never waits on it
                     return n;
                 }
                 default -> {
@@ -203,7 +203,7 @@ final class Http1Response {
             if (eof || r.pos >= r.end) return false;
             if (framing != Framing.CHUNKED || remaining > 0) return true;
             int from = r.pos;
-            if (crlfPending) {
+            if (chunks.dataEndPending()) {
                 int nl = indexOf('\n', from);
                 if (nl < 0) return false;
                 from = nl + 1;
@@ -218,19 +218,6 @@ final class Http1Response {
         private int indexOf(char c, int from) {
             for (int i = from; i < r.end; i++) if (r.buf[i] == c) return i;
             return -1;
-        }
-
-        /** Reads the next chunk-size line; false (trailers consumed and dropped) at the last chunk. */
-        private boolean nextChunk() throws IOException {
-            if (crlfPending) {
-                ChunkedFraming.dataEnd(r::read, PEER);
-                crlfPending = false;
-            }
-            remaining = ChunkedFraming.sizeLine(r::read, PEER);
-            if (remaining > 0) return true;
-            ChunkedFraming.skipTrailers(r::read, PEER);
-            eof = true;
-            return false;
         }
 
         @Override
