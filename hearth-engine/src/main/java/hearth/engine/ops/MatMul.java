@@ -96,11 +96,12 @@ public final class MatMul {
             return;
         }
         int[] bounds = shrinkingChunks(space, pool.threads(), then != null ? MIN_CHUNK_ROWS / m : MIN_CHUNK_ROWS);
+        int sharedUnit = 1; // with then: rows are split alike in every matrix, so by the coarsest unit of them
+        for (Tensor w : ws) sharedUnit = Math.max(sharedUnit, unit(w));
+        int unit = sharedUnit;
         pool.run(bounds.length - 1, (c, cs) -> {
             int from = bounds[c], to = bounds[c + 1];
             if (then != null) {
-                int unit = 1;
-                for (Tensor w : ws) unit = Math.max(unit, unit(w));
                 int f = from / unit * unit, t = to == space ? to : to / unit * unit;
                 for (int i = 0; i < m; i++) rows(ws[i], acts[i], f, t, outs[i]);
                 if (f < t) then.run(f, t);
