@@ -271,29 +271,29 @@ final class Q6_KKernel extends TiledKernel {
                     FloatVector sc = FloatVector.broadcast(F256, (float) w.get(JAVA_BYTE, o + 192 + 2 * c))
                             .blend((float) w.get(JAVA_BYTE, o + 193 + 2 * c), SECOND_GROUP);
                     int x = t * k + b * BLOCK + 32 * c;
-                        i0 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                                w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i0);
-                        x += k;
-                        i1 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                                w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i1);
-                        x += k;
-                        i2 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                                w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i2);
-                        x += k;
-                        i3 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                                w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i3);
-                        x += k;
-                        i4 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                                w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i4);
-                        x += k;
-                        i5 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                                w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i5);
-                        x += k;
-                        i6 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                                w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i6);
-                        x += k;
-                        i7 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                                w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i7);
+                    i0 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i0);
+                    x += k;
+                    i1 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i1);
+                    x += k;
+                    i2 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i2);
+                    x += k;
+                    i3 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i3);
+                    x += k;
+                    i4 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i4);
+                    x += k;
+                    i5 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i5);
+                    x += k;
+                    i6 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i6);
+                    x += k;
+                    i7 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
+                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i7);
                 }
                 float dw = Float.float16ToFloat(w.get(U16, o + 208));
                 int bi = t * nb + b;
