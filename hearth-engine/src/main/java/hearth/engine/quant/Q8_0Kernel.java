@@ -1,6 +1,9 @@
 package hearth.engine.quant;
 
 import static hearth.engine.quant.Simd.F256;
+import static hearth.engine.quant.Simd.F512;
+import static hearth.engine.quant.Simd.I512;
+import static hearth.engine.quant.Simd.TWICE;
 import static hearth.engine.quant.Simd.dot32;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.fp16;
@@ -40,10 +43,15 @@ final class Q8_0Kernel extends TiledKernel {
         return ActivationFormat.Q8_0;
     }
 
-    /** rows1 (single rows, and rows left over from tiles of four) read qeo; rows4 and DecodedBatch read qf. */
+    /**
+     * rows1 (single rows, and rows left over from tiles of four) read qeo; DecodedBatch (8+ rows) reads qf; rows4 reads
+     * qf2 with 512-bit vectors, qf without.
+     */
     @Override
     public int activationLayouts(int n) {
-        return n >= 4 ? Activations.QEO | Activations.QF : Activations.QEO;
+        if (n < 4) return Activations.QEO;
+        if (n < DecodedBatch.MIN_ROWS && Simd.WIDE) return Activations.QEO | Activations.QF2;
+        return Activations.QEO | Activations.QF;
     }
 
     @Override
@@ -175,6 +183,10 @@ final class Q8_0Kernel extends TiledKernel {
      */
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        if (Simd.WIDE && a.has(Activations.QF2)) {
+            rows4Wide(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+            return;
+        }
         int k = a.k, nb = k / BLOCK;
         float[] xf = a.qf;
         float[] xd = a.d;
@@ -214,6 +226,86 @@ final class Q8_0Kernel extends TiledKernel {
             out[(t + 1) * outStride + r] = hsum8(h, 8);
             out[(t + 2) * outStride + r] = hsum8(h, 16);
             out[(t + 3) * outStride + r] = hsum8(h, 24);
+        }
+    }
+
+    /**
+     * {@link #rows4} with 512-bit vectors (batched decode of four sequences). A vector holds the eight lanes of two
+     * activation rows ({@link Activations#qf2}) against the weight block's eight lanes twice, so one fused multiply-add
+     * does the work of two 256-bit ones; every lane is still ggml's int lane, fused with d_w * d_x as ggml does, so
+     * the numbers are those of rows4 bit for bit. Two weight rows half a range apart share the activation loads (two
+     * memory streams, as in rows1). Measured against the 256-bit rows4 (576x1536, one core): about 1.25x.
+     */
+    private static void rows4Wide(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK;
+        float[] xf = a.qf2, xd = a.d2;
+        float[] h = new float[64];
+        int x0 = (t >> 1) * 2 * k, d0 = (t >> 1) * nb * 16, pair = 2 * k, pairD = nb * 16;
+        int half = (rowTo - rowFrom) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowFrom + i, r1 = r + half;
+            long o = r * rowBytes, o1 = r1 * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F512), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (int b = 0, x = x0, d = d0; b < nb; b++, o += BYTES, o1 += BYTES, x += 64, d += 16) {
+                IntVector q = IntVector.fromMemorySegment(I256, w, o + 2, LE).reinterpretShape(I512, 0).reinterpretAsInts().rearrange(TWICE);
+                IntVector p = IntVector.fromMemorySegment(I256, w, o1 + 2, LE).reinterpretShape(I512, 0).reinterpretAsInts().rearrange(TWICE);
+                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector v0 = (FloatVector) p.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector v1 = (FloatVector) p.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector v2 = (FloatVector) p.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector v3 = (FloatVector) p.lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector dw = FloatVector.broadcast(F512, Float.float16ToFloat(w.get(U16, o)));
+                FloatVector dv = FloatVector.broadcast(F512, Float.float16ToFloat(w.get(U16, o1)));
+                FloatVector a0 = FloatVector.fromArray(F512, xf, x), a1 = FloatVector.fromArray(F512, xf, x + 16);
+                FloatVector a2 = FloatVector.fromArray(F512, xf, x + 32), a3 = FloatVector.fromArray(F512, xf, x + 48);
+                FloatVector s0 = w3.fma(a3, w2.fma(a2, w1.fma(a1, w0.mul(a0))));
+                FloatVector u0 = v3.fma(a3, v2.fma(a2, v1.fma(a1, v0.mul(a0))));
+                int y = x + pair;
+                a0 = FloatVector.fromArray(F512, xf, y);
+                a1 = FloatVector.fromArray(F512, xf, y + 16);
+                a2 = FloatVector.fromArray(F512, xf, y + 32);
+                a3 = FloatVector.fromArray(F512, xf, y + 48);
+                FloatVector s1 = w3.fma(a3, w2.fma(a2, w1.fma(a1, w0.mul(a0))));
+                FloatVector u1 = v3.fma(a3, v2.fma(a2, v1.fma(a1, v0.mul(a0))));
+                FloatVector e0 = FloatVector.fromArray(F512, xd, d), e1 = FloatVector.fromArray(F512, xd, d + pairD);
+                acc0 = s0.fma(dw.mul(e0), acc0);
+                acc1 = s1.fma(dw.mul(e1), acc1);
+                acc2 = u0.fma(dv.mul(e0), acc2);
+                acc3 = u1.fma(dv.mul(e1), acc3);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 16);
+            acc2.intoArray(h, 32);
+            acc3.intoArray(h, 48);
+            for (int u = 0; u < 4; u++) {
+                out[(t + u) * outStride + r] = hsum8(h, 8 * u);
+                out[(t + u) * outStride + r1] = hsum8(h, 32 + 8 * u);
+            }
+        }
+        for (int r = rowFrom + 2 * half; r < rowTo; r++) { // the odd row left over
+            long o = r * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F512), acc1 = acc0;
+            for (int b = 0, x = x0, d = d0; b < nb; b++, o += BYTES, x += 64, d += 16) {
+                IntVector q = IntVector.fromMemorySegment(I256, w, o + 2, LE).reinterpretShape(I512, 0).reinterpretAsInts().rearrange(TWICE);
+                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector dw = FloatVector.broadcast(F512, Float.float16ToFloat(w.get(U16, o)));
+                FloatVector s0 = w3.fma(FloatVector.fromArray(F512, xf, x + 48), w2.fma(FloatVector.fromArray(F512, xf, x + 32),
+                        w1.fma(FloatVector.fromArray(F512, xf, x + 16), w0.mul(FloatVector.fromArray(F512, xf, x)))));
+                int y = x + pair;
+                FloatVector s1 = w3.fma(FloatVector.fromArray(F512, xf, y + 48), w2.fma(FloatVector.fromArray(F512, xf, y + 32),
+                        w1.fma(FloatVector.fromArray(F512, xf, y + 16), w0.mul(FloatVector.fromArray(F512, xf, y)))));
+                acc0 = s0.fma(dw.mul(FloatVector.fromArray(F512, xd, d)), acc0);
+                acc1 = s1.fma(dw.mul(FloatVector.fromArray(F512, xd, d + pairD)), acc1);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 16);
+            for (int u = 0; u < 4; u++) out[(t + u) * outStride + r] = hsum8(h, 8 * u);
         }
     }
 }

@@ -29,6 +29,10 @@ final class Simd {
     static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
     static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+    /** Int lanes 0..7 of a 512-bit vector twice: a 256-bit load widened to both halves. */
+    static final VectorShuffle<Integer> TWICE = VectorShuffle.fromValues(I512, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
     static final VectorSpecies<Long> L256 = LongVector.SPECIES_256;
     static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
@@ -40,6 +44,13 @@ final class Simd {
      */
     static final boolean ENABLED = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256
             && !"false".equals(System.getProperty("hearth.simd"));
+
+    /**
+     * Whether kernels may use 512-bit vectors: the hardware has them (AVX-512) and {@code -Dhearth.simd512=false} does
+     * not turn them off. Where they are missing the Vector API would split each 512-bit operation in two or worse.
+     */
+    static final boolean WIDE = ENABLED && FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+            && !"false".equals(System.getProperty("hearth.simd512"));
 
     /** 16 bytes at {@code off} sign-extended to 16 short lanes. */
     static ShortVector shorts(MemorySegment s, long off) {
