@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Serves one GGUF file with `hearth serve` and with llama.cpp's `llama-server --parallel 4`, one after the other (never
 # both at once: they would share the cores), drives each with `hearth bench serve` and prints a markdown table:
-#   - decode throughput with 1 and with 4 concurrent streams (random prompts, fixed output length, ignore_eos);
+#   - output throughput with 1 and with 4 concurrent streams (random prompts, fixed output length, ignore_eos): prefill
+#     and decode mixed;
+#   - aggregate decode throughput of 4 concurrent streams: short prompts (DECODE_PROMPT_LEN, 8 tokens) and long outputs
+#     (DECODE_OUTPUT_LEN, 256 tokens), so nearly all the time is batched decoding (Hearth's target: >= 1.2x);
 #   - a ~1000-token prompt prefix (a system prompt) repeated over sequential requests: TTFT of the first (cold) request
 #     against the median of the later ones, which a prefix cache should serve (Hearth's target: <= 20 %).
 # Not part of the test suite.
@@ -11,7 +14,7 @@
 #
 # Every option also comes from the environment: MODEL, LLAMA_SERVER, THREADS (default 2), CTX (tokens per sequence,
 # default 2048), REQUESTS (per concurrency-1 run; x4 for concurrency 4; default 8), PROMPT_LEN (128), OUTPUT_LEN (128),
-# PREFIX_LEN (1000), PREFIX_REQUESTS (6), SEED (1234). KEEP=1 keeps the work directory with logs and JSON results.
+# PREFIX_LEN (1000), PREFIX_REQUESTS (6), DECODE_PROMPT_LEN (8), DECODE_OUTPUT_LEN (256), SEED (1234). KEEP=1 keeps the work directory with logs and JSON results.
 # Everything binds 127.0.0.1.
 set -euo pipefail
 
@@ -24,6 +27,8 @@ PROMPT_LEN=${PROMPT_LEN:-128}
 OUTPUT_LEN=${OUTPUT_LEN:-128}
 PREFIX_LEN=${PREFIX_LEN:-1000}
 PREFIX_REQUESTS=${PREFIX_REQUESTS:-6}
+DECODE_PROMPT_LEN=${DECODE_PROMPT_LEN:-8}
+DECODE_OUTPUT_LEN=${DECODE_OUTPUT_LEN:-256}
 SEED=${SEED:-1234}
 PARALLEL=4
 
@@ -114,16 +119,14 @@ else:
 PY
 }
 
-figure() { # json python-expression-on-summary
-  python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['runs'][0]['summary']; print($2)" "$1"
-}
-
 run_benches() { # name url
   local name=$1 url=$2
   bench "$name-c1" "$url" "$WORK/$name-c1.json" --concurrency 1 --num-prompts "$REQUESTS" \
     --prompt-len "$PROMPT_LEN" --output-len "$OUTPUT_LEN"
   bench "$name-c4" "$url" "$WORK/$name-c4.json" --concurrency 4 --num-prompts $((REQUESTS * 4)) \
     --prompt-len "$PROMPT_LEN" --output-len "$OUTPUT_LEN"
+  bench "$name-decode" "$url" "$WORK/$name-decode.json" --concurrency 4 --num-prompts 8 \
+    --prompt-len "$DECODE_PROMPT_LEN" --output-len "$DECODE_OUTPUT_LEN"
   # sequential requests sharing a PREFIX_LEN-token prefix; no warm-up, so the first one finds nothing cached
   bench "$name-prefix" "$url" "$WORK/$name-prefix.json" --concurrency 1 --warmup 0 --num-prompts "$PREFIX_REQUESTS" \
     --prefix-len "$PREFIX_LEN" --prompt-len $((PREFIX_LEN + 16)) --output-len 16
@@ -163,10 +166,14 @@ decode_row "hearth, 1 stream" "$WORK/hearth-c1.json"
 decode_row "llama-server, 1 stream" "$WORK/llama-c1.json"
 decode_row "hearth, 4 streams" "$WORK/hearth-c4.json"
 decode_row "llama-server, 4 streams" "$WORK/llama-c4.json"
+decode_row "hearth, 4 streams, decode ($DECODE_PROMPT_LEN -> $DECODE_OUTPUT_LEN tokens)" "$WORK/hearth-decode.json"
+decode_row "llama-server, 4 streams, decode ($DECODE_PROMPT_LEN -> $DECODE_OUTPUT_LEN tokens)" "$WORK/llama-decode.json"
 echo
-H4=$(figure "$WORK/hearth-c4.json" "s['output_throughput']")
-L4=$(figure "$WORK/llama-c4.json" "s['output_throughput']")
-python3 -c "import sys; h,l=map(float,sys.argv[1:]); print(f'4 streams: hearth / llama-server = {h/l:.2f}x (target >= 1.2x)' if l > 0 else '4 streams: llama-server served nothing')" "$H4" "$L4"
+ratio() { # label hearth-json llama-json
+  python3 -c "import sys,json; f=lambda p: json.load(open(p))['runs'][0]['summary']['output_throughput']; h,l=f(sys.argv[2]),f(sys.argv[3]); print(f'{sys.argv[1]}: hearth / llama-server = {h/l:.2f}x' if l > 0 else sys.argv[1] + ': llama-server served nothing')" "$@"
+}
+ratio "4 streams, prefill and decode" "$WORK/hearth-c4.json" "$WORK/llama-c4.json"
+ratio "4 streams, aggregate decode (target >= 1.2x)" "$WORK/hearth-decode.json" "$WORK/llama-decode.json"
 echo
 echo "Repeated $PREFIX_LEN-token prefix, $PREFIX_REQUESTS sequential requests:"
 echo

@@ -145,9 +145,7 @@ public final class Llama implements Model {
             // hand-offs than they compute)
             MatMul.matVecs(pool, s.xb(), new Tensor[] {w.wq(), w.wk(), w.wv()}, new float[][] {s.q(), s.k(), s.v()}, null);
         } else {
-            MatMul.matMul(pool, w.wq(), s.xb(), n, s.q());
-            MatMul.matMul(pool, w.wk(), s.xb(), n, s.k());
-            MatMul.matMul(pool, w.wv(), s.xb(), n, s.v());
+            MatMul.matMuls(pool, s.xb(), n, new Tensor[] {w.wq(), w.wk(), w.wv()}, new float[][] {s.q(), s.k(), s.v()});
         }
         for (int t = 0; t < n; t++) {
             addBias(s.q(), t * c.qDim(), w.bq(), c.qDim());
@@ -295,8 +293,7 @@ public final class Llama implements Model {
             MatMul.matVecs(pool, s.xb(), new Tensor[] {w.ffnGate(), w.ffnUp()}, new float[][] {gate, up},
                     (from, to) -> GgmlMath.swiglu(gate, 0, up, 0, ff, from, to));
         } else {
-            MatMul.matMul(pool, w.ffnGate(), s.xb(), n, s.gate());
-            MatMul.matMul(pool, w.ffnUp(), s.xb(), n, s.up());
+            MatMul.matMuls(pool, s.xb(), n, new Tensor[] {w.ffnGate(), w.ffnUp()}, new float[][] {s.gate(), s.up()});
             for (int t = 0; t < n; t++) GgmlMath.swiglu(s.gate(), t * ff, s.up(), t * ff, ff);
         }
         MatMul.matMul(pool, w.ffnDown(), s.gate(), n, s.proj());

@@ -19,9 +19,6 @@ import hearth.engine.tensor.Tensor;
 public final class MatMul {
     private MatMul() {}
 
-    /** Per calling thread: the converted activations of the current call (reused, grows as needed). */
-    private static final ThreadLocal<Activations> SCRATCH = ThreadLocal.withInitial(Activations::new);
-
     /** Below this many multiply-adds a call runs on the calling thread only (waking workers costs more). */
     private static final long PARALLEL_MIN_WORK = 64 * 1024;
 
@@ -32,36 +29,86 @@ public final class MatMul {
 
     /** out[t * rows + r] = w[r] · x[t * k ..] for t in [0, n). */
     public static void matMul(WorkerPool pool, Tensor w, float[] x, int n, float[] out) {
-        int k = w.rowLength();
-        int rows = w.rows();
-        if (x.length < (long) n * k) throw new IllegalArgumentException("x has " + x.length + " floats, need " + n + " x " + k);
-        if (out.length < (long) n * rows) throw new IllegalArgumentException("out has " + out.length + " floats, need " + n + " x " + rows);
+        matMuls(pool, x, n, new Tensor[] {w}, new float[][] {out});
+    }
+
+    /**
+     * Several weight matrices of the same row length times the same n activation rows, in one parallel section:
+     * outs[i][t * rows_i + r] = ws[i][r] · x[t * k ..]. The activations are converted once for all matrices that share
+     * a kernel and a ggml path (q, k and v of a batch; gate and up), and the section's chunks cover every matrix's
+     * rows, so the threads hand off once instead of once per matrix. One activation row goes through
+     * {@link #matVecs}. Every output is the same kernel dot product however the rows are split.
+     */
+    public static void matMuls(WorkerPool pool, float[] x, int n, Tensor[] ws, float[][] outs) {
+        int m = ws.length;
+        int k = ws[0].rowLength();
+        long work = 0;
+        for (int i = 0; i < m; i++) {
+            Tensor w = ws[i];
+            if (w.rowLength() != k) throw new IllegalArgumentException("row lengths differ: " + k + ", " + w.rowLength());
+            if (x.length < (long) n * k) throw new IllegalArgumentException("x has " + x.length + " floats, need " + n + " x " + k);
+            if (outs[i].length < (long) n * w.rows()) throw new IllegalArgumentException("out has " + outs[i].length + " floats, need " + n + " x " + w.rows());
+            work += (long) w.rows() * k * n;
+        }
         if (n == 1) {
-            matVecs(pool, x, new Tensor[] {w}, new float[][] {out}, null);
+            matVecs(pool, x, ws, outs, null);
             return;
         }
-        QuantKernel kernel = Kernels.forType(w.type());
-        Activations a = SCRATCH.get().prepare(kernel.activationFormat(), n, k, kernel.activationLayouts(n)).path(Kernels.path(w.type(), rows, k, n));
-        long work = (long) rows * k * n;
         boolean parallel = pool.threads() > 1 && work >= PARALLEL_MIN_WORK;
-        if (parallel && n >= 2 * pool.threads()) {
-            pool.run(pool.threads(), (c, cs) -> a.convertRows(x, n * c / cs, n * (c + 1) / cs));
-        } else {
-            a.convertRows(x, 0, n);
-        }
-        long rowBytes = w.rowBytes();
+        Activations[] acts = activations(pool, ws, x, n, parallel);
         if (!parallel) {
-            kernel.matMul(w.data(), rowBytes, 0, rows, a, out, rows);
+            for (int i = 0; i < m; i++) Kernels.forType(ws[i].type()).matMul(ws[i].data(), ws[i].rowBytes(), 0, ws[i].rows(), acts[i], outs[i], ws[i].rows());
             return;
         }
-        int chunks = chunkCount(rows, pool.threads());
-        // whole groups of 8 rows per chunk where rows allow: kernels that interleave 8 rows (Q4_0) then split none
-        int unit = rows % 8 == 0 ? 8 : 1;
-        pool.run(chunks, (c, cs) -> {
-            int from = (int) ((long) (rows / unit) * c / cs) * unit, to = (int) ((long) (rows / unit) * (c + 1) / cs) * unit;
-            kernel.matMul(w.data(), rowBytes, from, to, a, out, rows);
+        // chunks of matrix i: [first[i], first[i + 1]); whole groups of 8 rows where rows allow (Q4_0's interleaved
+        // kernels then split none)
+        int[] first = new int[m + 1];
+        for (int i = 0; i < m; i++) first[i + 1] = first[i] + chunkCount(ws[i].rows(), pool.threads());
+        pool.run(first[m], (c, cs) -> {
+            int i = 0;
+            while (c >= first[i + 1]) i++;
+            Tensor w = ws[i];
+            int rows = w.rows(), unit = unit(w), chunks = first[i + 1] - first[i], j = c - first[i];
+            int from = (int) ((long) (rows / unit) * j / chunks) * unit;
+            int to = j == chunks - 1 ? rows : (int) ((long) (rows / unit) * (j + 1) / chunks) * unit;
+            Kernels.forType(w.type()).matMul(w.data(), w.rowBytes(), from, to, acts[i], outs[i], rows);
         });
     }
+
+    /**
+     * The n converted activation rows for each matrix; matrices with the same kernel and ggml path share one. With
+     * {@code parallel}, conversion is split over the pool when every thread gets two rows or more.
+     */
+    private static Activations[] activations(WorkerPool pool, Tensor[] ws, float[] x, int n, boolean parallel) {
+        Activations[] scratch = SCRATCH.get();
+        Activations[] acts = new Activations[ws.length];
+        GgmlPath[] paths = new GgmlPath[ws.length];
+        int used = 0;
+        for (int i = 0; i < ws.length; i++) {
+            Tensor w = ws[i];
+            QuantKernel kernel = Kernels.forType(w.type());
+            GgmlPath path = paths[i] = Kernels.path(w.type(), w.rows(), w.rowLength(), n);
+            for (int j = 0; j < i && acts[i] == null; j++) {
+                if (Kernels.forType(ws[j].type()) == kernel && paths[j] == path) acts[i] = acts[j];
+            }
+            if (acts[i] != null) continue;
+            if (used == scratch.length) {
+                scratch = java.util.Arrays.copyOf(scratch, used + 1);
+                scratch[used] = new Activations();
+                SCRATCH.set(scratch);
+            }
+            Activations a = acts[i] = scratch[used++].prepare(kernel.activationFormat(), n, w.rowLength(), kernel.activationLayouts(n)).path(path);
+            if (parallel && n >= 2 * pool.threads()) {
+                pool.run(pool.threads(), (c, cs) -> a.convertRows(x, n * c / cs, n * (c + 1) / cs));
+            } else {
+                a.convertRows(x, 0, n);
+            }
+        }
+        return acts;
+    }
+
+    /** Per calling thread: converted activation rows of the current call, one per distinct kernel (reused, they grow). */
+    private static final ThreadLocal<Activations[]> SCRATCH = ThreadLocal.withInitial(() -> new Activations[] {new Activations()});
 
     /** Work done on the rows [from, to) of a {@link #matVecs} call right after they were computed (same chunk). */
     @FunctionalInterface
@@ -79,7 +126,7 @@ public final class MatMul {
     public static void matVecs(WorkerPool pool, float[] x, Tensor[] ws, float[][] outs, RowsDone then) {
         int m = ws.length;
         int k = ws[0].rowLength();
-        Activations[] acts = activations(ws, x);
+        Activations[] acts = activations(pool, ws, x, 1, false);
         int[] base = new int[m + 1];  // row space: matrix i holds [base[i], base[i + 1]), or all of them [0, rows)
         long work = 0;
         for (int i = 0; i < m; i++) {
@@ -150,34 +197,6 @@ public final class MatMul {
     private static void rows(Tensor w, Activations a, int from, int to, float[] out) {
         if (from < to) Kernels.forType(w.type()).matMul(w.data(), w.rowBytes(), from, to, a, out, w.rows());
     }
-
-    /** The converted activation row for each matrix; matrices with the same kernel and ggml path share one. */
-    private static Activations[] activations(Tensor[] ws, float[] x) {
-        Activations[] scratch = DECODE_SCRATCH.get();
-        Activations[] acts = new Activations[ws.length];
-        GgmlPath[] paths = new GgmlPath[ws.length];
-        int used = 0;
-        for (int i = 0; i < ws.length; i++) {
-            Tensor w = ws[i];
-            QuantKernel kernel = Kernels.forType(w.type());
-            GgmlPath path = paths[i] = Kernels.path(w.type(), w.rows(), w.rowLength(), 1);
-            for (int j = 0; j < i && acts[i] == null; j++) {
-                if (Kernels.forType(ws[j].type()) == kernel && paths[j] == path) acts[i] = acts[j];
-            }
-            if (acts[i] != null) continue;
-            if (used == scratch.length) {
-                scratch = java.util.Arrays.copyOf(scratch, used + 1);
-                scratch[used] = new Activations();
-                DECODE_SCRATCH.set(scratch);
-            }
-            acts[i] = scratch[used++].prepare(kernel.activationFormat(), 1, w.rowLength(), kernel.activationLayouts(1)).path(path);
-            acts[i].convertRows(x, 0, 1);
-        }
-        return acts;
-    }
-
-    /** Per calling thread: converted activation rows of the current {@link #matVecs} call, one per distinct kernel. */
-    private static final ThreadLocal<Activations[]> DECODE_SCRATCH = ThreadLocal.withInitial(() -> new Activations[] {new Activations()});
 
     /**
      * Batches (n >= 2 activation rows; one row goes through {@link #matVecs}): enough chunks that threads finishing

@@ -1,0 +1,65 @@
+package hearth.engine.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import hearth.engine.TestData;
+import hearth.engine.gguf.GgufFile;
+import hearth.engine.tensor.GgmlType;
+import hearth.engine.tensor.Tensor;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Several batched mat-muls over the same activation rows in one parallel section (q/k/v, gate/up of a prefill chunk
+ * or of a decode step for several sequences) give exactly the numbers of one single-threaded call per matrix.
+ */
+class MatMulsTest {
+
+    private static float[] input(int n, int k, long seed) {
+        Random rnd = new Random(seed);
+        float[] x = new float[n * k];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        return x;
+    }
+
+    /** Q8_0 rows of random quants with small scales. */
+    private static Tensor randomQ8_0(int rows, int k, long seed) {
+        Random rnd = new Random(seed);
+        int blocks = rows * (k / 32);
+        byte[] bytes = new byte[blocks * 34];
+        rnd.nextBytes(bytes);
+        for (int b = 0; b < blocks; b++) {
+            short d = Float.floatToFloat16((float) (0.001 + rnd.nextDouble() * 0.01));
+            bytes[b * 34] = (byte) d;
+            bytes[b * 34 + 1] = (byte) (d >> 8);
+        }
+        return new Tensor("random-q8_0-" + rows, GgmlType.Q8_0, new long[] {k, rows}, MemorySegment.ofArray(bytes));
+    }
+
+    @ParameterizedTest(name = "{0} threads, {1} activation rows")
+    @CsvSource({"2, 2", "2, 4", "2, 5", "3, 7", "2, 9", "3, 20", "2, 64"})
+    void matricesSharingActivationRowsMatchSeparateSingleThreadedCalls(int threads, int n) throws IOException {
+        try (GgufFile q4km = GgufFile.open(TestData.require("models/stories260K-pad256-Q4_K_M.gguf"));
+                GgufFile q40 = GgufFile.open(TestData.require("models/stories260K-pad256-Q4_0.gguf"))) {
+            // mixed kernels (two Q8_0 matrices share one conversion), Q4_0's eight-row unit, and odd row counts
+            Tensor[] ws = {q40.tensor("blk.0.attn_q.weight"), randomQ8_0(301, 256, 5), q4km.tensor("blk.0.attn_k.weight"),
+                    randomQ8_0(77, 256, 9), q4km.tensor("blk.0.attn_v.weight"), q40.tensor("output.weight")};
+            float[] x = input(n, 256, 7L * n);
+            float[][] outs = new float[ws.length][];
+            for (int i = 0; i < ws.length; i++) outs[i] = new float[n * ws[i].rows()];
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                MatMul.matMuls(pool, x, n, ws, outs);
+            }
+            try (WorkerPool one = new WorkerPool(1)) {
+                for (int i = 0; i < ws.length; i++) {
+                    float[] expected = new float[n * ws[i].rows()];
+                    MatMul.matMul(one, ws[i], x, n, expected);
+                    assertThat(outs[i]).as(ws[i].name()).containsExactly(expected);
+                }
+            }
+        }
+    }
+}
