@@ -44,14 +44,14 @@ final class Q8_0Kernel extends TiledKernel {
     }
 
     /**
-     * rows1 (single rows, and rows left over from tiles of four) read qeo; DecodedBatch (8+ rows) reads qf; rows4 reads
-     * qf2 with 512-bit vectors, qf without.
+     * rows1 (single rows, and the rows left over from tiles of four) reads qeo; DecodedBatch (8+ rows) reads qf; rows4
+     * reads qf2 with 512-bit vectors, qf without.
      */
     @Override
     public int activationLayouts(int n) {
         if (n < 4) return Activations.QEO;
-        if (n < DecodedBatch.MIN_ROWS && Simd.WIDE) return Activations.QEO | Activations.QF2;
-        return Activations.QEO | Activations.QF;
+        int leftOver = n % 4 != 0 ? Activations.QEO : 0;
+        return leftOver | (n < DecodedBatch.MIN_ROWS && Simd.WIDE ? Activations.QF2 : Activations.QF);
     }
 
     @Override
