@@ -77,7 +77,7 @@ public final class MatMul {
 
     /**
      * The n converted activation rows for each matrix; matrices with the same kernel and ggml path share one. With
-     * {@code parallel}, conversion is split over the pool when every thread gets two rows or more.
+     * {@code parallel}, conversion of large batches is split over the pool.
      */
     private static Activations[] activations(WorkerPool pool, Tensor[] ws, float[] x, int n, boolean parallel) {
         Activations[] scratch = SCRATCH.get();
@@ -98,7 +98,7 @@ public final class MatMul {
                 SCRATCH.set(scratch);
             }
             Activations a = acts[i] = scratch[used++].prepare(kernel.activationFormat(), n, w.rowLength(), kernel.activationLayouts(n)).path(path);
-            if (parallel && n >= 2 * pool.threads()) {
+            if (parallel && (long) n * w.rowLength() >= PARALLEL_CONVERSION_MIN) {
                 pool.run(pool.threads(), (c, cs) -> a.convertRows(x, n * c / cs, n * (c + 1) / cs));
             } else {
                 a.convertRows(x, 0, n);
@@ -106,6 +106,12 @@ public final class MatMul {
         }
         return acts;
     }
+
+    /**
+     * Fewest activation values whose conversion is split over the pool: a section's hand-off costs about as much as
+     * converting a few thousand values, and a decode step of four sequences converts 121 times (SmolLM2).
+     */
+    private static final long PARALLEL_CONVERSION_MIN = 16 * 1024;
 
     /** Per calling thread: converted activation rows of the current call, one per distinct kernel (reused, they grow). */
     private static final ThreadLocal<Activations[]> SCRATCH = ThreadLocal.withInitial(() -> new Activations[] {new Activations()});
