@@ -1,5 +1,11 @@
 package hearth.engine.quant;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Activations (n rows of k floats) converted to an {@link ActivationFormat}, the way ggml's CPU backend converts
  * {@code src1} before a mat-mul. One instance is reused across calls; buffers only grow.
@@ -149,22 +155,96 @@ public final class Activations {
     private void quantizeQ8Block(float[] x, int b, boolean withSum) {
         int o = b * 32;
         float amax = 0;
-        for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[o + j]));
-        float dd = amax / 127f;
-        float id = amax != 0 ? 127f / amax : 0f;
         int sum = 0;
-        for (int j = 0; j < 32; j++) {
-            int v = (int) Math.rint(x[o + j] * id);
-            q[o + j] = (short) v;
-            sum += v;
+        if (Simd.ENABLED) {
+            FloatVector x0 = FloatVector.fromArray(F8, x, o), x1 = FloatVector.fromArray(F8, x, o + 8);
+            FloatVector x2 = FloatVector.fromArray(F8, x, o + 16), x3 = FloatVector.fromArray(F8, x, o + 24);
+            amax = x0.abs().max(x1.abs()).max(x2.abs().max(x3.abs())).reduceLanes(VectorOperators.MAX);
+            float id = amax != 0 ? 127f / amax : 0f;
+            sum = quantized(x0, id, o).add(quantized(x1, id, o + 8)).add(quantized(x2, id, o + 16)).add(quantized(x3, id, o + 24))
+                    .reduceLanes(VectorOperators.ADD);
+            groupVector(o);
+        } else {
+            for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[o + j]));
+            float id = amax != 0 ? 127f / amax : 0f;
+            for (int j = 0; j < 32; j++) {
+                int v = (int) Math.rint(x[o + j] * id);
+                q[o + j] = (short) v;
+                sum += v;
+            }
+            group(o);
         }
-        group(o);
+        float dd = amax / 127f;
         d[b] = Float.float16ToFloat(Float.floatToFloat16(dd));
         if ((layouts & QF2) != 0) {
             int t = o / k, y = (t >> 1) * (k / 2) + (o - t * k) / 2 + (t & 1) * 8; // pair, block (32 elements -> 16 lanes), half
             java.util.Arrays.fill(d2, y, y + 8, d[b]);
         }
         if (withSum) s[b] = Float.float16ToFloat(Float.floatToFloat16(dd * (float) sum));
+    }
+
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    /** 1.5 * 2^23: v + ROUND - ROUND is v rounded to the nearest integer, ties to even (vroundps), for |v| < 2^22. */
+    private static final float ROUND = 12582912f;
+    /** Gather indices into a block's 32 values: lane j of group m is element 4j + m (the order of {@link #qf}). */
+    private static final int[] GROUPS_OF_FOUR = new int[32];
+    /** Permutation: the 16 even elements, then the 16 odd ones (the order of {@link #qeo}). */
+    private static final int[] EVEN_ODD = new int[32];
+
+    static {
+        for (int m = 0; m < 4; m++) for (int j = 0; j < 8; j++) GROUPS_OF_FOUR[8 * m + j] = 4 * j + m;
+        for (int i = 0; i < 16; i++) {
+            EVEN_ODD[i] = 2 * i;
+            EVEN_ODD[16 + i] = 2 * i + 1;
+        }
+    }
+
+    private static final jdk.incubator.vector.VectorShuffle<Short> EVEN_ODD_SHUFFLE = jdk.incubator.vector.VectorShuffle.fromArray(ShortVector.SPECIES_512, EVEN_ODD, 0);
+    /** Lane s of {@link #qg}'s block takes element e where GROUPED_SLOT[e] = s. */
+    private static final jdk.incubator.vector.VectorShuffle<Short> GROUPED_SHUFFLE;
+
+    static {
+        int[] from = new int[32];
+        for (int e = 0; e < 32; e++) from[Simd.GROUPED_SLOT[e]] = e;
+        GROUPED_SHUFFLE = jdk.incubator.vector.VectorShuffle.fromArray(ShortVector.SPECIES_512, from, 0);
+    }
+
+    /** One block's quants as floats (for the gathers of {@link #groupVector}). */
+    private final float[] blockFloats = new float[32];
+
+    /** The eight quants of x * id (what the scalar loop computes with Math.rint) to q[o ..]; returns them as ints. */
+    private IntVector quantized(FloatVector x, float id, int o) {
+        IntVector v = (IntVector) x.mul(id).add(ROUND).sub(ROUND).convert(VectorOperators.F2I, 0);
+        v.convertShape(VectorOperators.I2S, ShortVector.SPECIES_128, 0).reinterpretAsShorts().intoArray(q, o);
+        v.convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(blockFloats, o & 31);
+        return v;
+    }
+
+    /**
+     * {@link #group} from the block just quantized by the vector path: gathers (floats) and one 32-lane permutation
+     * (shorts, where the CPU has 512-bit vectors) instead of element-wise copies.
+     */
+    private void groupVector(int o) {
+        if (Simd.WIDE && (layouts & (QG | QEO)) != 0) {
+            ShortVector all = ShortVector.fromArray(ShortVector.SPECIES_512, q, o);
+            if ((layouts & QG) != 0) all.rearrange(GROUPED_SHUFFLE).intoArray(qg, o);
+            if ((layouts & QEO) != 0) all.rearrange(EVEN_ODD_SHUFFLE).intoArray(qeo, o);
+        } else {
+            if ((layouts & QG) != 0) for (int e = 0; e < 32; e++) qg[o + Simd.GROUPED_SLOT[e]] = q[o + e];
+            if ((layouts & QEO) != 0) {
+                for (int i = 0; i < 16; i++) {
+                    qeo[o + i] = q[o + 2 * i];
+                    qeo[o + 16 + i] = q[o + 2 * i + 1];
+                }
+            }
+        }
+        if ((layouts & QF) != 0) {
+            for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, blockFloats, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf, o + 8 * m);
+        }
+        if ((layouts & QF2) != 0) {
+            int y = pairSlot(o);
+            for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, blockFloats, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf2, y + 16 * m);
+        }
     }
 
     /** ggml's {@code quantize_row_q8_K_ref} (also what the x86 build runs): the signed extreme maps to -127. */

@@ -87,4 +87,41 @@ class ActivationQuantizationTest {
         split.convertRows(x, 0, 2);
         for (int i = 0; i < 3 * 256; i++) assertThat(split.value(i)).isEqualTo(all.value(i));
     }
+
+    /** ggml's AVX2 quantize_row_q8_0 written out element by element: the expected quants of one block. */
+    private static int[] expectedQ8(float[] x, int o) {
+        float amax = 0;
+        for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[o + j]));
+        float id = amax != 0 ? 127f / amax : 0f;
+        int[] q = new int[32];
+        for (int j = 0; j < 32; j++) q[j] = (int) Math.rint(x[o + j] * id);
+        return q;
+    }
+
+    @Test
+    void q8_0QuantsAndEveryReorderedCopyAgreeWithTheElementwiseQuantiser() {
+        int n = 3, k = 96, nb = k / 32; // an odd row count: the last row fills half a pair of qf2
+        float[] x = RandomWeights.activations(n, k, 17);
+        x[5] = 0.5f * x[6]; // ties and signed zeros
+        x[40] = -0f;
+        for (int j = 64; j < 96; j++) x[j] = j == 70 ? Float.NaN : j == 71 ? Float.POSITIVE_INFINITY : j; // non-finite block
+        Activations a = Activations.of(ActivationFormat.Q8_0, x, n, k);
+        for (int t = 0; t < n; t++) {
+            for (int b = 0; b < nb; b++) {
+                int o = t * k + b * 32;
+                int[] want = expectedQ8(x, o);
+                for (int e = 0; e < 32; e++) {
+                    int m = e % 4, j = e / 4;
+                    assertThat((int) a.q[o + e]).as("q row %d block %d element %d", t, b, e).isEqualTo(want[e]);
+                    assertThat((int) a.qg[o + Simd.GROUPED_SLOT[e]]).isEqualTo(want[e]);
+                    assertThat((int) a.qeo[o + (e % 2) * 16 + e / 2]).isEqualTo(want[e]);
+                    assertThat(a.qf[o + 8 * m + j]).isEqualTo((float) want[e]);
+                    assertThat(a.qf2[(t / 2) * 2 * k + b * 64 + 16 * m + (t % 2) * 8 + j]).isEqualTo((float) want[e]);
+                }
+                for (int j = 0; j < 8; j++) {
+                    assertThat(Float.floatToRawIntBits(a.d2[(t / 2) * nb * 16 + b * 16 + (t % 2) * 8 + j])).isEqualTo(Float.floatToRawIntBits(a.d[t * nb + b]));
+                }
+            }
+        }
+    }
 }
