@@ -286,16 +286,12 @@ public final class Llama implements Model {
         int ff = c.ffnDim();
         float[] x = s.x();
         for (int t = 0; t < n; t++) VectorMath.rmsNorm(x, t * dim, w.ffnNorm(), c.rmsEps(), s.xb(), t * dim, dim);
-        if (n == 1) {
-            // decode: gate and up in one parallel section, each chunk finishing its rows with SwiGLU (no serial
-            // SwiGLU between the sections, during which the worker would stop polling)
-            float[] gate = s.gate(), up = s.up();
-            MatMul.matVecs(pool, s.xb(), new Tensor[] {w.ffnGate(), w.ffnUp()}, new float[][] {gate, up},
-                    (from, to) -> GgmlMath.swiglu(gate, 0, up, 0, ff, from, to));
-        } else {
-            MatMul.matMuls(pool, s.xb(), n, new Tensor[] {w.ffnGate(), w.ffnUp()}, new float[][] {s.gate(), s.up()});
-            for (int t = 0; t < n; t++) GgmlMath.swiglu(s.gate(), t * ff, s.up(), t * ff, ff);
-        }
+        // gate and up in one parallel section, each chunk finishing its rows with SwiGLU (no serial SwiGLU after the
+        // section, during which the worker would stop polling)
+        float[] gate = s.gate(), up = s.up();
+        MatMul.matMuls(pool, s.xb(), n, new Tensor[] {w.ffnGate(), w.ffnUp()}, new float[][] {gate, up}, (from, to) -> {
+            for (int t = 0; t < n; t++) GgmlMath.swiglu(gate, t * ff, up, t * ff, ff, from, to);
+        });
         MatMul.matMul(pool, w.ffnDown(), s.gate(), n, s.proj());
         VectorMath.add(s.proj(), 0, x, 0, n * dim);
     }

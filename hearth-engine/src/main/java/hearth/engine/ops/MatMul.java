@@ -40,24 +40,48 @@ public final class MatMul {
      * {@link #matVecs}. Every output is the same kernel dot product however the rows are split.
      */
     public static void matMuls(WorkerPool pool, float[] x, int n, Tensor[] ws, float[][] outs) {
+        matMuls(pool, x, n, ws, outs, null);
+    }
+
+    /**
+     * {@link #matMuls(WorkerPool, float[], int, Tensor[], float[][])}; with {@code then}, all matrices have the same
+     * rows, a chunk computes rows [from, to) of every one of them for all n activation rows and then calls
+     * {@code then.run(from, to)} (gate and up, then SwiGLU on those rows: no serial pass after the section).
+     */
+    public static void matMuls(WorkerPool pool, float[] x, int n, Tensor[] ws, float[][] outs, RowsDone then) {
         int m = ws.length;
         int k = ws[0].rowLength();
         long work = 0;
         for (int i = 0; i < m; i++) {
             Tensor w = ws[i];
             if (w.rowLength() != k) throw new IllegalArgumentException("row lengths differ: " + k + ", " + w.rowLength());
+            if (then != null && w.rows() != ws[0].rows()) throw new IllegalArgumentException("row counts differ");
             if (x.length < (long) n * k) throw new IllegalArgumentException("x has " + x.length + " floats, need " + n + " x " + k);
             if (outs[i].length < (long) n * w.rows()) throw new IllegalArgumentException("out has " + outs[i].length + " floats, need " + n + " x " + w.rows());
             work += (long) w.rows() * k * n;
         }
         if (n == 1) {
-            matVecs(pool, x, ws, outs, null);
+            matVecs(pool, x, ws, outs, then);
             return;
         }
         boolean parallel = pool.threads() > 1 && work >= PARALLEL_MIN_WORK;
         Activations[] acts = activations(pool, ws, x, n, parallel);
         if (!parallel) {
-            for (int i = 0; i < m; i++) Kernels.forType(ws[i].type()).matMul(ws[i].data(), ws[i].rowBytes(), 0, ws[i].rows(), acts[i], outs[i], ws[i].rows());
+            for (int i = 0; i < m; i++) rows(ws[i], acts[i], 0, ws[i].rows(), outs[i]);
+            if (then != null) then.run(0, ws[0].rows());
+            return;
+        }
+        if (then != null) { // one row space, split alike in every matrix by the coarsest unit of them
+            int rows = ws[0].rows();
+            int sharedUnit = 1;
+            for (Tensor w : ws) sharedUnit = Math.max(sharedUnit, unit(w));
+            int unit = sharedUnit;
+            pool.run(chunkCount(rows, pool.threads()), (c, cs) -> {
+                int from = (int) ((long) (rows / unit) * c / cs) * unit;
+                int to = c == cs - 1 ? rows : (int) ((long) (rows / unit) * (c + 1) / cs) * unit;
+                for (int i = 0; i < m; i++) rows(ws[i], acts[i], from, to, outs[i]);
+                if (from < to) then.run(from, to);
+            });
             return;
         }
         // chunks of matrix i: [first[i], first[i + 1]); whole groups of 8 rows where rows allow (Q4_0's interleaved
@@ -71,7 +95,7 @@ public final class MatMul {
             int rows = w.rows(), unit = unit(w), chunks = first[i + 1] - first[i], j = c - first[i];
             int from = (int) ((long) (rows / unit) * j / chunks) * unit;
             int to = j == chunks - 1 ? rows : (int) ((long) (rows / unit) * (j + 1) / chunks) * unit;
-            Kernels.forType(w.type()).matMul(w.data(), w.rowBytes(), from, to, acts[i], outs[i], rows);
+            rows(w, acts[i], from, to, outs[i]);
         });
     }
 

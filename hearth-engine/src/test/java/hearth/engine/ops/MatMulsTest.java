@@ -62,4 +62,31 @@ class MatMulsTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0} threads, {1} activation rows")
+    @CsvSource({"2, 2", "2, 4", "3, 5", "2, 9", "3, 33"})
+    void matricesOfEqualRowsRunTheFollowUpOnceOnEveryRowAfterBothAreComputed(int threads, int n) {
+        int rows = 301, k = 256; // odd: no chunk boundary is a multiple of 8
+        Tensor gate = randomQ8_0(rows, k, 21), up = randomQ8_0(rows, k, 22);
+        float[] x = input(n, k, 5L * n);
+        float[] g = new float[n * rows], u = new float[n * rows];
+        int[] visits = new int[rows];
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            MatMul.matMuls(pool, x, n, new Tensor[] {gate, up}, new float[][] {g, u}, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    visits[r]++;
+                    for (int t = 0; t < n; t++) g[t * rows + r] = g[t * rows + r] * 3 + u[t * rows + r];
+                }
+            });
+        }
+        float[] eg = new float[n * rows], eu = new float[n * rows];
+        try (WorkerPool one = new WorkerPool(1)) {
+            MatMul.matMul(one, gate, x, n, eg);
+            MatMul.matMul(one, up, x, n, eu);
+        }
+        for (int i = 0; i < n * rows; i++) eg[i] = eg[i] * 3 + eu[i];
+        assertThat(visits).containsOnly(1);
+        assertThat(g).containsExactly(eg);
+        assertThat(u).containsExactly(eu);
+    }
 }
