@@ -51,12 +51,12 @@ public final class MatMul {
     public static void matMuls(WorkerPool pool, float[] x, int n, Tensor[] ws, float[][] outs, RowsDone then) {
         int m = ws.length;
         int k = ws[0].rowLength();
+        if (x.length < (long) n * k) throw new IllegalArgumentException("x has " + x.length + " floats, need " + n + " x " + k);
         long work = 0;
         for (int i = 0; i < m; i++) {
             Tensor w = ws[i];
             if (w.rowLength() != k) throw new IllegalArgumentException("row lengths differ: " + k + ", " + w.rowLength());
             if (then != null && w.rows() != ws[0].rows()) throw new IllegalArgumentException("row counts differ");
-            if (x.length < (long) n * k) throw new IllegalArgumentException("x has " + x.length + " floats, need " + n + " x " + k);
             if (outs[i].length < (long) n * w.rows()) throw new IllegalArgumentException("out has " + outs[i].length + " floats, need " + n + " x " + w.rows());
             work += (long) w.rows() * k * n;
         }

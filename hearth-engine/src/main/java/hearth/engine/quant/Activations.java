@@ -230,13 +230,7 @@ public final class Activations {
             if ((layouts & QG) != 0) all.rearrange(GROUPED_SHUFFLE).intoArray(qg, o);
             if ((layouts & QEO) != 0) all.rearrange(EVEN_ODD_SHUFFLE).intoArray(qeo, o);
         } else {
-            if ((layouts & QG) != 0) for (int e = 0; e < 32; e++) qg[o + Simd.GROUPED_SLOT[e]] = q[o + e];
-            if ((layouts & QEO) != 0) {
-                for (int i = 0; i < 16; i++) {
-                    qeo[o + i] = q[o + 2 * i];
-                    qeo[o + 16 + i] = q[o + 2 * i + 1];
-                }
-            }
+            groupShorts(o);
         }
         if ((layouts & QF) != 0) {
             for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, blockFloats, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf, o + 8 * m);
@@ -281,15 +275,9 @@ public final class Activations {
         d[b] = 1 / iscale;
     }
 
-    /** Copies the 32 values q[o ..] into qg[o ..] in {@link Simd#dot32}'s order. */
+    /** Copies the 32 values q[o ..] into the reordered copies the layouts ask for (qg: {@link Simd#dot32}'s order). */
     private void group(int o) {
-        if ((layouts & QG) != 0) for (int e = 0; e < 32; e++) qg[o + Simd.GROUPED_SLOT[e]] = q[o + e];
-        if ((layouts & QEO) != 0) {
-            for (int i = 0; i < 16; i++) {
-                qeo[o + i] = q[o + 2 * i];
-                qeo[o + 16 + i] = q[o + 2 * i + 1];
-            }
-        }
+        groupShorts(o);
         if ((layouts & QF) != 0) {
             for (int j = 0; j < 8; j++) {
                 for (int m = 0; m < 4; m++) qf[o + 8 * m + j] = q[o + 4 * j + m];
@@ -299,6 +287,17 @@ public final class Activations {
             int y = pairSlot(o);
             for (int j = 0; j < 8; j++) {
                 for (int m = 0; m < 4; m++) qf2[y + 16 * m + j] = q[o + 4 * j + m];
+            }
+        }
+    }
+
+    /** The short copies of {@link #group}: qg and qeo, element by element. */
+    private void groupShorts(int o) {
+        if ((layouts & QG) != 0) for (int e = 0; e < 32; e++) qg[o + Simd.GROUPED_SLOT[e]] = q[o + e];
+        if ((layouts & QEO) != 0) {
+            for (int i = 0; i < 16; i++) {
+                qeo[o + i] = q[o + 2 * i];
+                qeo[o + 16 + i] = q[o + 2 * i + 1];
             }
         }
     }
