@@ -145,22 +145,29 @@ final class Q6_KKernel extends TiledKernel {
             for (int b = 0; b < nb; b++, o += BYTES) {
                 int xi = t * k + b * BLOCK;
                 IntVector isum = IntVector.zero(I256);
-                for (int c = 0; c < 8; c++) {
-                    int half = c >> 2, quarter = c & 3, ls = 4 * (quarter >> 1), hs = 2 * quarter;
-                    long lb = o + 64 * half + 32 * (quarter & 1), hb = o + 128 + 32 * half;
-                    ShortVector l0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb, LE).convertShape(B2S, S256, 0);
-                    ShortVector l1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb + 16, LE).convertShape(B2S, S256, 0);
+                // c = 4 * half + quarter in ggml's order; quarters 0 and 2 (1 and 3) of a half read the same 32 ql bytes
+                // (low and high nibbles), and all four the half's 32 qh bytes: each is loaded once
+                for (int half = 0; half < 2; half++) {
+                    long hb = o + 128 + 32 * half;
                     ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, hb, LE).convertShape(B2S, S256, 0);
                     ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, hb + 16, LE).convertShape(B2S, S256, 0);
-                    ShortVector lo = l0.lanewise(ASHR, ls).and((short) 15).or(h0.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
-                    ShortVector hi = l1.lanewise(ASHR, ls).and((short) 15).or(h1.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
-                    ShortVector g1 = lo.blend(hi, ODD_PAIRS);
-                    ShortVector g2 = hi.blend(lo, ODD_PAIRS).reinterpretAsInts().rearrange(SWAP_PAIRS).reinterpretAsShorts();
-                    int x = xi + 32 * c;
-                    IntVector p = g1.mul(ShortVector.fromArray(S256, xq, x)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    p = p.lanewise(ASHR, 16).add(p.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                    long sc = ((long) w.get(JAVA_BYTE, o + 193 + 2 * c) << 32) | (w.get(JAVA_BYTE, o + 192 + 2 * c) & 0xffffffffL);
-                    isum = isum.add(p.mul(LongVector.broadcast(L256, sc).reinterpretAsInts()));
+                    for (int odd = 0; odd < 2; odd++) {
+                        long lb = o + 64 * half + 32 * odd;
+                        ShortVector l0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb, LE).convertShape(B2S, S256, 0);
+                        ShortVector l1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb + 16, LE).convertShape(B2S, S256, 0);
+                        for (int high = 0; high < 2; high++) {
+                            int quarter = odd + 2 * high, c = 4 * half + quarter, ls = 4 * high, hs = 2 * quarter;
+                            ShortVector lo = l0.lanewise(ASHR, ls).and((short) 15).or(h0.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
+                            ShortVector hi = l1.lanewise(ASHR, ls).and((short) 15).or(h1.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
+                            ShortVector g1 = lo.blend(hi, ODD_PAIRS);
+                            ShortVector g2 = hi.blend(lo, ODD_PAIRS).reinterpretAsInts().rearrange(SWAP_PAIRS).reinterpretAsShorts();
+                            int x = xi + 32 * c;
+                            IntVector p = g1.mul(ShortVector.fromArray(S256, xq, x)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                            p = p.lanewise(ASHR, 16).add(p.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                            long sc = ((long) w.get(JAVA_BYTE, o + 193 + 2 * c) << 32) | (w.get(JAVA_BYTE, o + 192 + 2 * c) & 0xffffffffL);
+                            isum = isum.add(p.mul(LongVector.broadcast(L256, sc).reinterpretAsInts()));
+                        }
+                    }
                 }
                 acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, a.d[t * nb + b] * Float.float16ToFloat(w.get(U16, o + 208))), acc);
             }
