@@ -126,8 +126,10 @@ public final class Activations {
             case F32 -> System.arraycopy(x, start, f, start, end - start);
             case F16 -> { for (int i = start; i < end; i++) f[i] = Float.float16ToFloat(Float.floatToFloat16(x[i])); }
             case BF16 -> { for (int i = start; i < end; i++) f[i] = roundToBf16(x[i]); }
-            case Q8_0 -> { for (int b = start / 32; b < end / 32; b++) quantizeQ8Block(x, b, false); }
-            case Q8_1 -> { for (int b = start / 32; b < end / 32; b++) quantizeQ8Block(x, b, true); }
+            case Q8_0, Q8_1 -> {
+                float[] block = new float[32]; // per call: threads convert different rows of one instance at once
+                for (int b = start / 32; b < end / 32; b++) quantizeQ8Block(x, b, format == ActivationFormat.Q8_1, block);
+            }
             case Q8_K -> { for (int b = start / 256; b < end / 256; b++) quantizeQ8KBlock(x, b); }
         }
     }
@@ -152,7 +154,7 @@ public final class Activations {
      * ggml's AVX2 {@code quantize_row_q8_0}/{@code _q8_1}: scale 127/amax, round half to even (vroundps), fp16 scale.
      * (The portable reference uses roundf and 1/d; the x86 build this project matches does not.)
      */
-    private void quantizeQ8Block(float[] x, int b, boolean withSum) {
+    private void quantizeQ8Block(float[] x, int b, boolean withSum, float[] block) {
         int o = b * 32;
         float amax = 0;
         int sum = 0;
@@ -161,9 +163,9 @@ public final class Activations {
             FloatVector x2 = FloatVector.fromArray(F8, x, o + 16), x3 = FloatVector.fromArray(F8, x, o + 24);
             amax = x0.abs().max(x1.abs()).max(x2.abs().max(x3.abs())).reduceLanes(VectorOperators.MAX);
             float id = amax != 0 ? 127f / amax : 0f;
-            sum = quantized(x0, id, o).add(quantized(x1, id, o + 8)).add(quantized(x2, id, o + 16)).add(quantized(x3, id, o + 24))
-                    .reduceLanes(VectorOperators.ADD);
-            groupVector(o);
+            sum = quantized(x0, id, o, block).add(quantized(x1, id, o + 8, block)).add(quantized(x2, id, o + 16, block))
+                    .add(quantized(x3, id, o + 24, block)).reduceLanes(VectorOperators.ADD);
+            groupVector(o, block);
         } else {
             for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[o + j]));
             float id = amax != 0 ? 127f / amax : 0f;
@@ -209,14 +211,15 @@ public final class Activations {
         GROUPED_SHUFFLE = jdk.incubator.vector.VectorShuffle.fromArray(ShortVector.SPECIES_512, from, 0);
     }
 
-    /** One block's quants as floats (for the gathers of {@link #groupVector}). */
-    private final float[] blockFloats = new float[32];
 
-    /** The eight quants of x * id (what the scalar loop computes with Math.rint) to q[o ..]; returns them as ints. */
-    private IntVector quantized(FloatVector x, float id, int o) {
+    /**
+     * The eight quants of x * id (what the scalar loop computes with Math.rint) to q[o ..], and as floats to the
+     * block's 32 in {@code block} (for the gathers of {@link #groupVector}); returns them as ints.
+     */
+    private IntVector quantized(FloatVector x, float id, int o, float[] block) {
         IntVector v = (IntVector) x.mul(id).add(ROUND).sub(ROUND).convert(VectorOperators.F2I, 0);
         v.convertShape(VectorOperators.I2S, ShortVector.SPECIES_128, 0).reinterpretAsShorts().intoArray(q, o);
-        v.convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(blockFloats, o & 31);
+        v.convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(block, o & 31);
         return v;
     }
 
@@ -224,7 +227,7 @@ public final class Activations {
      * {@link #group} from the block just quantized by the vector path: gathers (floats) and one 32-lane permutation
      * (shorts, where the CPU has 512-bit vectors) instead of element-wise copies.
      */
-    private void groupVector(int o) {
+    private void groupVector(int o, float[] block) {
         if (Simd.WIDE && (layouts & (QG | QEO)) != 0) {
             ShortVector all = ShortVector.fromArray(ShortVector.SPECIES_512, q, o);
             if ((layouts & QG) != 0) all.rearrange(GROUPED_SHUFFLE).intoArray(qg, o);
@@ -233,11 +236,11 @@ public final class Activations {
             groupShorts(o);
         }
         if ((layouts & QF) != 0) {
-            for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, blockFloats, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf, o + 8 * m);
+            for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, block, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf, o + 8 * m);
         }
         if ((layouts & QF2) != 0) {
             int y = pairSlot(o);
-            for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, blockFloats, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf2, y + 16 * m);
+            for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, block, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf2, y + 16 * m);
         }
     }
 

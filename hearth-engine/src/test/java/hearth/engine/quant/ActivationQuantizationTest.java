@@ -124,4 +124,25 @@ class ActivationQuantizationTest {
             }
         }
     }
+
+    @Test
+    void rowsConvertedByTwoThreadsAtOnceMatchOneThread() throws Exception {
+        int n = 64, k = 1024;
+        float[] x = RandomWeights.activations(n, k, 23);
+        Activations one = Activations.of(ActivationFormat.Q8_0, x, n, k);
+        Activations shared = new Activations();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            for (int round = 0; round < 100; round++) {
+                shared.prepare(ActivationFormat.Q8_0, n, k);
+                var start = new java.util.concurrent.CountDownLatch(1);
+                var first = pool.submit(() -> { start.await(); shared.convertRows(x, 0, n / 2); return null; });
+                var second = pool.submit(() -> { start.await(); shared.convertRows(x, n / 2, n); return null; });
+                start.countDown();
+                first.get();
+                second.get();
+                assertThat(shared.qf).as("round %d", round).containsExactly(java.util.Arrays.copyOf(one.qf, n * k));
+                assertThat(shared.qf2).as("round %d", round).containsExactly(java.util.Arrays.copyOf(one.qf2, n * k));
+            }
+        }
+    }
 }
