@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -201,16 +202,16 @@ public final class Activations {
         }
     }
 
-    private static final jdk.incubator.vector.VectorShuffle<Short> EVEN_ODD_SHUFFLE = jdk.incubator.vector.VectorShuffle.fromArray(ShortVector.SPECIES_512, EVEN_ODD, 0);
+    /** {@link #EVEN_ODD} and {@link Simd#GROUPED_SLOT} as 32-lane short permutations (used with 512-bit vectors only). */
+    private static final VectorShuffle<Short> EVEN_ODD_SHUFFLE = VectorShuffle.fromArray(ShortVector.SPECIES_512, EVEN_ODD, 0);
     /** Lane s of {@link #qg}'s block takes element e where GROUPED_SLOT[e] = s. */
-    private static final jdk.incubator.vector.VectorShuffle<Short> GROUPED_SHUFFLE;
+    private static final VectorShuffle<Short> GROUPED_SHUFFLE;
 
     static {
         int[] from = new int[32];
         for (int e = 0; e < 32; e++) from[Simd.GROUPED_SLOT[e]] = e;
-        GROUPED_SHUFFLE = jdk.incubator.vector.VectorShuffle.fromArray(ShortVector.SPECIES_512, from, 0);
+        GROUPED_SHUFFLE = VectorShuffle.fromArray(ShortVector.SPECIES_512, from, 0);
     }
-
 
     /**
      * The eight quants of x * id (what the scalar loop computes with Math.rint) to q[o ..], and as floats to the
