@@ -29,8 +29,15 @@ class RowKernelsMatchDotTest {
         QuantKernel kern = Kernels.forType(type);
         MemorySegment w = RandomWeights.rows(type, ROWS, k, 31L * k + type.id);
         long rowBytes = type.bytesFor(k);
-        for (int n : new int[] {1, 2, 5, 9}) {
-            Activations a = Activations.of(kern.activationFormat(), RandomWeights.activations(n, k, n * 77L + k), n, k).path(path);
+        // with every reordered copy (the 512-bit four-row path where the CPU has it), and without the pair layout
+        // (the 256-bit four-row path that CPUs without 512-bit vectors take)
+        int[][] variants = {{Activations.ALL_LAYOUTS, 1}, {Activations.ALL_LAYOUTS, 2}, {Activations.ALL_LAYOUTS, 5},
+                {Activations.ALL_LAYOUTS, 9}, {Activations.ALL_LAYOUTS & ~Activations.QF2, 5}};
+        for (int[] v : variants) {
+            int layouts = v[0], n = v[1];
+            float[] x = RandomWeights.activations(n, k, n * 77L + k);
+            Activations a = new Activations().prepare(kern.activationFormat(), n, k, layouts).path(path);
+            a.convertRows(x, 0, n);
             float[] out = new float[n * ROWS];
             kern.matMul(w, rowBytes, 0, 3, a, out, ROWS);
             kern.matMul(w, rowBytes, 3, ROWS, a, out, ROWS);
