@@ -195,6 +195,11 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
                 return new Lease(slot, slot.backend);
             }
             startLoadIfNeeded(slot);
+            // no wait allowed: the model was not loaded when the request came, whether or not a small one finishes
+            // loading a moment later (future.get with a zero timeout would race with it)
+            if (limits.loadWait().isZero()) {
+                throw new RouterException(RouterException.Kind.LOADING, "model '" + slot.entry.id() + "' is still loading; retry shortly", 5);
+            }
             slot.waiting++;
             future = slot.loading;
         } finally {
