@@ -140,13 +140,9 @@ public final class Llama implements Model {
         float[] x = s.x();
         for (int t = 0; t < n; t++) VectorMath.rmsNorm(x, t * dim, w.attnNorm(), c.rmsEps(), s.xb(), t * dim, dim);
         // QKV projections: [n, dim] -> [n, qDim], [n, kvDimK], [n, kvDimV]
-        if (n == 1) {
-            // decode: one parallel section for the three (k and v are small: sections of their own cost more in
-            // hand-offs than they compute)
-            MatMul.matVecs(pool, s.xb(), new Tensor[] {w.wq(), w.wk(), w.wv()}, new float[][] {s.q(), s.k(), s.v()}, null);
-        } else {
-            MatMul.matMuls(pool, s.xb(), n, new Tensor[] {w.wq(), w.wk(), w.wv()}, new float[][] {s.q(), s.k(), s.v()});
-        }
+        // one parallel section for the three (k and v are small: sections of their own cost more in hand-offs than
+        // they compute)
+        MatMul.matMuls(pool, s.xb(), n, new Tensor[] {w.wq(), w.wk(), w.wv()}, new float[][] {s.q(), s.k(), s.v()});
         for (int t = 0; t < n; t++) {
             addBias(s.q(), t * c.qDim(), w.bq(), c.qDim());
             addBias(s.k(), t * c.kvDimK(), w.bk(), c.kvDimK());

@@ -52,6 +52,10 @@ public final class MatMul {
         int m = ws.length;
         int k = ws[0].rowLength();
         if (x.length < (long) n * k) throw new IllegalArgumentException("x has " + x.length + " floats, need " + n + " x " + k);
+        if (n == 1) { // matVecs checks the matrices itself
+            matVecs(pool, x, ws, outs, then);
+            return;
+        }
         long work = 0;
         for (int i = 0; i < m; i++) {
             Tensor w = ws[i];
@@ -59,10 +63,6 @@ public final class MatMul {
             if (then != null && w.rows() != ws[0].rows()) throw new IllegalArgumentException("row counts differ");
             if (outs[i].length < (long) n * w.rows()) throw new IllegalArgumentException("out has " + outs[i].length + " floats, need " + n + " x " + w.rows());
             work += (long) w.rows() * k * n;
-        }
-        if (n == 1) {
-            matVecs(pool, x, ws, outs, then);
-            return;
         }
         boolean parallel = pool.threads() > 1 && work >= PARALLEL_MIN_WORK;
         Activations[] acts = activations(pool, ws, x, n, parallel);

@@ -198,7 +198,7 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
             // no wait allowed: the model was not loaded when the request came, whether or not a small one finishes
             // loading a moment later (future.get with a zero timeout would race with it)
             if (limits.loadWait().isZero()) {
-                throw new RouterException(RouterException.Kind.LOADING, "model '" + slot.entry.id() + "' is still loading; retry shortly", 5);
+                throw stillLoading(slot);
             }
             slot.waiting++;
             future = slot.loading;
@@ -219,7 +219,7 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
                 lock.unlock();
             }
         } catch (TimeoutException e) {
-            throw new RouterException(RouterException.Kind.LOADING, "model '" + slot.entry.id() + "' is still loading; retry shortly", 5);
+            throw stillLoading(slot);
         } catch (ExecutionException e) {
             throw new RouterException(RouterException.Kind.LOAD_FAILED, "model '" + slot.entry.id() + "' failed to load: " + message(e.getCause()), 0);
         } catch (InterruptedException e) {
@@ -234,6 +234,10 @@ public final class ModelRouter<B extends AutoCloseable> implements AutoCloseable
                 lock.unlock();
             }
         }
+    }
+
+    private RouterException stillLoading(Slot slot) {
+        return new RouterException(RouterException.Kind.LOADING, "model '" + slot.entry.id() + "' is still loading; retry shortly", 5);
     }
 
     /** Starts loading {@code name} (no lease, no waiting); returns its state now. */
