@@ -10,20 +10,12 @@ import hearth.engine.tensor.GgmlType;
 import hearth.engine.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** MatMul over real model tensors, on one and two threads, against a float64 product of the F32 model's weights. */
 class MatMulTest {
-
-    private static float[] input(int n, int k, long seed) {
-        Random rnd = new Random(seed);
-        float[] x = new float[n * k];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
-        return x;
-    }
 
     /** Relative RMS difference between our product with quantised weights and the exact product with F32 weights. */
     private static double relativeError(Tensor q, Tensor f32, float[] x, int n, int threads) {
@@ -61,7 +53,7 @@ class MatMulTest {
                 };
                 for (int threads : new int[] {1, 2}) {
                     for (int n : new int[] {1, 5}) {
-                        double rel = relativeError(q, f32.tensor(name), input(n, q.rowLength(), n), n, threads);
+                        double rel = relativeError(q, f32.tensor(name), OpsTestData.gaussianRows(n, q.rowLength(), n), n, threads);
                         assertThat(rel).as("%s %s (%s) n=%d threads=%d", mix, name, q.type(), n, threads).isLessThan(bound);
                     }
                 }
@@ -73,7 +65,7 @@ class MatMulTest {
     void twoThreadsGiveTheSameNumbersAsOne() throws IOException {
         try (GgufFile quant = GgufFile.open(TestData.require("models/stories260K-pad256-Q4_K_M.gguf"))) {
             Tensor w = quant.tensor("output.weight");
-            float[] x = input(7, w.rowLength(), 3);
+            float[] x = OpsTestData.gaussianRows(7, w.rowLength(), 3);
             float[] one = new float[7 * w.rows()], two = new float[7 * w.rows()];
             try (WorkerPool p1 = new WorkerPool(1); WorkerPool p2 = new WorkerPool(2)) {
                 MatMul.matMul(p1, w, x, 7, one);
@@ -99,7 +91,7 @@ class MatMulTest {
     void matVecOfTheF32ModelIsAPlainDotProduct() throws IOException {
         try (GgufFile f32 = GgufFile.open(TestData.require("models/stories260K-pad256-F32.gguf"))) {
             Tensor w = f32.tensor("blk.0.attn_q.weight");
-            float[] x = input(1, w.rowLength(), 9), out = new float[w.rows()], row = new float[w.rowLength()];
+            float[] x = OpsTestData.gaussianRows(1, w.rowLength(), 9), out = new float[w.rows()], row = new float[w.rowLength()];
             try (WorkerPool pool = new WorkerPool(2)) {
                 MatMul.matVec(pool, w, x, out);
             }

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import hearth.engine.TestData;
 import hearth.engine.gguf.GgufFile;
-import hearth.engine.tensor.GgmlType;
 import hearth.engine.tensor.Tensor;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,36 +15,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class MatMulsTest {
 
-    private static float[] input(int n, int k, long seed) {
-        Random rnd = new Random(seed);
-        float[] x = new float[n * k];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
-        return x;
-    }
-
-    /** Q8_0 rows of random quants with small scales. */
-    private static Tensor randomQ8_0(int rows, int k, long seed) {
-        Random rnd = new Random(seed);
-        int blocks = rows * (k / 32);
-        byte[] bytes = new byte[blocks * 34];
-        rnd.nextBytes(bytes);
-        for (int b = 0; b < blocks; b++) {
-            short d = Float.floatToFloat16((float) (0.001 + rnd.nextDouble() * 0.01));
-            bytes[b * 34] = (byte) d;
-            bytes[b * 34 + 1] = (byte) (d >> 8);
-        }
-        return new Tensor("random-q8_0-" + rows, GgmlType.Q8_0, new long[] {k, rows}, MemorySegment.ofArray(bytes));
-    }
-
     @ParameterizedTest(name = "{0} threads, {1} activation rows")
     @CsvSource({"2, 2", "2, 4", "2, 5", "3, 7", "2, 9", "3, 20", "2, 64"})
     void matricesSharingActivationRowsMatchSeparateSingleThreadedCalls(int threads, int n) throws IOException {
         try (GgufFile q4km = GgufFile.open(TestData.require("models/stories260K-pad256-Q4_K_M.gguf"));
                 GgufFile q40 = GgufFile.open(TestData.require("models/stories260K-pad256-Q4_0.gguf"))) {
             // mixed kernels (two Q8_0 matrices share one conversion), Q4_0's eight-row unit, and odd row counts
-            Tensor[] ws = {q40.tensor("blk.0.attn_q.weight"), randomQ8_0(301, 256, 5), q4km.tensor("blk.0.attn_k.weight"),
-                    randomQ8_0(77, 256, 9), q4km.tensor("blk.0.attn_v.weight"), q40.tensor("output.weight")};
-            float[] x = input(n, 256, 7L * n);
+            Tensor[] ws = {q40.tensor("blk.0.attn_q.weight"), OpsTestData.randomQ8_0(301, 256, 5), q4km.tensor("blk.0.attn_k.weight"),
+                    OpsTestData.randomQ8_0(77, 256, 9), q4km.tensor("blk.0.attn_v.weight"), q40.tensor("output.weight")};
+            float[] x = OpsTestData.gaussianRows(n, 256, 7L * n);
             float[][] outs = new float[ws.length][];
             for (int i = 0; i < ws.length; i++) outs[i] = new float[n * ws[i].rows()];
             try (WorkerPool pool = new WorkerPool(threads)) {
@@ -67,8 +43,8 @@ class MatMulsTest {
     @CsvSource({"2, 2", "2, 4", "3, 5", "2, 9", "3, 33"})
     void matricesOfEqualRowsRunTheFollowUpOnceOnEveryRowAfterBothAreComputed(int threads, int n) {
         int rows = 301, k = 256; // odd: no chunk boundary is a multiple of 8
-        Tensor gate = randomQ8_0(rows, k, 21), up = randomQ8_0(rows, k, 22);
-        float[] x = input(n, k, 5L * n);
+        Tensor gate = OpsTestData.randomQ8_0(rows, k, 21), up = OpsTestData.randomQ8_0(rows, k, 22);
+        float[] x = OpsTestData.gaussianRows(n, k, 5L * n);
         float[] g = new float[n * rows], u = new float[n * rows];
         int[] visits = new int[rows];
         try (WorkerPool pool = new WorkerPool(threads)) {
