@@ -9,7 +9,9 @@ import hearth.gateway.GatewayConfig.TierConfig;
 import hearth.gateway.testing.Client;
 import hearth.gateway.testing.Configs;
 import hearth.gateway.testing.MockUpstream;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,12 +40,23 @@ class FailoverTest {
         if (client != null) client.close();
         if (gateway != null) gateway.close();
         upstreams.forEach(MockUpstream::close);
+        for (Socket s : heldPorts) {
+            try {
+                s.close();
+            } catch (java.io.IOException ignored) {
+                // the test is over
+            }
+        }
     }
 
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    /** Bound but not listening: connections to it are refused, and nothing else (the gateway) can take the port. */
+    private final List<Socket> heldPorts = new ArrayList<>();
+
+    private int refusingPort() throws Exception {
+        Socket s = new Socket();
+        heldPorts.add(s);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return s.getLocalPort();
     }
 
     @Test
@@ -52,7 +65,7 @@ class FailoverTest {
         GatewayConfig c = Configs.withoutActiveChecks(Configs.withFast(live));
         TierConfig fast = c.tiers().getFirst();
         List<StaticUpstream> ups = new ArrayList<>(fast.upstreams());
-        ups.addFirst(new StaticUpstream("dead", "http://127.0.0.1:" + closedPort(), List.of("m"), null, 0));
+        ups.addFirst(new StaticUpstream("dead", "http://127.0.0.1:" + refusingPort(), List.of("m"), null, 0));
         List<TierConfig> tiers = new ArrayList<>(c.tiers());
         tiers.set(0, fast.withUpstreams(ups));
         start(c.withTiers(tiers));
