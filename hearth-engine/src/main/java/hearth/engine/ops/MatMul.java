@@ -84,7 +84,8 @@ public final class MatMul {
             });
             return;
         }
-        // chunks of matrix i: [first[i], first[i + 1]); whole groups of rows where rows allow (see unit)
+        // chunks of matrix i: [first[i], first[i + 1]); whole groups of 8 rows where rows allow (Q4_0's interleaved
+        // kernels then split none)
         int[] first = new int[m + 1];
         for (int i = 0; i < m; i++) first[i + 1] = first[i] + chunkCount(ws[i].rows(), pool.threads());
         pool.run(first[m], (c, cs) -> {
@@ -218,12 +219,9 @@ public final class MatMul {
         return java.util.Arrays.copyOf(b, n);
     }
 
-    /**
-     * Rows per indivisible piece of w: 16 or 8 where its rows allow, so that chunks split none of the row groups of the
-     * kernels that interleave rows (Q8_0: 16, Q4_0: 8).
-     */
+    /** Rows per indivisible piece of w: 8 where its rows allow (kernels that interleave 8 rows, Q4_0, split none). */
     private static int unit(Tensor w) {
-        return w.rows() % 16 == 0 ? 16 : w.rows() % 8 == 0 ? 8 : 1;
+        return w.rows() % 8 == 0 ? 8 : 1;
     }
 
     private static void rows(Tensor w, Activations a, int from, int to, float[] out) {

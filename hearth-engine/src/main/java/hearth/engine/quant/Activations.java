@@ -40,8 +40,15 @@ public final class Activations {
      * the four vectors give ggml's int lanes (elements 4j..4j+3) exactly, at one FMA per 8 products.
      */
     float[] qf = new float[0];
+    /**
+     * {@link #qf} for pairs of rows, for 512-bit kernels: rows 2p and 2p+1 share 16-lane vectors, group m of block b
+     * at qf2[p*2k + b*64 + m*16 ..] with row 2p's eight lanes first. {@link #d2} holds the block scales alike: d2[p*nb*16
+     * + b*16 ..] is row 2p's d eight times, then row 2p+1's. (An odd last row fills its half of a pair.)
+     */
+    float[] qf2 = new float[0];
+    float[] d2 = new float[0];
     /** Layout bits: which of the reordered copies {@link #group} fills (the kernel of the call says what it reads). */
-    public static final int QG = 1, QEO = 2, QF = 4, ALL_LAYOUTS = QG | QEO | QF;
+    public static final int QG = 1, QEO = 2, QF = 4, QF2 = 8, ALL_LAYOUTS = QG | QEO | QF | QF2;
     private int layouts = ALL_LAYOUTS;
     float[] d = new float[0];
     float[] s = new float[0];
@@ -49,7 +56,7 @@ public final class Activations {
     /** How ggml would compute the current mat-mul (see {@link Kernels#path}); kernels add their floats in its order. */
     GgmlPath path = GgmlPath.VEC_DOT;
 
-    /** Whether the last {@link #prepare} asked for the reordered copy {@code layout} ({@link #QF}, ...). */
+    /** Whether the last {@link #prepare} asked for the reordered copy {@code layout} ({@link #QF2}, ...). */
     boolean has(int layout) {
         return (layouts & layout) != 0;
     }
@@ -100,6 +107,11 @@ public final class Activations {
             }
             int blocks = len / fmt.blockSize();
             if (d.length < blocks) d = new float[blocks];
+            if ((layouts & QF2) != 0) {
+                int pairs = (n + 1) / 2;
+                if (qf2.length < pairs * 2 * k) qf2 = new float[pairs * 2 * k];
+                if (d2.length < pairs * (k / fmt.blockSize()) * 16) d2 = new float[pairs * (k / fmt.blockSize()) * 16];
+            }
             if (fmt == ActivationFormat.Q8_1 && s.length < blocks) s = new float[blocks];
             if (fmt == ActivationFormat.Q8_K && bsums.length < len / 16) bsums = new int[len / 16];
         } else if (f.length < len) {
@@ -167,6 +179,10 @@ public final class Activations {
         }
         float dd = amax / 127f;
         d[b] = Float.float16ToFloat(Float.floatToFloat16(dd));
+        if ((layouts & QF2) != 0) {
+            int t = o / k, y = (t >> 1) * (k / 2) + (o - t * k) / 2 + (t & 1) * 8; // pair, block (32 elements -> 16 lanes), half
+            java.util.Arrays.fill(d2, y, y + 8, d[b]);
+        }
         if (withSum) s[b] = Float.float16ToFloat(Float.floatToFloat16(dd * (float) sum));
     }
 
@@ -223,6 +239,10 @@ public final class Activations {
         if ((layouts & QF) != 0) {
             for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, block, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf, o + 8 * m);
         }
+        if ((layouts & QF2) != 0) {
+            int y = pairSlot(o);
+            for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, block, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf2, y + 16 * m);
+        }
     }
 
     /** ggml's {@code quantize_row_q8_K_ref} (also what the x86 build runs): the signed extreme maps to -127. */
@@ -267,6 +287,12 @@ public final class Activations {
                 for (int m = 0; m < 4; m++) qf[o + 8 * m + j] = q[o + 4 * j + m];
             }
         }
+        if ((layouts & QF2) != 0) {
+            int y = pairSlot(o);
+            for (int j = 0; j < 8; j++) {
+                for (int m = 0; m < 4; m++) qf2[y + 16 * m + j] = q[o + 4 * j + m];
+            }
+        }
     }
 
     /** The short copies of {@link #group}: qg and qeo, element by element. */
@@ -278,6 +304,12 @@ public final class Activations {
                 qeo[o + 16 + i] = q[o + 2 * i + 1];
             }
         }
+    }
+
+    /** Where the 32-element chunk at flat index o (row t, block b) starts in {@link #qf2}: its row's lanes of group 0. */
+    private int pairSlot(int o) {
+        int t = o / k, b = (o - t * k) / 32;
+        return (t >> 1) * 2 * k + b * 64 + (t & 1) * 8;
     }
 
     /** fp32 -> bf16 -> fp32 with round-to-nearest-even; NaNs stay (quiet) NaNs, like ggml_compute_fp32_to_bf16. */

@@ -5,6 +5,8 @@ import static hearth.engine.quant.Simd.LE;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import jdk.incubator.vector.ShortVector;
 
 /**
@@ -13,10 +15,11 @@ import jdk.incubator.vector.ShortVector;
  * fp16 scales (row order), then 4 chunks of 32 quant bytes: byte i of chunk m is quant byte {@code 4m + i / 8} of row
  * {@code i % 8} (the byte holding elements 4m + i/8 and 4m + i/8 + 16). 144 = 8 x 18: the copy is as large as the rows.
  *
- * <p>Made lazily, on the first mat-mul with a tensor, into memory of its own (see {@link RepackCache}). To keep resident
- * memory at the file's size, the file pages of a memory-mapped source are handed back ({@link MemorySegment#unload},
- * madvise DONTNEED) as they are copied: they are clean file pages, read again from the page cache if another path (a
- * dequantised row) needs them. Weights with an fp16 infinity or NaN scale are not repacked (the kernel converts scales with a bit
+ * <p>Made lazily, on the first mat-mul with a tensor, into memory of its own, freed by {@link #releaseClosed} once the
+ * source's scope is closed (the engine calls it through {@link Kernels#releaseClosedWeights} when it closes a model). To keep resident memory at the file's size,
+ * the file pages of a memory-mapped source are handed back ({@link MemorySegment#unload}, madvise DONTNEED) as
+ * they are copied: they are clean file pages, read again from the page cache if another path (a dequantised row)
+ * needs them. Weights with an fp16 infinity or NaN scale are not repacked (the kernel converts scales with a bit
  * trick that holds for finite values), nor rows past the last multiple of 8.
  */
 final class Q4_0Repacked {
@@ -36,31 +39,85 @@ final class Q4_0Repacked {
     final MemorySegment data;
     /** Rows held (a multiple of 8), quant blocks per row. */
     final int rows, blocksPerRow;
+    /** Owns {@link #data}: closed when the source's scope has closed, or left to the GC for heap sources. */
+    private final Arena arena;
 
-    private Q4_0Repacked(MemorySegment data, int rows, int blocksPerRow) {
+    private Q4_0Repacked(Arena arena, MemorySegment data, int rows, int blocksPerRow) {
+        this.arena = arena;
         this.data = data;
         this.rows = rows;
         this.blocksPerRow = blocksPerRow;
     }
 
-    private static final RepackCache<Q4_0Repacked> CACHE = new RepackCache<>(Q4_0Repacked::repack);
+    private record Key(long address, long size, long rowBytes) {}
 
-    /** The interleaved copy of the Q4_0 matrix {@code w} (rows of {@code rowBytes}); null if it cannot be repacked. */
-    static Q4_0Repacked of(MemorySegment w, long rowBytes) {
-        return CACHE.of(w, rowBytes);
+    /** One entry per source tensor; the copy is made by the first caller, others wait for it. */
+    private static final class Entry {
+        final MemorySegment.Scope scope;
+        private volatile Object value; // Q4_0Repacked, or NONE
+
+        Entry(MemorySegment.Scope scope) {
+            this.scope = scope;
+        }
+
+        Q4_0Repacked get(MemorySegment w, long rowBytes) {
+            Object v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        Q4_0Repacked r = repack(w, rowBytes, Arena.ofShared());
+                        value = v = r == null ? NONE : r;
+                    }
+                }
+            }
+            return v == NONE ? null : (Q4_0Repacked) v;
+        }
     }
 
-    /** Frees the copies whose source is closed; returns how many remain. */
+    private static final Object NONE = new Object();
+    private static final Map<Key, Entry> CACHE = new ConcurrentHashMap<>();
+
+    /**
+     * The interleaved copy of the Q4_0 matrix {@code w} (rows of {@code rowBytes}), made on first use of a native
+     * segment and kept while its scope lives; null if it cannot be repacked. Heap segments (tests) are repacked on every
+     * call: their contents may change under the same address.
+     */
+    static Q4_0Repacked of(MemorySegment w, long rowBytes) {
+        if (!w.isNative()) return repack(w, rowBytes, Arena.ofAuto());
+        Key key = new Key(w.address(), w.byteSize(), rowBytes);
+        Entry e = CACHE.get(key);
+        if (e == null || e.scope != w.scope() || !e.scope.isAlive()) {
+            releaseClosed();
+            Entry fresh = new Entry(w.scope());
+            e = CACHE.compute(key, (k, old) -> old != null && old.scope == w.scope() && old.scope.isAlive() ? old : fresh);
+        }
+        return e.get(w, rowBytes);
+    }
+
+    /**
+     * Frees the copies whose source scope is closed (their model is gone, so no mat-mul can still read them) and
+     * forgets them; returns how many copies remain.
+     */
     static int releaseClosed() {
-        return CACHE.releaseClosed();
+        for (var it = CACHE.entrySet().iterator(); it.hasNext(); ) {
+            Entry e = it.next().getValue();
+            if (e.scope.isAlive()) continue;
+            it.remove();
+            synchronized (e) {
+                if (e.value instanceof Q4_0Repacked r) r.arena.close();
+                e.value = NONE;
+            }
+        }
+        return CACHE.size();
     }
 
     private static Q4_0Repacked repack(MemorySegment w, long rowBytes, Arena arena) {
         int blocksPerRow = Math.toIntExact(rowBytes / Q4_0Kernel.BYTES);
         int rows = (int) (w.byteSize() / rowBytes) / 8 * 8;
-        if (rows == 0) return null;
+        if (rows == 0) return close(arena);
         for (long o = 0; o < rows * rowBytes; o += Q4_0Kernel.BYTES) {
-            if ((w.get(Simd.U16, o) & 0x7c00) == 0x7c00) return null;
+            if ((w.get(Simd.U16, o) & 0x7c00) == 0x7c00) return close(arena);
         }
         MemorySegment dst = arena.allocate((long) rows * rowBytes, 64);
         long[] q = new long[16];
@@ -86,7 +143,17 @@ final class Q4_0Repacked {
                 unloaded = done;
             }
         }
-        return new Q4_0Repacked(dst, rows, blocksPerRow);
+        return new Q4_0Repacked(arena, dst, rows, blocksPerRow);
+    }
+
+    /** Nothing to repack: gives the arena back (an automatic one is left to the GC) and answers null. */
+    private static Q4_0Repacked close(Arena arena) {
+        try {
+            arena.close();
+        } catch (UnsupportedOperationException automatic) {
+            // released by the GC
+        }
+        return null;
     }
 
     /**

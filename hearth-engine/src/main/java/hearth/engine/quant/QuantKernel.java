@@ -20,8 +20,8 @@ public interface QuantKernel {
 
     /**
      * Which of {@link Activations}' reordered copies {@link #matMul} reads for n activation rows (a bit set of
-     * {@link Activations#QG}, {@link Activations#QEO}, {@link Activations#QF}); the others
-     * are not filled. By default all three.
+     * {@link Activations#QG}, {@link Activations#QEO}, {@link Activations#QF}, {@link Activations#QF2}); the others
+     * are not filled. By default the three that kernels without their own choice may read (not the 512-bit pairs).
      */
     default int activationLayouts(int n) {
         return Activations.QG | Activations.QEO | Activations.QF;

@@ -31,6 +31,8 @@ final class Simd {
     static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
     static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+    /** Int lanes 0..7 of a 512-bit vector twice: a 256-bit load widened to both halves. */
+    static final VectorShuffle<Integer> TWICE = VectorShuffle.fromValues(I512, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
     static final VectorSpecies<Long> L256 = LongVector.SPECIES_256;
     static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);

@@ -63,14 +63,6 @@ abstract class TiledKernel implements QuantKernel {
 
     @Override
     public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
-        tiledMatMul(w, rowBytes, rowFrom, rowTo, a, out, outStride);
-    }
-
-    /**
-     * The row kernels' and tiles' mat-mul: what {@link #matMul} does unless a kernel sends the call elsewhere (Q8_0 to
-     * its interleaved copy); tests call it directly so that these paths stay checked on every machine.
-     */
-    final void tiledMatMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         int n = a.n;
         if (Simd.ENABLED && rowKernels()) {
             if (n >= DecodedBatch.MIN_ROWS && floatDecoded()) {

@@ -100,7 +100,7 @@ class ActivationQuantizationTest {
 
     @Test
     void q8_0QuantsAndEveryReorderedCopyAgreeWithTheElementwiseQuantiser() {
-        int n = 3, k = 96, nb = k / 32;
+        int n = 3, k = 96, nb = k / 32; // an odd row count: the last row fills half a pair of qf2
         float[] x = RandomWeights.activations(n, k, 17);
         x[5] = 0.5f * x[6]; // ties and signed zeros
         x[40] = -0f;
@@ -116,6 +116,10 @@ class ActivationQuantizationTest {
                     assertThat((int) a.qg[o + Simd.GROUPED_SLOT[e]]).isEqualTo(want[e]);
                     assertThat((int) a.qeo[o + (e % 2) * 16 + e / 2]).isEqualTo(want[e]);
                     assertThat(a.qf[o + 8 * m + j]).isEqualTo((float) want[e]);
+                    assertThat(a.qf2[(t / 2) * 2 * k + b * 64 + 16 * m + (t % 2) * 8 + j]).isEqualTo((float) want[e]);
+                }
+                for (int j = 0; j < 8; j++) {
+                    assertThat(Float.floatToRawIntBits(a.d2[(t / 2) * nb * 16 + b * 16 + (t % 2) * 8 + j])).isEqualTo(Float.floatToRawIntBits(a.d[t * nb + b]));
                 }
             }
         }
@@ -137,6 +141,7 @@ class ActivationQuantizationTest {
                 first.get();
                 second.get();
                 assertThat(shared.qf).as("round %d", round).containsExactly(java.util.Arrays.copyOf(one.qf, n * k));
+                assertThat(shared.qf2).as("round %d", round).containsExactly(java.util.Arrays.copyOf(one.qf2, n * k));
             }
         }
     }

@@ -32,8 +32,8 @@ class DecodedBatchTest {
         Activations a = Activations.of(kern.activationFormat(), RandomWeights.activations(n, k, 5), n, k)
                 .path(Kernels.path(type, rows, k, n));
         float[] out = new float[n * rows];
-        ((TiledKernel) kern).tiledMatMul(w, rowBytes, 0, 5, a, out, rows);
-        ((TiledKernel) kern).tiledMatMul(w, rowBytes, 5, rows, a, out, rows);
+        kern.matMul(w, rowBytes, 0, 5, a, out, rows);
+        kern.matMul(w, rowBytes, 5, rows, a, out, rows);
         for (int t = 0; t < n; t++) {
             for (int r = 0; r < rows; r++) {
                 float dot = kern.dot(w, r * rowBytes, a, t);

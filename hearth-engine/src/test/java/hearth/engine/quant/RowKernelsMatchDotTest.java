@@ -10,8 +10,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The batched mat-mul of the row kernels and tiles ({@link TiledKernel#tiledMatMul}: several weight rows and activation
- * rows at a time; also where a kernel sends its calls to an interleaved copy instead) gives bit for bit the
+ * The batched mat-mul (row micro-kernels, several weight rows and activation rows at a time) gives bit for bit the
  * numbers of the single dot product, which adds its floats in ggml's order for the path ggml would take. Any change
  * of lane grouping or summation order in a micro-kernel shows up here, not only as a drift in model logits.
  */
@@ -30,13 +29,18 @@ class RowKernelsMatchDotTest {
         QuantKernel kern = Kernels.forType(type);
         MemorySegment w = RandomWeights.rows(type, ROWS, k, 31L * k + type.id);
         long rowBytes = type.bytesFor(k);
-        for (int n : new int[] {1, 2, 5, 9}) {
+        // with every reordered copy (the 512-bit four-row path where the CPU has it), and without the pair layout
+        // (the 256-bit four-row path that CPUs without 512-bit vectors take)
+        int[][] variants = {{Activations.ALL_LAYOUTS, 1}, {Activations.ALL_LAYOUTS, 2}, {Activations.ALL_LAYOUTS, 5},
+                {Activations.ALL_LAYOUTS, 9}, {Activations.ALL_LAYOUTS & ~Activations.QF2, 5}};
+        for (int[] v : variants) {
+            int layouts = v[0], n = v[1];
             float[] x = RandomWeights.activations(n, k, n * 77L + k);
-            Activations a = new Activations().prepare(kern.activationFormat(), n, k).path(path);
+            Activations a = new Activations().prepare(kern.activationFormat(), n, k, layouts).path(path);
             a.convertRows(x, 0, n);
             float[] out = new float[n * ROWS];
-            ((TiledKernel) kern).tiledMatMul(w, rowBytes, 0, 3, a, out, ROWS);
-            ((TiledKernel) kern).tiledMatMul(w, rowBytes, 3, ROWS, a, out, ROWS);
+            kern.matMul(w, rowBytes, 0, 3, a, out, ROWS);
+            kern.matMul(w, rowBytes, 3, ROWS, a, out, ROWS);
             for (int t = 0; t < n; t++) {
                 for (int r = 0; r < ROWS; r++) {
                     float dot = kern.dot(w, r * rowBytes, a, t);
