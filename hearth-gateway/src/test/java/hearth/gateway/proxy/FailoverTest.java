@@ -23,6 +23,8 @@ class FailoverTest {
     private final List<MockUpstream> upstreams = new ArrayList<>();
     private Gateway gateway;
     private Client client;
+    /** Bound but not listening: connections to them are refused, and nothing else (the gateway) can take the ports. */
+    private final List<Socket> heldPorts = new ArrayList<>();
 
     private MockUpstream upstream(String name) throws Exception {
         MockUpstream u = new MockUpstream(name, "m");
@@ -48,9 +50,6 @@ class FailoverTest {
             }
         }
     }
-
-    /** Bound but not listening: connections to it are refused, and nothing else (the gateway) can take the port. */
-    private final List<Socket> heldPorts = new ArrayList<>();
 
     private int refusingPort() throws Exception {
         Socket s = new Socket();
