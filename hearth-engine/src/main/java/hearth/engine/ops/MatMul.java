@@ -56,14 +56,7 @@ public final class MatMul {
             matVecs(pool, x, ws, outs, then);
             return;
         }
-        long work = 0;
-        for (int i = 0; i < m; i++) {
-            Tensor w = ws[i];
-            if (w.rowLength() != k) throw new IllegalArgumentException("row lengths differ: " + k + ", " + w.rowLength());
-            if (then != null && w.rows() != ws[0].rows()) throw new IllegalArgumentException("row counts differ");
-            if (outs[i].length < (long) n * w.rows()) throw new IllegalArgumentException("out has " + outs[i].length + " floats, need " + n + " x " + w.rows());
-            work += (long) w.rows() * k * n;
-        }
+        long work = checkedWork(ws, outs, n, then != null);
         boolean parallel = pool.threads() > 1 && work >= PARALLEL_MIN_WORK;
         Activations[] acts = activations(pool, ws, x, n, parallel);
         if (!parallel) {
@@ -73,12 +66,9 @@ public final class MatMul {
         }
         if (then != null) { // one row space, split alike in every matrix by the coarsest unit of them
             int rows = ws[0].rows();
-            int sharedUnit = 1;
-            for (Tensor w : ws) sharedUnit = Math.max(sharedUnit, unit(w));
-            int unit = sharedUnit;
+            int unit = sharedUnit(ws);
             pool.run(chunkCount(rows, pool.threads()), (c, cs) -> {
-                int from = (int) ((long) (rows / unit) * c / cs) * unit;
-                int to = c == cs - 1 ? rows : (int) ((long) (rows / unit) * (c + 1) / cs) * unit;
+                int from = chunkStart(rows, unit, c, cs), to = chunkStart(rows, unit, c + 1, cs);
                 for (int i = 0; i < m; i++) rows(ws[i], acts[i], from, to, outs[i]);
                 if (from < to) then.run(from, to);
             });
@@ -93,10 +83,40 @@ public final class MatMul {
             while (c >= first[i + 1]) i++;
             Tensor w = ws[i];
             int rows = w.rows(), unit = unit(w), chunks = first[i + 1] - first[i], j = c - first[i];
-            int from = (int) ((long) (rows / unit) * j / chunks) * unit;
-            int to = j == chunks - 1 ? rows : (int) ((long) (rows / unit) * (j + 1) / chunks) * unit;
-            rows(w, acts[i], from, to, outs[i]);
+            rows(w, acts[i], chunkStart(rows, unit, j, chunks), chunkStart(rows, unit, j + 1, chunks), outs[i]);
         });
+    }
+
+    /**
+     * Where chunk j of {@code chunks} starts when [0, rows) is split evenly in whole units ({@code j == chunks}: rows,
+     * so the last chunk takes the rows past the last whole unit).
+     */
+    private static int chunkStart(int rows, int unit, int j, int chunks) {
+        return j == chunks ? rows : (int) ((long) (rows / unit) * j / chunks) * unit;
+    }
+
+    /**
+     * Checks that all matrices have the row length of the first (and, with {@code sameRows}, its row count) and that
+     * every output holds n rows of its matrix; returns the multiply-adds of the call.
+     */
+    private static long checkedWork(Tensor[] ws, float[][] outs, int n, boolean sameRows) {
+        int k = ws[0].rowLength();
+        long work = 0;
+        for (int i = 0; i < ws.length; i++) {
+            Tensor w = ws[i];
+            if (w.rowLength() != k) throw new IllegalArgumentException("row lengths differ: " + k + ", " + w.rowLength());
+            if (sameRows && w.rows() != ws[0].rows()) throw new IllegalArgumentException("row counts differ");
+            if (outs[i].length < (long) n * w.rows()) throw new IllegalArgumentException("out has " + outs[i].length + " floats, need " + n + " x " + w.rows());
+            work += (long) w.rows() * k * n;
+        }
+        return work;
+    }
+
+    /** The coarsest {@link #unit} of the matrices: splitting by it splits none of them inside a unit. */
+    private static int sharedUnit(Tensor[] ws) {
+        int unit = 1;
+        for (Tensor w : ws) unit = Math.max(unit, unit(w));
+        return unit;
     }
 
     /**
@@ -155,17 +175,10 @@ public final class MatMul {
      */
     public static void matVecs(WorkerPool pool, float[] x, Tensor[] ws, float[][] outs, RowsDone then) {
         int m = ws.length;
-        int k = ws[0].rowLength();
+        long work = checkedWork(ws, outs, 1, then != null);
         Activations[] acts = activations(pool, ws, x, 1, false);
         int[] base = new int[m + 1];  // row space: matrix i holds [base[i], base[i + 1]), or all of them [0, rows)
-        long work = 0;
-        for (int i = 0; i < m; i++) {
-            if (ws[i].rowLength() != k) throw new IllegalArgumentException("row lengths differ: " + k + ", " + ws[i].rowLength());
-            if (then != null && ws[i].rows() != ws[0].rows()) throw new IllegalArgumentException("row counts differ");
-            if (outs[i].length < ws[i].rows()) throw new IllegalArgumentException("out has " + outs[i].length + " floats, need " + ws[i].rows());
-            base[i + 1] = then != null ? ws[0].rows() : base[i] + ws[i].rows();
-            work += (long) ws[i].rows() * k;
-        }
+        for (int i = 0; i < m; i++) base[i + 1] = then != null ? ws[0].rows() : base[i] + ws[i].rows();
         int space = base[m];
         if (pool.threads() == 1 || work < PARALLEL_MIN_WORK) {
             for (int i = 0; i < m; i++) rows(ws[i], acts[i], 0, ws[i].rows(), outs[i]);
@@ -173,9 +186,7 @@ public final class MatMul {
             return;
         }
         int[] bounds = shrinkingChunks(space, pool.threads(), then != null ? MIN_CHUNK_ROWS / m : MIN_CHUNK_ROWS);
-        int sharedUnit = 1; // with then: rows are split alike in every matrix, so by the coarsest unit of them
-        for (Tensor w : ws) sharedUnit = Math.max(sharedUnit, unit(w));
-        int unit = sharedUnit;
+        int unit = sharedUnit(ws); // with then: rows are split alike in every matrix, so by the coarsest unit of them
         pool.run(bounds.length - 1, (c, cs) -> {
             int from = bounds[c], to = bounds[c + 1];
             if (then != null) {

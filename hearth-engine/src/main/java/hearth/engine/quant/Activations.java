@@ -236,12 +236,13 @@ public final class Activations {
         } else {
             groupShorts(o);
         }
-        if ((layouts & QF) != 0) {
-            for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, block, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf, o + 8 * m);
-        }
-        if ((layouts & QF2) != 0) {
-            int y = pairSlot(o);
-            for (int m = 0; m < 4; m++) FloatVector.fromArray(F8, block, 0, GROUPS_OF_FOUR, 8 * m).intoArray(qf2, y + 16 * m);
+        if ((layouts & (QF | QF2)) != 0) {
+            int y = (layouts & QF2) != 0 ? pairSlot(o) : 0;
+            for (int m = 0; m < 4; m++) {
+                FloatVector group = FloatVector.fromArray(F8, block, 0, GROUPS_OF_FOUR, 8 * m);
+                if ((layouts & QF) != 0) group.intoArray(qf, o + 8 * m);
+                if ((layouts & QF2) != 0) group.intoArray(qf2, y + 16 * m);
+            }
         }
     }
 
