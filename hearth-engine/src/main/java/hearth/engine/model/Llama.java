@@ -179,7 +179,6 @@ public final class Llama implements Model {
         // ggml routes a mat-mul through llamafile's tinyBLAS when it has 2+ columns (tokens) and the sizes fit it
         boolean kqSgemm = n >= 2 && hdK % 8 == 0;
         boolean kqvSgemm = n >= 2 && hdV % 4 == 0;
-        int lanes = kqvSgemm ? 8 : 32;
         int maxLen = 0;
         for (int t = 0; t < n; t++) maxLen = Math.max(maxLen, batch.positions()[t] + 1);
         int len = maxLen;
@@ -197,7 +196,7 @@ public final class Llama implements Model {
             float[][] buf = ATTENTION_ROWS.get();
             float[] scores = new float[perUnit * len];
             float[] qh = new float[perUnit * hdK];
-            float[] acc = new float[perUnit * lanes * hdV];
+            float[] acc = kqvSgemm ? null : new float[perUnit * 32 * hdV];
             float[] lane = new float[32];
             for (int i = from; i < to; i++) {
                 int t0 = bounds[i / unitsPerSegment], t1 = bounds[i / unitsPerSegment + 1];
@@ -232,17 +231,21 @@ public final class Llama implements Model {
                         GgmlMath.softmax(scores, so, positions);
                         if (f16V) for (int p = 0; p < positions; p++) scores[so + p] = Float.float16ToFloat(Float.floatToFloat16(scores[so + p]));
                     }
-                    // position p lands in lane p % 8 of tinyBLAS's accumulator, or lane p % 32 of vec_dot's four
-                    java.util.Arrays.fill(acc, 0f);
-                    for (int p = 0; p < positions; p++) {
+                    if (kqvSgemm) {
                         for (int hh = 0; hh < perUnit; hh++) {
-                            GgmlMath.fmaRow(vb, p * hdV, scores[hh * len + p], acc, (hh * lanes + p % lanes) * hdV, hdV);
+                            GgmlMath.weightedSumSgemm(vb, hdV, scores, hh * len, positions, out, t * heads * hdV + (h0 + hh) * hdV);
                         }
-                    }
-                    for (int hh = 0; hh < perUnit; hh++) {
-                        int oOff = t * heads * hdV + (h0 + hh) * hdV;
-                        if (kqvSgemm) GgmlMath.hsum8Columns(acc, hh * lanes * hdV, hdV, out, oOff);
-                        else GgmlMath.reduce32Columns(acc, hh * lanes * hdV, hdV, out, oOff);
+                    } else {
+                        // vec_dot: position p lands in lane p % 32 of four 8-lane accumulators
+                        java.util.Arrays.fill(acc, 0f);
+                        for (int p = 0; p < positions; p++) {
+                            for (int hh = 0; hh < perUnit; hh++) {
+                                GgmlMath.fmaRow(vb, p * hdV, scores[hh * len + p], acc, (hh * 32 + p % 32) * hdV, hdV);
+                            }
+                        }
+                        for (int hh = 0; hh < perUnit; hh++) {
+                            GgmlMath.reduce32Columns(acc, hh * 32 * hdV, hdV, out, t * heads * hdV + (h0 + hh) * hdV);
+                        }
                     }
                 }
             }

@@ -146,17 +146,52 @@ public final class GgmlMath {
     }
 
     /**
-     * For every column d < n of 8 accumulator rows acc[a + j*n + d] (lane j of a tinyBLAS accumulator per column):
-     * out[outOff + d] = {@link #hsum8} of the column.
+     * The softmax-weighted sum of value rows as llamafile's tinyBLAS sums it for a batch: out[outOff + d] = sum over
+     * p < positions of v[p * n + d] * w[wOff + p], for d < n, where position p goes to lane p % 8 of an 8-lane
+     * accumulator (fused multiply-adds in order) and the lanes are added as {@link #hsum8} adds them. A vector holds
+     * one lane for consecutive columns, so eight vectors are the eight lanes of as many columns, kept in registers;
+     * columns past the last whole vector take the same steps one at a time.
      */
-    public static void hsum8Columns(float[] acc, int a, int n, float[] out, int outOff) {
-        for (int d = 0; d < n; d++) {
-            out[outOff + d] = ((acc[a + d] + acc[a + 4 * n + d]) + (acc[a + 2 * n + d] + acc[a + 6 * n + d]))
-                    + ((acc[a + n + d] + acc[a + 5 * n + d]) + (acc[a + 3 * n + d] + acc[a + 7 * n + d]));
+    public static void weightedSumSgemm(float[] v, int n, float[] w, int wOff, int positions, float[] out, int outOff) {
+        int whole = positions & ~7;
+        int d = 0;
+        for (int bound = FP.loopBound(n); d < bound; d += FP.length()) {
+            FloatVector a0 = FloatVector.zero(FP), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            int p = 0;
+            for (; p < whole; p += 8) {
+                int b = p * n + d, wi = wOff + p;
+                a0 = FloatVector.fromArray(FP, v, b).fma(FloatVector.broadcast(FP, w[wi]), a0);
+                a1 = FloatVector.fromArray(FP, v, b + n).fma(FloatVector.broadcast(FP, w[wi + 1]), a1);
+                a2 = FloatVector.fromArray(FP, v, b + 2 * n).fma(FloatVector.broadcast(FP, w[wi + 2]), a2);
+                a3 = FloatVector.fromArray(FP, v, b + 3 * n).fma(FloatVector.broadcast(FP, w[wi + 3]), a3);
+                a4 = FloatVector.fromArray(FP, v, b + 4 * n).fma(FloatVector.broadcast(FP, w[wi + 4]), a4);
+                a5 = FloatVector.fromArray(FP, v, b + 5 * n).fma(FloatVector.broadcast(FP, w[wi + 5]), a5);
+                a6 = FloatVector.fromArray(FP, v, b + 6 * n).fma(FloatVector.broadcast(FP, w[wi + 6]), a6);
+                a7 = FloatVector.fromArray(FP, v, b + 7 * n).fma(FloatVector.broadcast(FP, w[wi + 7]), a7);
+            }
+            // the last positions % 8 positions, each in its own lane
+            int rest = positions - p, b = p * n + d, wi = wOff + p;
+            if (rest > 0) a0 = FloatVector.fromArray(FP, v, b).fma(FloatVector.broadcast(FP, w[wi]), a0);
+            if (rest > 1) a1 = FloatVector.fromArray(FP, v, b + n).fma(FloatVector.broadcast(FP, w[wi + 1]), a1);
+            if (rest > 2) a2 = FloatVector.fromArray(FP, v, b + 2 * n).fma(FloatVector.broadcast(FP, w[wi + 2]), a2);
+            if (rest > 3) a3 = FloatVector.fromArray(FP, v, b + 3 * n).fma(FloatVector.broadcast(FP, w[wi + 3]), a3);
+            if (rest > 4) a4 = FloatVector.fromArray(FP, v, b + 4 * n).fma(FloatVector.broadcast(FP, w[wi + 4]), a4);
+            if (rest > 5) a5 = FloatVector.fromArray(FP, v, b + 5 * n).fma(FloatVector.broadcast(FP, w[wi + 5]), a5);
+            if (rest > 6) a6 = FloatVector.fromArray(FP, v, b + 6 * n).fma(FloatVector.broadcast(FP, w[wi + 6]), a6);
+            a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))).intoArray(out, outOff + d);
+        }
+        float[] lanes = d < n ? new float[8] : null;
+        for (; d < n; d++) {
+            java.util.Arrays.fill(lanes, 0f);
+            for (int p = 0; p < positions; p++) lanes[p & 7] = Math.fma(v[p * n + d], w[wOff + p], lanes[p & 7]);
+            out[outOff + d] = hsum8(lanes, 0);
         }
     }
 
-    /** Like {@link #hsum8Columns} for 32 rows (vec_dot's four accumulators): {@link #reduce32} of each column. */
+    /**
+     * For every column d < n of 32 accumulator rows acc[a + j*n + d] (lane j of vec_dot's four 8-lane accumulators per
+     * column): out[outOff + d] = {@link #reduce32} of the column.
+     */
     public static void reduce32Columns(float[] acc, int a, int n, float[] out, int outOff) {
         for (int d = 0; d < n; d++) {
             float t0 = column(acc, a, n, d, 0) + column(acc, a, n, d, 4), t1 = column(acc, a, n, d, 1) + column(acc, a, n, d, 5);

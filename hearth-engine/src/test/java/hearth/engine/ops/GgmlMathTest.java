@@ -73,6 +73,36 @@ class GgmlMathTest {
     }
 
     @Test
+    void batchedWeightedSumPutsPositionPInLanePMod8() {
+        // values over six orders of magnitude with both signs, so that another summation order gives other bits;
+        // widths cover whole vectors, a leftover column part and narrow heads; counts cover partial lane groups
+        Random rnd = new Random(3);
+        int differentFromPlainSum = 0;
+        for (int n : new int[] {8, 20, 64, 128}) {
+            for (int positions : new int[] {1, 5, 8, 13, 64, 101}) {
+                float[] v = new float[positions * n];
+                for (int i = 0; i < v.length; i++) v[i] = (float) (Math.pow(10, rnd.nextDouble() * 6 - 3) * (rnd.nextBoolean() ? 1 : -1));
+                float[] w = new float[2 + positions];
+                for (int i = 0; i < w.length; i++) w[i] = rnd.nextFloat();
+                float[] out = new float[1 + n];
+                GgmlMath.weightedSumSgemm(v, n, w, 2, positions, out, 1);
+                for (int d = 0; d < n; d++) {
+                    float[] lanes = new float[8];
+                    float plain = 0;
+                    for (int p = 0; p < positions; p++) {
+                        lanes[p % 8] = Math.fma(v[p * n + d], w[2 + p], lanes[p % 8]);
+                        plain = Math.fma(v[p * n + d], w[2 + p], plain);
+                    }
+                    float want = ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+                    assertThat(out[1 + d]).as("width %d, %d positions, column %d", n, positions, d).isEqualTo(want);
+                    if (plain != want) differentFromPlainSum++;
+                }
+            }
+        }
+        assertThat(differentFromPlainSum).as("columns where the summation order shows").isGreaterThan(100);
+    }
+
+    @Test
     void softmaxIsNormalisedAndOrdered() {
         float[] x = {1f, 3f, -2f, 0.5f, 7f, 7f, -40f, 2f, 0f, 1.5f, -3f};
         float[] p = x.clone();
