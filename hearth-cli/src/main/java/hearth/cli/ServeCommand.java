@@ -189,6 +189,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "reuse the KV cache of repeated prompt prefixes (default ${DEFAULT-VALUE})")
     boolean prefixCache;
 
+    @Option(names = "--warmup", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "before answering requests, run the model on made-up tokens until its kernels are compiled "
+                    + "(the first requests are then not 10-50x slower; /health answers 503 meanwhile) (default ${DEFAULT-VALUE})")
+    boolean warmup;
+
     @Option(names = "--queue-size", defaultValue = "64", description = "requests that may wait for a slot; more get 429 (default ${DEFAULT-VALUE})")
     int queueSize;
 
@@ -373,6 +378,7 @@ public final class ServeCommand implements Callable<Integer> {
         Engine e = Engine.load(cfg);
         log.info("model loaded in {} ms: context {} tokens, KV cache {} MiB (K {}, V {})", e.loadNanos() / 1_000_000,
                 e.contextSize(), e.kvCacheBytes() >> 20, cfg.cacheTypeK().flagName(), cfg.cacheTypeV().flagName());
+        e.warmUpReport().ifPresent(w -> log.info("warmed up: {}", w));
         return e;
     }
 
@@ -391,7 +397,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .withKvCacheTokens(kvCacheTokens)
                 .withCacheTypes(cacheType(cacheTypeK, "--cache-type-k"), cacheType(cacheTypeV, "--cache-type-v"))
                 .withQueueSize(positive(queueSize, "--queue-size"))
-                .withPrefixCache(prefixCache);
+                .withPrefixCache(prefixCache)
+                .withWarmUp(warmup);
         return threads != null ? cfg.withThreads(positive(threads, "--threads")) : cfg;
     }
 

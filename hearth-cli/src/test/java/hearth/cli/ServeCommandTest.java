@@ -63,6 +63,14 @@ class ServeCommandTest {
     }
 
     @Test
+    void warmUpIsOnByDefaultAndOffWithTheFlagOrTheVariable() {
+        assertThat(parse(Map.of(), "--mock").engineConfig().warmUp()).isTrue();
+        assertThat(parse(Map.of(), "--mock", "--no-warmup").engineConfig().warmUp()).isFalse();
+        assertThat(parse(Map.of("WARMUP", "false"), "--mock").engineConfig().warmUp()).isFalse();
+        assertThat(parse(Map.of("HEARTH_WARMUP", "false"), "--mock", "--warmup").engineConfig().warmUp()).isTrue();
+    }
+
+    @Test
     void apiKeysComeFromTheFlagTheHearthVariableAndAFile(@TempDir Path dir) throws Exception {
         assertThat(parse(Map.of("HEARTH_API_KEY", "k1,k2"), "--mock").apiKeys()).containsExactly("k1", "k2");
         Path f = Files.writeString(dir.resolve("keys"), "# team keys\nalpha\n\n beta \n");

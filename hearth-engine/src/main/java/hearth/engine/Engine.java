@@ -32,6 +32,7 @@ public final class Engine implements AutoCloseable {
     private final EngineLoop loop;
     private final Optional<String> chatTemplate;
     private final long loadNanos;
+    private WarmUp.Report warmUp;
 
     private Engine(String name, GgufFile file, Model model, Tokenizer tokenizer, WorkerPool pool, EngineConfig cfg,
                    Optional<String> chatTemplate, long started) {
@@ -51,21 +52,37 @@ public final class Engine implements AutoCloseable {
         this.loadNanos = System.nanoTime() - started;
     }
 
-    /** Opens the GGUF file (mmap; weights are not copied), builds the tokenizer and model, and starts the loop. */
+    /** Longest a warm-up at load may take ({@link EngineConfig#warmUp}). */
+    static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofSeconds(60);
+
+    /**
+     * Opens the GGUF file (mmap; weights are not copied), builds the tokenizer and model, and starts the loop; with
+     * {@link EngineConfig#warmUp}, then runs the model until its kernels are compiled ({@link #warmUpReport}).
+     */
     public static Engine load(EngineConfig cfg) throws IOException {
         long started = System.nanoTime();
         GgufFile file = GgufFile.open(cfg.model());
         WorkerPool pool = new WorkerPool(Math.max(1, cfg.threads()));
+        Engine engine;
         try {
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
             Model model = Architectures.load(file, pool);
             String name = cfg.model().getFileName().toString().replaceFirst("\\.gguf$", "");
-            return new Engine(name, file, model, tokenizer, pool, cfg, file.metadata().string("tokenizer.chat_template"), started);
+            engine = new Engine(name, file, model, tokenizer, pool, cfg, file.metadata().string("tokenizer.chat_template"), started);
         } catch (RuntimeException e) {
             pool.close();
             file.close();
             throw e;
         }
+        if (cfg.warmUp()) {
+            try {
+                engine.warmUp = WarmUp.run(engine.model, engine.cache.typeK(), engine.cache.typeV(), WARM_UP_BUDGET);
+            } catch (RuntimeException e) {
+                engine.close();
+                throw e;
+            }
+        }
+        return engine;
     }
 
     /** An engine over an already-built model (e.g. the mock model); closes model and pool on close. */
@@ -117,6 +134,11 @@ public final class Engine implements AutoCloseable {
 
     public EngineLoop.Stats stats() {
         return loop.stats();
+    }
+
+    /** The warm-up run at load, if the configuration asked for one. */
+    public Optional<WarmUp.Report> warmUpReport() {
+        return Optional.ofNullable(warmUp);
     }
 
     /** Queues a generation; events arrive on the engine thread. See {@link EngineLoop#submit}. */

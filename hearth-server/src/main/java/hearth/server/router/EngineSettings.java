@@ -7,11 +7,10 @@ import hearth.engine.kv.KvCacheType;
 public final class EngineSettings {
     private EngineSettings() {}
 
-    /** {@code defaults} carries the server-wide flags (threads, ctx size, parallel, cache types); its model path is replaced. */
+    /** {@code defaults} carries the server-wide flags (threads, ctx size, parallel, cache types, warm-up); its model path is replaced. */
     public static EngineConfig of(CatalogEntry entry, EngineConfig defaults) {
         ModelPreset p = entry.preset();
-        EngineConfig c = new EngineConfig(entry.file(), defaults.threads(), defaults.contextSize(), defaults.parallel(), defaults.maxBatchTokens(),
-                defaults.kvCacheTokens(), defaults.blockSize(), defaults.cacheTypeK(), defaults.cacheTypeV(), defaults.queueSize(), defaults.prefixCache());
+        EngineConfig c = defaults.withModel(entry.file());
         if (p.ctxSize() > 0) c = c.withContextSize(p.ctxSize());
         if (p.parallel() > 0) c = c.withParallel(p.parallel());
         KvCacheType k = p.cacheTypeK().orElse(c.cacheTypeK()), v = p.cacheTypeV().orElse(c.cacheTypeV());

@@ -27,6 +27,8 @@ import java.util.WeakHashMap;
  * API errors: unknown model 404, still loading 503 with Retry-After.
  */
 public final class RouterModels implements ModelSource {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RouterModels.class);
+
     /** Builds the router once the server's configuration and metrics exist. */
     @FunctionalInterface
     public interface Factory {
@@ -71,7 +73,9 @@ public final class RouterModels implements ModelSource {
     }
 
     private static EmbeddedBackend load(CatalogEntry entry, EngineConfig defaults) throws IOException {
-        return EmbeddedBackend.of(entry.id(), Engine.load(EngineSettings.of(entry, defaults)));
+        Engine engine = Engine.load(EngineSettings.of(entry, defaults));
+        engine.warmUpReport().ifPresent(w -> LOG.info("model '{}' warmed up: {}", entry.id(), w));
+        return EmbeddedBackend.of(entry.id(), engine);
     }
 
     public ModelRouter<EmbeddedBackend> router() {
