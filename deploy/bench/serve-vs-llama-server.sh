@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Serves one GGUF file with `hearth serve` and with llama.cpp's `llama-server --parallel 4`, one after the other (never
-# both at once: they would share the cores), drives each with `hearth bench serve` and prints a markdown table:
+# Serves one GGUF file with `hearth serve` and with llama.cpp's `llama-server --parallel 4`, drives each with
+# `hearth bench serve` (one server busy at a time: they would share the cores) and prints a markdown table:
 #   - output throughput with 1 and with 4 concurrent streams (random prompts, fixed output length, ignore_eos): prefill
 #     and decode mixed;
 #   - aggregate decode throughput of 4 concurrent streams: short prompts (DECODE_PROMPT_LEN, 8 tokens) and long outputs
-#     (DECODE_OUTPUT_LEN, 256 tokens), so nearly all the time is batched decoding (Hearth's target: >= 1.2x);
+#     (DECODE_OUTPUT_LEN, 256 tokens), so nearly all the time is batched decoding (Hearth's target: >= 1.2x). With both
+#     servers up (the idle one uses no CPU), DECODE_ROUNDS runs alternate between them and the medians are compared,
+#     so that a change in the shared host's speed during the script weighs on both sides alike;
 #   - a ~1000-token prompt prefix (a system prompt) repeated over sequential requests: TTFT of the first (cold) request
 #     against the median of the later ones, which a prefix cache should serve (Hearth's target: <= 20 %).
 # Not part of the test suite.
@@ -14,7 +16,8 @@
 #
 # Every option also comes from the environment: MODEL, LLAMA_SERVER, THREADS (default 2), CTX (tokens per sequence,
 # default 2048), REQUESTS (per concurrency-1 run; x4 for concurrency 4; default 8), PROMPT_LEN (128), OUTPUT_LEN (128),
-# PREFIX_LEN (1000), PREFIX_REQUESTS (6), DECODE_PROMPT_LEN (8), DECODE_OUTPUT_LEN (256), SEED (1234). KEEP=1 keeps the work directory with logs and JSON results.
+# PREFIX_LEN (1000), PREFIX_REQUESTS (6), DECODE_PROMPT_LEN (8), DECODE_OUTPUT_LEN (256), DECODE_ROUNDS (3),
+# SEED (1234). KEEP=1 keeps the work directory with logs and JSON results.
 # Everything binds 127.0.0.1.
 set -euo pipefail
 
@@ -29,10 +32,11 @@ PREFIX_LEN=${PREFIX_LEN:-1000}
 PREFIX_REQUESTS=${PREFIX_REQUESTS:-6}
 DECODE_PROMPT_LEN=${DECODE_PROMPT_LEN:-8}
 DECODE_OUTPUT_LEN=${DECODE_OUTPUT_LEN:-256}
+DECODE_ROUNDS=${DECODE_ROUNDS:-3}
 SEED=${SEED:-1234}
 PARALLEL=4
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --model) MODEL=$2; shift 2 ;;
@@ -60,28 +64,29 @@ if (( PREFIX_LEN + 16 > CTX )); then echo "--ctx $CTX cannot hold the $PREFIX_LE
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HEARTH="$ROOT/hearth"
 WORK=$(mktemp -d /tmp/hearth-serve-bench.XXXXXX)
-SERVER_PID=
+HEARTH_PID=
+LLAMA_PID=
 cleanup() {
-  stop_server
+  stop_server "$HEARTH_PID"
+  stop_server "$LLAMA_PID"
   if [ -n "${KEEP:-}" ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-stop_server() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
+stop_server() { # pid
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill "$1" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null || true
   fi
-  SERVER_PID=
 }
 
-wait_healthy() { # url log
+wait_healthy() { # url log pid
   for _ in $(seq 1 1200); do
     if curl -sf "$1/health" >/dev/null 2>&1; then return; fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "the server exited; its log:" >&2; cat "$2" >&2; exit 1; fi
+    if ! kill -0 "$3" 2>/dev/null; then echo "the server exited; its log:" >&2; cat "$2" >&2; exit 1; fi
     sleep 0.1
   done
   echo "not healthy after 120 s: $1; its log:" >&2; cat "$2" >&2; exit 1
@@ -125,33 +130,44 @@ run_benches() { # name url
     --prompt-len "$PROMPT_LEN" --output-len "$OUTPUT_LEN"
   bench "$name-c4" "$url" "$WORK/$name-c4.json" --concurrency 4 --num-prompts $((REQUESTS * 4)) \
     --prompt-len "$PROMPT_LEN" --output-len "$OUTPUT_LEN"
-  bench "$name-decode" "$url" "$WORK/$name-decode.json" --concurrency 4 --num-prompts 8 \
-    --prompt-len "$DECODE_PROMPT_LEN" --output-len "$DECODE_OUTPUT_LEN"
   # sequential requests sharing a PREFIX_LEN-token prefix; no warm-up, so the first one finds nothing cached
   bench "$name-prefix" "$url" "$WORK/$name-prefix.json" --concurrency 1 --warmup 0 --num-prompts "$PREFIX_REQUESTS" \
     --prefix-len "$PREFIX_LEN" --prompt-len $((PREFIX_LEN + 16)) --output-len 16
+}
+
+decode_bench() { # name url round
+  bench "$1-decode-$3" "$2" "$WORK/$1-decode-$3.json" --concurrency 4 --num-prompts 8 \
+    --prompt-len "$DECODE_PROMPT_LEN" --output-len "$DECODE_OUTPUT_LEN"
 }
 
 "$HEARTH" --version >/dev/null # builds the jar once, outside any timing
 
 echo "hearth serve: $MODEL, $THREADS threads, $PARALLEL slots x $CTX tokens" >&2
 PORT=$(free_port)
+HEARTH_URL="http://127.0.0.1:$PORT"
 "$HEARTH" serve -m "$MODEL" --host 127.0.0.1 --port "$PORT" --threads "$THREADS" --parallel "$PARALLEL" \
   --ctx-size "$CTX" > "$WORK/hearth.log" 2>&1 &
-SERVER_PID=$!
-wait_healthy "http://127.0.0.1:$PORT" "$WORK/hearth.log"
-run_benches hearth "http://127.0.0.1:$PORT"
-stop_server
+HEARTH_PID=$!
+wait_healthy "$HEARTH_URL" "$WORK/hearth.log" "$HEARTH_PID"
+run_benches hearth "$HEARTH_URL"
 
 echo "llama-server: $LLAMA_SERVER" >&2
 PORT=$(free_port)
+LLAMA_URL="http://127.0.0.1:$PORT"
 # llama-server's -c is the whole cache, split evenly over the slots
 "$LLAMA_SERVER" -m "$MODEL" --host 127.0.0.1 --port "$PORT" -t "$THREADS" -tb "$THREADS" --parallel "$PARALLEL" \
   -c $((CTX * PARALLEL)) > "$WORK/llama.log" 2>&1 &
-SERVER_PID=$!
-wait_healthy "http://127.0.0.1:$PORT" "$WORK/llama.log"
-run_benches llama "http://127.0.0.1:$PORT"
-stop_server
+LLAMA_PID=$!
+wait_healthy "$LLAMA_URL" "$WORK/llama.log" "$LLAMA_PID"
+run_benches llama "$LLAMA_URL"
+
+# aggregate decode: rounds alternate between the two servers (both up, one busy at a time)
+for round in $(seq 1 "$DECODE_ROUNDS"); do
+  decode_bench hearth "$HEARTH_URL" "$round"
+  decode_bench llama "$LLAMA_URL" "$round"
+done
+stop_server "$HEARTH_PID"
+stop_server "$LLAMA_PID"
 
 LLAMA_VERSION=$("$LLAMA_SERVER" --version 2>&1 | grep -m1 -i 'version' || echo unknown)
 echo
@@ -166,14 +182,31 @@ decode_row "hearth, 1 stream" "$WORK/hearth-c1.json"
 decode_row "llama-server, 1 stream" "$WORK/llama-c1.json"
 decode_row "hearth, 4 streams" "$WORK/hearth-c4.json"
 decode_row "llama-server, 4 streams" "$WORK/llama-c4.json"
-decode_row "hearth, 4 streams, decode ($DECODE_PROMPT_LEN -> $DECODE_OUTPUT_LEN tokens)" "$WORK/hearth-decode.json"
-decode_row "llama-server, 4 streams, decode ($DECODE_PROMPT_LEN -> $DECODE_OUTPUT_LEN tokens)" "$WORK/llama-decode.json"
+# the decode rows show each server's median round
+median_round() { # name
+  python3 - "$WORK" "$1" "$DECODE_ROUNDS" <<'PY'
+import json, sys
+work, name, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+f = lambda r: json.load(open(f"{work}/{name}-decode-{r}.json"))["runs"][0]["summary"]["output_throughput"]
+runs = sorted(range(1, rounds + 1), key=f)
+print(f"{work}/{name}-decode-{runs[(len(runs) - 1) // 2]}.json")
+PY
+}
+decode_row "hearth, 4 streams, decode ($DECODE_PROMPT_LEN -> $DECODE_OUTPUT_LEN tokens), median of $DECODE_ROUNDS" "$(median_round hearth)"
+decode_row "llama-server, 4 streams, decode ($DECODE_PROMPT_LEN -> $DECODE_OUTPUT_LEN tokens), median of $DECODE_ROUNDS" "$(median_round llama)"
 echo
 ratio() { # label hearth-json llama-json
   python3 -c "import sys,json; f=lambda p: json.load(open(p))['runs'][0]['summary']['output_throughput']; h,l=f(sys.argv[2]),f(sys.argv[3]); print(f'{sys.argv[1]}: hearth / llama-server = {h/l:.2f}x' if l > 0 else sys.argv[1] + ': llama-server served nothing')" "$@"
 }
 ratio "4 streams, prefill and decode" "$WORK/hearth-c4.json" "$WORK/llama-c4.json"
-ratio "4 streams, aggregate decode (target >= 1.2x)" "$WORK/hearth-decode.json" "$WORK/llama-decode.json"
+ratio "4 streams, aggregate decode, medians (target >= 1.2x)" "$(median_round hearth)" "$(median_round llama)"
+python3 - "$WORK" "$DECODE_ROUNDS" <<'PY'
+import json, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+f = lambda n, r: json.load(open(f"{work}/{n}-decode-{r}.json"))["runs"][0]["summary"]["output_throughput"]
+print("  rounds (hearth / llama-server tok/s): " + ", ".join(
+    f"{f('hearth', r):.1f} / {f('llama', r):.1f} = {f('hearth', r) / f('llama', r):.2f}x" for r in range(1, rounds + 1)))
+PY
 echo
 echo "Repeated $PREFIX_LEN-token prefix, $PREFIX_REQUESTS sequential requests:"
 echo

@@ -114,13 +114,15 @@ final class Q5_0Kernel extends TiledKernel {
     // at 14, 15 and bits 4j+2, 4j+3 at 16, 17 of int lane j; one short test each, and 16 comes off where the bit is
     // clear. The floats follow dot: one fused multiply-add per block, Simd.hsum8 (the natural-order hsum) at the end.
     //
-    // Each weight row is decoded once into shorts (decode); dot2 then takes two dot products at a time: two weight rows
-    // with one activation row (rows1) or one weight row with two activation rows (rows4). Why small methods with array
-    // arguments rather than one method holding the whole loop nest: C2 expands every Vector API call into hundreds of IR
-    // nodes, and a method past about 40000 live nodes (LiveNodeCountInliningCutoff) stops its late inlining, so the
-    // last vector operations of the loop run the Java fallback on boxed vectors. A fused two-row method (~40000 nodes)
-    // did that in the real pipeline in some runs, allocating gigabytes a minute (JFR); decode and dot2 are ~14000 and
-    // ~11000 nodes. An odd last row goes through the pair code twice over rather than through a tail loop.
+    // rows1 decodes two weight rows block by block in registers, each block meeting one activation block (two memory
+    // streams, as in Q8_0Kernel.rows1). rows4 decodes each weight row once into shorts (decode) and dot2 takes it with
+    // two activation rows at a time. Why small methods with array arguments there: C2 expands every Vector API call
+    // into hundreds of IR nodes, and a method past about 40000 live nodes (LiveNodeCountInliningCutoff) stops its late
+    // inlining, so the last vector operations of the loop run the Java fallback on boxed vectors; decode and dot2 are
+    // ~14000 and ~11000 nodes. An earlier fused rows1 did that in some runs; this one allocates no more than the
+    // decode-then-dot2 form it replaced (JFR, Qwen2.5-0.5B Q4_K_M decode) and is 15-30 % faster (MatVecBench, Q5_0
+    // 896x4864 and 2048x8192, medians of interleaved runs). An odd last row goes through the pair code twice over
+    // rather than through a tail loop.
 
     @Override
     boolean rowKernels() {
@@ -142,18 +144,41 @@ final class Q5_0Kernel extends TiledKernel {
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        int k = a.k, nb = k / BLOCK, oi = t * outStride;
-        short[] q0 = new short[k], q1 = new short[k];
-        float[] d0 = new float[nb], d1 = new float[nb], h = new float[16];
+        int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb, oi = t * outStride;
+        short[] xq = a.qeo;
+        float[] xd = a.d;
+        float[] h = new float[16];
         // row i of the first half of the range with row i of the second: two memory streams keep more cache-line
         // fills in flight than adjacent rows (decode reads the weights from L3 or memory; see Q8_0Kernel.rows1)
         int half = (rowTo - rowFrom + 1) / 2;
         for (int i = 0; i < half; i++) {
             int r = rowFrom + i;
             int r1 = r + half < rowTo ? r + half : r; // with an odd count the middle row goes in twice
-            decode(w, r * rowBytes, nb, q0, d0);
-            decode(w, r1 * rowBytes, nb, q1, d1);
-            dot2(q0, d0, q1, d1, a, t * k, t * nb, t * k, t * nb, h);
+            long o0 = r * rowBytes, o1 = r1 * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
+                int x = xo + b * BLOCK;
+                ShortVector xe = ShortVector.fromArray(S256, xq, x), xodd = ShortVector.fromArray(S256, xq, x + 16);
+                float dx = xd[bo + b];
+                IntVector s0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+                IntVector s1 = ((IntVector) IntVector.fromMemorySegment(I128, w, o1 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
+                IntVector qb0 = IntVector.broadcast(I256, w.get(U32, o0 + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
+                IntVector qb1 = IntVector.broadcast(I256, w.get(U32, o1 + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
+                IntVector p0 = s0.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                        .sub(SIXTEEN, qb0.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0)).mul(xe)
+                        .add(s0.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                                .sub(SIXTEEN, qb0.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0)).mul(xodd)).reinterpretAsInts();
+                IntVector p1 = s1.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                        .sub(SIXTEEN, qb1.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0)).mul(xe)
+                        .add(s1.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
+                                .sub(SIXTEEN, qb1.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0)).mul(xodd)).reinterpretAsInts();
+                p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
+                p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
+                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
             out[oi + r] = hsum8(h, 0);
             out[oi + r1] = hsum8(h, 8);
         }
