@@ -194,10 +194,10 @@ public final class Llama implements Model {
         int unitsPerSegment = heads / perUnit;
         pool.parallelFor((bounds.length - 1) * unitsPerSegment, 1, (from, to) -> {
             float[][] buf = ATTENTION_ROWS.get();
-            float[] scores = new float[perUnit * len];
-            float[] qh = new float[perUnit * hdK];
-            float[] acc = kqvSgemm ? null : new float[perUnit * 32 * hdV];
-            float[] lane = new float[32];
+            float[] scores = grow(buf, 2, perUnit * len);
+            float[] qh = grow(buf, 3, perUnit * hdK);
+            float[] acc = kqvSgemm ? null : grow(buf, 4, perUnit * 32 * hdV);
+            float[] lane = grow(buf, 5, 32);
             for (int i = from; i < to; i++) {
                 int t0 = bounds[i / unitsPerSegment], t1 = bounds[i / unitsPerSegment + 1];
                 int h0 = (i % unitsPerSegment) * perUnit;
@@ -237,7 +237,7 @@ public final class Llama implements Model {
                         }
                     } else {
                         // vec_dot: position p lands in lane p % 32 of four 8-lane accumulators
-                        java.util.Arrays.fill(acc, 0f);
+                        java.util.Arrays.fill(acc, 0, perUnit * 32 * hdV, 0f);
                         for (int p = 0; p < positions; p++) {
                             for (int hh = 0; hh < perUnit; hh++) {
                                 GgmlMath.fmaRow(vb, p * hdV, scores[hh * len + p], acc, (hh * 32 + p % 32) * hdV, hdV);
@@ -255,8 +255,11 @@ public final class Llama implements Model {
     /** Tokens per attention segment: the cached rows a segment reads are converted once for all of its tokens. */
     private static final int SEGMENT = 16;
 
-    /** Per compute thread: a segment's cached K rows and V rows as floats (grown on demand, kept between calls). */
-    private static final ThreadLocal<float[][]> ATTENTION_ROWS = ThreadLocal.withInitial(() -> new float[2][0]);
+    /**
+     * Per compute thread, grown on demand and kept between calls: a segment's cached K rows and V rows as floats, then
+     * the scores, the query heads, the vec_dot accumulators and a lane scratch of a unit.
+     */
+    private static final ThreadLocal<float[][]> ATTENTION_ROWS = ThreadLocal.withInitial(() -> new float[6][0]);
 
     private static float[] grow(float[][] buf, int i, int size) {
         if (buf[i].length < size) buf[i] = new float[Math.max(size, buf[i].length * 3 / 2)];

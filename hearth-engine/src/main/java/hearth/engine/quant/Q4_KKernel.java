@@ -180,6 +180,16 @@ final class Q4_KKernel extends TiledKernel {
         }
     }
 
+    /** Per compute thread: two decoded rows, kept between calls (decode overwrites every field). */
+    private static final ThreadLocal<Row[]> ROWS = ThreadLocal.withInitial(() -> new Row[2]);
+
+    /** This thread's decoded row {@code i} (0 or 1) for rows of k values. */
+    private static Row row(int i, int k) {
+        Row[] rows = ROWS.get();
+        if (rows[i] == null || rows[i].q.length != k) rows[i] = new Row(k);
+        return rows[i];
+    }
+
     /**
      * Sums of the 32 activation quants of each sub-block for activation rows t .. t+n-1, at [(u * nb + b) * 8 + l] in
      * the mins' lane order.
@@ -205,7 +215,7 @@ final class Q4_KKernel extends TiledKernel {
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        Row q0 = new Row(a.k), q1 = new Row(a.k);
+        Row q0 = row(0, a.k), q1 = row(1, a.k);
         int[] xs = subBlockSums(a, t, 1);
         float[] h = new float[32];
         int oi = t * outStride;
@@ -226,7 +236,7 @@ final class Q4_KKernel extends TiledKernel {
 
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        Row q = new Row(a.k);
+        Row q = row(0, a.k);
         int[] xs = subBlockSums(a, t, 4);
         float[] h = new float[32];
         int nb8 = a.k / BLOCK * 8;
