@@ -191,7 +191,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "true", negatable = true, fallbackValue = "true",
             description = "before answering requests, run the model on made-up tokens until its kernels are compiled "
-                    + "(the first requests are then not 10-50x slower; /health answers 503 meanwhile) (default ${DEFAULT-VALUE})")
+                    + "(otherwise the first requests run them uncompiled, 6-12x slower; /health answers 503 meanwhile) (default ${DEFAULT-VALUE})")
     boolean warmup;
 
     @Option(names = "--queue-size", defaultValue = "64", description = "requests that may wait for a slot; more get 429 (default ${DEFAULT-VALUE})")

@@ -12,14 +12,13 @@ import java.util.List;
 
 /**
  * Runs a model on made-up tokens until the JIT has compiled its kernels, so that the first real request does not pay
- * for it. Until C2 compiles them, the Vector API kernels run as plain Java on boxed vectors, ten to fifty times slower:
- * a cold 40-token prompt took 4.6 s on SmolLM2-135M and 10 s on Qwen2.5-0.5B, where a warm one takes a fraction of a
- * second.
+ * for it. Until C2 compiles them, the Vector API kernels run as plain Java on boxed vectors: a cold 40-token prompt
+ * took 4.6 s on SmolLM2-135M and 10 s on Qwen2.5-0.5B, 6-12 times as long as a warm one.
  *
  * <p>A round covers every path a server step takes: a prompt chunk (the batched kernels and tinyBLAS attention), four
  * sequences decoding together (the four-row kernels) and one sequence decoding (the single-row kernels, vec_dot
- * attention). Rounds repeat until one is no slower than the fastest before it (the compiler has caught up), or the
- * time budget is spent. The cache is a small one of its own, so the engine's cache and its prefix index stay empty.
+ * attention). Rounds repeat until one is no longer 10 % faster than the fastest before it (the compiler has caught
+ * up), or the time budget is spent. The cache is a small one of its own, so the engine's cache and its prefix index stay empty.
  */
 public final class WarmUp {
     private WarmUp() {}
