@@ -192,14 +192,16 @@ runs = sorted(range(1, rounds + 1), key=f)
 print(f"{work}/{name}-decode-{runs[(len(runs) - 1) // 2]}.json")
 PY
 }
-decode_row "hearth, 4 streams, decode ($DECODE_PROMPT_LEN -> $DECODE_OUTPUT_LEN tokens), median of $DECODE_ROUNDS" "$(median_round hearth)"
-decode_row "llama-server, 4 streams, decode ($DECODE_PROMPT_LEN -> $DECODE_OUTPUT_LEN tokens), median of $DECODE_ROUNDS" "$(median_round llama)"
+HEARTH_DECODE=$(median_round hearth)
+LLAMA_DECODE=$(median_round llama)
+decode_row "hearth, 4 streams, decode ($DECODE_PROMPT_LEN -> $DECODE_OUTPUT_LEN tokens), median of $DECODE_ROUNDS" "$HEARTH_DECODE"
+decode_row "llama-server, 4 streams, decode ($DECODE_PROMPT_LEN -> $DECODE_OUTPUT_LEN tokens), median of $DECODE_ROUNDS" "$LLAMA_DECODE"
 echo
 ratio() { # label hearth-json llama-json
   python3 -c "import sys,json; f=lambda p: json.load(open(p))['runs'][0]['summary']['output_throughput']; h,l=f(sys.argv[2]),f(sys.argv[3]); print(f'{sys.argv[1]}: hearth / llama-server = {h/l:.2f}x' if l > 0 else sys.argv[1] + ': llama-server served nothing')" "$@"
 }
 ratio "4 streams, prefill and decode" "$WORK/hearth-c4.json" "$WORK/llama-c4.json"
-ratio "4 streams, aggregate decode, medians (target >= 1.2x)" "$(median_round hearth)" "$(median_round llama)"
+ratio "4 streams, aggregate decode, medians (target >= 1.2x)" "$HEARTH_DECODE" "$LLAMA_DECODE"
 python3 - "$WORK" "$DECODE_ROUNDS" <<'PY'
 import json, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
