@@ -231,9 +231,10 @@ public final class Llama implements Model {
                         GgmlMath.softmax(scores, so, positions);
                         if (f16V) for (int p = 0; p < positions; p++) scores[so + p] = Float.float16ToFloat(Float.floatToFloat16(scores[so + p]));
                     }
+                    int oOff = (t * heads + h0) * hdV; // output of token t, head h0; head h0 + hh starts hh * hdV further
                     if (kqvSgemm) {
                         for (int hh = 0; hh < perUnit; hh++) {
-                            GgmlMath.weightedSumSgemm(vb, hdV, scores, hh * len, positions, out, t * heads * hdV + (h0 + hh) * hdV);
+                            GgmlMath.weightedSumSgemm(vb, hdV, scores, hh * len, positions, out, oOff + hh * hdV);
                         }
                     } else {
                         // vec_dot: position p lands in lane p % 32 of four 8-lane accumulators
@@ -244,7 +245,7 @@ public final class Llama implements Model {
                             }
                         }
                         for (int hh = 0; hh < perUnit; hh++) {
-                            GgmlMath.reduce32Columns(acc, hh * 32 * hdV, hdV, out, t * heads * hdV + (h0 + hh) * hdV);
+                            GgmlMath.reduce32Columns(acc, hh * 32 * hdV, hdV, out, oOff + hh * hdV);
                         }
                     }
                 }
