@@ -204,11 +204,12 @@ public final class Gateway implements AutoCloseable {
         var h = config.health();
         var p = config.proxy();
         LOG.info("config: registry dir={} rescan={} heartbeat_ttl={} http registry={}; health {} every {} (fall {}, rise {}); "
-                + "attempts {}, queue_timeout {}, max_body {} B, {}; gateway keys: {}; route_by_model {}",
+                + "attempts {}, queue_timeout {}, max_body {} B, {}, relay loop {}; gateway keys: {}; route_by_model {}",
                 r.dir(), Units.format(r.rescan()), Units.format(r.heartbeatTtl()), r.token() == null ? "off" : "on (token ****)",
                 h.path(), h.active() ? Units.format(h.interval()) : "never", h.fall(), h.rise(), p.maxAttempts(),
                 Units.format(p.queueTimeout()), p.maxBodyBytes(),
-                p.virtualThreads() ? "virtual threads" : "up to " + p.maxThreads() + " connections", config.keys().size(), config.routeByModel());
+                p.virtualThreads() ? "virtual threads" : "up to " + p.maxThreads() + " connections", p.relayLoop() ? "on" : "off",
+                config.keys().size(), config.routeByModel());
         return this;
     }
 

@@ -91,6 +91,8 @@ public record GatewayConfig(
      *     the kernel directly, the cheapest way through for a streamed event); more wait in the listen backlog
      * @param virtualThreads serve connections on virtual threads instead: no thread limit, but each relayed event then
      *     costs a poller and a scheduler hand-off (more CPU and latency per event)
+     * @param relayLoop relay streams after their first event on one selector thread for all of them (plain-HTTP
+     *     upstreams); false keeps each stream on its connection's thread, woken for every event
      * @param caFile PEM certificates trusted for {@code https://} upstreams besides the JDK's own (null: JDK's only)
      */
     public record ProxyConfig(
@@ -106,6 +108,7 @@ public record GatewayConfig(
             long responseBufferBytes,
             int maxThreads,
             boolean virtualThreads,
+            boolean relayLoop,
             Path caFile) {
         public static final int DEFAULT_MAX_THREADS = 4096;
 
@@ -114,7 +117,7 @@ public record GatewayConfig(
                 Duration queueTimeout, Duration retryAfter, Duration cooldown, Duration cooldownMax, long maxBodyBytes,
                 long responseBufferBytes) {
             this(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter, cooldown, cooldownMax,
-                    maxBodyBytes, responseBufferBytes, DEFAULT_MAX_THREADS, false, null);
+                    maxBodyBytes, responseBufferBytes, DEFAULT_MAX_THREADS, false, true, null);
         }
 
         public static ProxyConfig defaults() {
@@ -125,12 +128,17 @@ public record GatewayConfig(
 
         public ProxyConfig withThreads(int max, boolean virtual) {
             return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
-                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, max, virtual, caFile);
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, max, virtual, relayLoop, caFile);
+        }
+
+        public ProxyConfig withRelayLoop(boolean on) {
+            return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, on, caFile);
         }
 
         public ProxyConfig withCaFile(Path file) {
             return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
-                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, file);
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, file);
         }
     }
 

@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's HTTP/1.1 front end: one thread per client connection, blocking socket reads and writes, requests
- * of a connection served in turn (keep-alive and pipelining). A relayed SSE event is one read(2) from the upstream
- * and one write(2) to the client on the same thread, as in nginx; a general-purpose server (Jetty) adds a
- * selector thread, a hand-off to a worker and a wake-up to re-arm the connection for every request, which doubled
- * the gateway's CPU per request against nginx's (docs/performance.md). At most {@code maxConnections} connections
- * are served at once; further ones wait in the listen backlog.
+ * of a connection served in turn (keep-alive and pipelining). A general-purpose server (Jetty) adds a selector
+ * thread, a hand-off to a worker and a wake-up to re-arm the connection for every request, which doubled the
+ * gateway's CPU per request against nginx's (docs/performance.md). The middle of a streamed response may be written
+ * by the proxy's relay loop instead ({@link ResponseWriter#relayChannel}), while the connection's thread waits. At
+ * most {@code maxConnections} connections are served at once; further ones wait in the listen backlog.
  */
 public final class FrontServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrontServer.class);
@@ -186,7 +186,7 @@ public final class FrontServer implements AutoCloseable {
             in.deadline(options.readTimeout().toNanos());
             RequestBody.Continue expect = head.expectContinue() ? () -> out.write(CONTINUE) : null;
             FrontRequest request = new FrontRequest(head, new RequestBody(in, head.contentLength(), head.chunked(), expect), remote);
-            ResponseWriter response = new ResponseWriter(out, request);
+            ResponseWriter response = new ResponseWriter(out, request, socket.getChannel());
             try {
                 handler.handle(request, response);
                 response.complete();
@@ -206,7 +206,7 @@ public final class FrontServer implements AutoCloseable {
 
         /** Answers a request that could not be parsed; the connection then closes. */
         private void refuse(int status, String message) {
-            answer(new ResponseWriter(out, true, false, () -> false), status, message);
+            answer(new ResponseWriter(out, true, false, () -> false, null), status, message);
             lingerClose();
         }
 

@@ -2,6 +2,8 @@ package hearth.gateway.front;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -33,6 +35,7 @@ public final class ResponseWriter {
     private final boolean http11;
     private final boolean headOnly;
     private final BooleanSupplier mayKeepAlive;
+    private final SocketChannel channel;
     private int status = 200;
     private final List<String[]> headers = new ArrayList<>(12);
     private boolean committed;
@@ -52,15 +55,17 @@ public final class ResponseWriter {
      *     this one (the client did not ask to close, and its request body has been read: unread bytes would be
      *     taken for the next request)
      */
-    ResponseWriter(OutputStream out, boolean http11, boolean headOnly, BooleanSupplier mayKeepAlive) {
+    ResponseWriter(OutputStream out, boolean http11, boolean headOnly, BooleanSupplier mayKeepAlive, SocketChannel channel) {
         this.out = out;
         this.http11 = http11;
         this.headOnly = headOnly;
         this.mayKeepAlive = mayKeepAlive;
+        this.channel = channel;
     }
 
-    ResponseWriter(OutputStream out, FrontRequest request) {
-        this(out, request.http11(), request.method().equals("HEAD"), () -> request.keepAlive() && request.bodyConsumed());
+    /** {@code channel}: the client connection's channel, which a relay may write the rest of a stream to (null: none). */
+    ResponseWriter(OutputStream out, FrontRequest request, SocketChannel channel) {
+        this(out, request.http11(), request.method().equals("HEAD"), () -> request.keepAlive() && request.bodyConsumed(), channel);
     }
 
     public void status(int status) {
@@ -120,6 +125,32 @@ public final class ResponseWriter {
         if (done || failed) return;
         byte[] b = kept == null ? new byte[0] : kept;
         write(b, kept == null ? 0 : keptOff, keptLen, true);
+    }
+
+    /**
+     * The client's channel, for a relay that writes the middle of a streamed body without blocking ({@link #frame});
+     * null unless the head has gone out, the body is open-ended (chunked, or until the connection closes) and
+     * nothing has failed. The channel is in blocking mode and must be back in it when the relay hands the response
+     * back; the relay leaves the last bytes to {@link #finish}.
+     */
+    public SocketChannel relayChannel() {
+        return committed && !done && !failed && !headOnly && framing != Framing.LENGTH ? channel : null;
+    }
+
+    /**
+     * {@code b[off, off+len)} framed as {@link #write} would send it (not as the last bytes), for a relay to write to
+     * {@link #relayChannel}; counted as written. The buffer is valid until the next call.
+     */
+    public ByteBuffer frame(byte[] b, int off, int len) {
+        if (!committed || done) throw new IllegalStateException("frame() is for the middle of a committed body");
+        ensure(len + 32);
+        int n = 0;
+        if (framing == Framing.CHUNKED && len > 0) n = chunkSize(n, len);
+        System.arraycopy(b, off, scratch, n, len);
+        n += len;
+        if (framing == Framing.CHUNKED && len > 0) n = crlf(n);
+        written += len;
+        return ByteBuffer.wrap(scratch, 0, n);
     }
 
     /** The response cannot end properly (its body is cut short): the connection is closed instead. */

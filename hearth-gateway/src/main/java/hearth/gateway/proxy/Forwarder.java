@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,10 @@ import java.util.Locale;
  * One attempt at one upstream. Nothing reaches the client until the upstream has produced its first body bytes
  * (SSE) or its whole body (other responses up to {@code responseBufferBytes}), so any failure before that can be
  * retried elsewhere. From then on SSE is relayed as it arrives: one client write per upstream read, carrying
- * everything the upstream had sent by then, so events that arrived together leave together and none waits. A
- * failure becomes an error event that ends the stream cleanly. A failed write to the client closes the upstream body, which cancels
- * the upstream request (its socket is closed, not reused).
+ * everything the upstream had sent by then, so events that arrived together leave together and none waits; after the
+ * first event that is the {@link RelayLoop}'s work where there is one and the upstream is plain HTTP, else this
+ * thread's. A failure becomes an error event that ends the stream cleanly. A failed write to the client closes the
+ * upstream body, which cancels the upstream request (its socket is closed, not reused).
  */
 final class Forwarder {
     private static final int CHUNK = 16 * 1024;
@@ -28,10 +30,13 @@ final class Forwarder {
 
     private final Http1Client upstreams;
     private final ProxyConfig config;
+    private final RelayLoop relays;
 
-    Forwarder(Http1Client upstreams, ProxyConfig config) {
+    /** {@code relays}: where streams go after their first event (null: each is relayed on its own thread). */
+    Forwarder(Http1Client upstreams, ProxyConfig config, RelayLoop relays) {
         this.upstreams = upstreams;
         this.config = config;
+        this.relays = relays;
     }
 
     Outcome attempt(Upstream u, Incoming in, ResponseWriter client) throws InterruptedException {
@@ -93,7 +98,7 @@ final class Forwarder {
         return new Outcome.Retry(Failure.STATUS_5XX, false, reason, kept);
     }
 
-    private Outcome stream(Upstream u, Http1Response resp, ResponseWriter client, long start) {
+    private Outcome stream(Upstream u, Http1Response resp, ResponseWriter client, long start) throws InterruptedException {
         byte[] buf = new byte[CHUNK];
         Http1Response.Body in = resp.body();
         try (in) {
@@ -126,6 +131,8 @@ final class Forwarder {
                         }
                         if (len > 0) client.write(buf, 0, len, false);
                         tail.saw(buf, len);
+                        Outcome relayed = handOff(u, resp, client, tail, firstByte);
+                        if (relayed != null) return relayed;
                         len = in.read(buf);
                     } catch (ResponseWriter.ClientGone gone) {
                         throw gone;
@@ -146,6 +153,21 @@ final class Forwarder {
                 return new Outcome.ClientGone(resp.status());
             }
         }
+    }
+
+    /**
+     * Gives the rest of the stream to the relay loop, once the first event is out; null when it cannot take it (no
+     * loop, a TLS upstream, a response without an open-ended body), and the stream stays on this thread.
+     */
+    private Outcome handOff(Upstream u, Http1Response resp, ResponseWriter client, EventTail tail, long firstByte)
+            throws InterruptedException {
+        if (relays == null) return null;
+        SocketChannel from = resp.channel(), to = client.relayChannel();
+        if (from == null || to == null) return null;
+        RelayLoop.Ended e = relays.relay(resp.body().handOff(), from, client, to, tail, u.name(), resp.status(), firstByte,
+                config.idleTimeout());
+        if (e.last() != null) client.finish(e.last(), 0, e.last().length);
+        return e.outcome();
     }
 
     private Outcome buffered(Upstream u, Http1Response resp, ResponseWriter client, long start) {
@@ -209,7 +231,7 @@ final class Forwarder {
         return ": " + s;
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
     }

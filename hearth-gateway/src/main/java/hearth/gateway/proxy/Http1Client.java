@@ -205,6 +205,11 @@ final class Http1Client implements AutoCloseable {
             return buffer;
         }
 
+        /** The connection's channel, for a non-blocking relay; null under TLS (its bytes are not the body's). */
+        SocketChannel channel() {
+            return socket == raw ? raw.getChannel() : null;
+        }
+
         /** The longest wait of each following read; zero waits forever. */
         void timeout(Duration d) {
             timeoutNanos = d.toNanos();

@@ -5,8 +5,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProtocolException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -46,6 +48,11 @@ final class Http1Response {
 
     Body body() {
         return body;
+    }
+
+    /** The connection's channel when the body can be relayed without blocking (plain TCP), else null. */
+    SocketChannel channel() {
+        return conn.channel();
     }
 
     /** Reads the head; {@code head} true for a HEAD request (no body whatever the headers say). */
@@ -144,6 +151,7 @@ final class Http1Response {
         private final ChunkedFraming.Chunks chunks = new ChunkedFraming.Chunks("upstream");
         private boolean eof;
         private boolean closed;
+        private boolean handedOff;
 
         Body(Reader r, Framing framing, long length, boolean reusable) {
             this.r = r;
@@ -220,15 +228,36 @@ final class Http1Response {
             return -1;
         }
 
+        /**
+         * Gives the rest of this body to a {@link RelayLoop}: the bytes read from the socket but not yet returned, and
+         * where the framing stands. The connection is the relay's from then on: closing the body leaves it alone.
+         */
+        Handoff handOff() {
+            handedOff = true;
+            BodyDecoder decoder = switch (framing) {
+                case CHUNKED -> BodyDecoder.chunked(remaining, chunks.dataEndPending());
+                case LENGTH -> BodyDecoder.length(remaining);
+                case CLOSE -> BodyDecoder.untilClose();
+                case NONE -> BodyDecoder.length(0);
+            };
+            return new Handoff(r.conn, Arrays.copyOfRange(r.buf, r.pos, r.end), decoder, reusable);
+        }
+
         @Override
         public void close() {
-            if (closed) return;
+            if (closed || handedOff) return;
             closed = true;
             // a connection goes back to the pool only with its response read to the end
             if (eof && reusable && r.pos == r.end) r.conn.release();
             else r.conn.close();
         }
     }
+
+    /**
+     * The rest of a body, handed to a relay: its connection, the bytes already read from it ({@code buffered}), the
+     * decoder that continues the body's framing, and whether the connection may serve another request after it.
+     */
+    record Handoff(Http1Client.Conn conn, byte[] buffered, BodyDecoder decoder, boolean reusable) {}
 
     /** Drops the connection; for an abandoned response whose body will not be read. */
     void abort() {

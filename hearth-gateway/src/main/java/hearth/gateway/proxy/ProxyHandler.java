@@ -14,6 +14,7 @@ import hearth.gateway.security.ApiKeys;
 import hearth.gateway.security.RateLimiter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class ProxyHandler implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Http1Client upstreams;
     private final Forwarder forwarder;
+    private final RelayLoop relays;
 
     /** {@code tls}: the context for {@code https://} upstreams. */
     public ProxyHandler(GatewayConfig config, TierRouter router, ApiKeys keys, RateLimiter limiter,
@@ -53,7 +55,8 @@ public final class ProxyHandler implements AutoCloseable {
         this.balancer = new Balancer(config.affinity().maxImbalance());
         var p = config.proxy();
         this.upstreams = new Http1Client(p.connectTimeout(), finest(p.headersTimeout(), p.idleTimeout()), tls);
-        this.forwarder = new Forwarder(upstreams, config.proxy());
+        this.relays = p.relayLoop() ? relayLoop(p) : null;
+        this.forwarder = new Forwarder(upstreams, config.proxy(), relays);
     }
 
     /** Answers one proxied request; the front end completes the response when this returns. */
@@ -290,8 +293,17 @@ public final class ProxyHandler implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    private static RelayLoop relayLoop(GatewayConfig.ProxyConfig p) {
+        try {
+            return new RelayLoop(p.idleTimeout(), "gateway-relay");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for the relay loop", e);
+        }
+    }
+
     @Override
     public void close() {
+        if (relays != null) relays.close();
         upstreams.close();
     }
 }

@@ -48,9 +48,11 @@ public final class GatewayBench {
         List<TierConfig> tiers = new ArrayList<>();
         for (TierConfig t : d.tiers())
             tiers.add(t.name().equals("fast") ? t.withUpstreams(List.of(StaticUpstream.of("mock", upstream))) : t);
-        // -Dbench.virtualThreads=true (GATEWAY_JAVA_OPTS) measures the gateway on virtual threads
+        // -Dbench.virtualThreads=true (GATEWAY_JAVA_OPTS) measures the gateway on virtual threads, and
+        // -Dbench.relayLoop=false with a thread per stream
         boolean virtual = Boolean.getBoolean("bench.virtualThreads");
-        return d.withTiers(tiers).withProxy(d.proxy().withThreads(d.proxy().maxThreads(), virtual));
+        boolean loop = Boolean.parseBoolean(System.getProperty("bench.relayLoop", "true"));
+        return d.withTiers(tiers).withProxy(d.proxy().withThreads(d.proxy().maxThreads(), virtual).withRelayLoop(loop));
     }
 
     private static void gateway(int port, String upstream) throws InterruptedException {
