@@ -97,6 +97,26 @@ class BatchedAttentionTest {
         }
     }
 
+    @Test
+    void oneSequenceDecodesToTheSameBitsWhetherAUnitOfWorkIsAHeadOrTheHeadsOfAKvHead() throws Exception {
+        // on two threads a unit of attention work is a KV head and its query heads (two units), on four threads (more
+        // threads than KV heads) one query head: the cached rows are read differently, the numbers must not change
+        try (WorkerPool four = new WorkerPool(4);
+             Model perHead = Architectures.load(file, four);
+             KvCache grouped = model.newCache(256, KvCacheType.F16, KvCacheType.F16);
+             KvCache single = perHead.newCache(256, KvCacheType.F16, KvCacheType.F16)) {
+            BlockManager blocks = new BlockManager(16, 16);
+            int[] prompt = tokens(40, 5);
+            BlockTable a = table(blocks, prompt.length), b = table(blocks, prompt.length);
+            float[] x = new float[VOCAB], y = new float[VOCAB];
+            for (int t = 0; t < prompt.length; t++) {
+                model.forward(ForwardBatch.ofSequence(new int[] {prompt[t]}, t, a, true), grouped, x);
+                perHead.forward(ForwardBatch.ofSequence(new int[] {prompt[t]}, t, b, true), single, y);
+                assertThat(y).as("token %d", t).containsExactly(x);
+            }
+        }
+    }
+
     private static void assertClose(float[] batched, float[] single, String what) {
         double worst = 0, scale = 0;
         for (int i = 0; i < VOCAB; i++) {
