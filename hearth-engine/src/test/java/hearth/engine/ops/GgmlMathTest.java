@@ -103,6 +103,24 @@ class GgmlMathTest {
     }
 
     @Test
+    void columnReductionOfVecDotAccumulatorsIsReduce32OfEachColumn() {
+        // 32 accumulator rows per column (lane j of vec_dot's four 8-lane accumulators); widths cover whole vectors
+        // and a leftover part, values span six orders of magnitude so that another order of adds gives other bits
+        Random rnd = new Random(5);
+        for (int n : new int[] {8, 20, 64, 70}) {
+            float[] acc = new float[3 + 32 * n];
+            for (int i = 0; i < acc.length; i++) acc[i] = (float) (Math.pow(10, rnd.nextDouble() * 6 - 3) * (rnd.nextBoolean() ? 1 : -1));
+            float[] out = new float[2 + n];
+            GgmlMath.reduce32Columns(acc, 3, n, out, 2);
+            for (int d = 0; d < n; d++) {
+                float[] column = new float[32];
+                for (int l = 0; l < 32; l++) column[l] = acc[3 + l * n + d];
+                assertThat(out[2 + d]).as("width %d, column %d", n, d).isEqualTo(GgmlMath.reduce32(column, 0));
+            }
+        }
+    }
+
+    @Test
     void softmaxIsNormalisedAndOrdered() {
         float[] x = {1f, 3f, -2f, 0.5f, 7f, 7f, -40f, 2f, 0f, 1.5f, -3f};
         float[] p = x.clone();
