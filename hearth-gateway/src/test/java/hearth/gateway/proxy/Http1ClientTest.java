@@ -1,36 +1,27 @@
 package hearth.gateway.proxy;
 
+import static hearth.gateway.testing.ScriptedUpstream.readRequest;
+import static hearth.gateway.testing.ScriptedUpstream.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
+import hearth.gateway.testing.ScriptedUpstream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The proxy's HTTP/1.1 client against a raw socket server that writes exactly the bytes each case needs. */
 class Http1ClientTest {
-    /** What the server does with one accepted connection: read requests and answer with scripted writes. */
-    interface Script {
-        void run(InputStream in, OutputStream out) throws Exception;
-    }
-
-    private ServerSocket server;
-    private final LinkedBlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
-    private final AtomicInteger connections = new AtomicInteger();
+    private ScriptedUpstream upstream;
     private final Http1Client client = new Http1Client(Duration.ofSeconds(1), Duration.ofMillis(200), sslDefault());
     private URI base;
 
@@ -44,51 +35,14 @@ class Http1ClientTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        base = URI.create("http://127.0.0.1:" + server.getLocalPort());
-        Thread.ofVirtual().start(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    connections.incrementAndGet();
-                    Script sc = scripts.take();
-                    Thread.ofVirtual().start(() -> {
-                        try (s) {
-                            sc.run(s.getInputStream(), s.getOutputStream());
-                        } catch (Exception ignored) {
-                            // the case decides how the connection ends
-                        }
-                    });
-                } catch (IOException | InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        upstream = new ScriptedUpstream();
+        base = upstream.uri();
     }
 
     @AfterEach
     void stop() throws IOException {
         client.close();
-        server.close();
-    }
-
-    /** Reads one request head (and a Content-Length body) and returns the head. */
-    private static String readRequest(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) throw new IOException("eof");
-            head.write(b);
-        }
-        String h = head.toString(StandardCharsets.ISO_8859_1);
-        var m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(h);
-        if (m.find()) in.readNBytes(Integer.parseInt(m.group(1)));
-        return h;
-    }
-
-    private static void write(OutputStream out, String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
+        upstream.close();
     }
 
     private Http1Response get(String path) throws IOException {
@@ -102,7 +56,7 @@ class Http1ClientTest {
 
     @Test
     void chunkedBodiesAreDecodedAcrossSplitWritesExtensionsAndTrailers() throws Exception {
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/event-stream\r\n\r\n");
             write(out, "5;ext=1\r\nhel");
@@ -121,7 +75,7 @@ class Http1ClientTest {
     @Test
     void eachReadReturnsWhatHasArrivedWithoutWaitingForMore() throws Exception {
         var gate = new java.util.concurrent.CountDownLatch(1);
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
             write(out, "7\r\nevent 1\r\n");
@@ -142,7 +96,7 @@ class Http1ClientTest {
     @Test
     void theLastChunkCountsAsBufferedOnlyOnceTheBlankLineAfterItHasCome() throws Exception {
         var gate = new java.util.concurrent.CountDownLatch(1);
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nevent 1\r\n0\r\n");
             gate.await();
@@ -164,19 +118,19 @@ class Http1ClientTest {
             assertThat(body.moreBuffered()).isTrue(); // the end has come with the event: reading it does not wait
             assertThat(body.read(buf, 0, buf.length)).isEqualTo(-1);
         }
-        assertThat(connections.get()).isEqualTo(1);
+        assertThat(upstream.connections()).isEqualTo(1);
     }
 
     @Test
     void aKeptAliveConnectionIsReusedAndAStaleOneReplacedTransparently() throws Exception {
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none");
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
             // then the server closes the idle connection
         });
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nthree");
         });
@@ -186,17 +140,17 @@ class Http1ClientTest {
         try (var b = get("/2").body()) {
             assertThat(readAll(b)).isEqualTo("two");
         }
-        assertThat(connections.get()).isEqualTo(1);
+        assertThat(upstream.connections()).isEqualTo(1);
         Thread.sleep(100); // the server has closed that connection by now
         try (var b = get("/3").body()) {
             assertThat(readAll(b)).isEqualTo("three");
         }
-        assertThat(connections.get()).isEqualTo(2);
+        assertThat(upstream.connections()).isEqualTo(2);
     }
 
     @Test
     void aBodyCutShortIsAnErrorNotAnEnd() throws Exception {
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
         });
@@ -207,7 +161,7 @@ class Http1ClientTest {
 
     @Test
     void chunkSizesAreHexInEitherCaseAndAMalformedSizeLineIsAProtocolError() throws Exception {
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n1a \r\n"
                     + "abcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n");
@@ -215,7 +169,7 @@ class Http1ClientTest {
         try (var body = get("/hex").body()) {
             assertThat(readAll(body)).isEqualTo("0123456789abcdefghijklmnopqrstuvwxyz");
         }
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1 2\r\nxx\r\n0\r\n\r\n");
         });
@@ -226,7 +180,7 @@ class Http1ClientTest {
 
     @Test
     void aSilentUpstreamTimesOutAndARefusedOneIsAConnectFailure() throws Exception {
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             Thread.sleep(3000);
         });
@@ -242,7 +196,7 @@ class Http1ClientTest {
 
     @Test
     void aBodyThatStallsLongerThanTheIdleTimeoutFailsWithATimeoutButSlowerDataInTimeDoesNot() throws Exception {
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
             for (int i = 0; i < 4; i++) { // 4 gaps of 150 ms: 600 ms in all, each under the 300 ms idle timeout
@@ -266,7 +220,7 @@ class Http1ClientTest {
     @Test
     void theRequestCarriesHostLengthHeadersAndTheBasePath() throws Exception {
         var seen = new LinkedBlockingQueue<String>();
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             seen.add(readRequest(in));
             write(out, "HTTP/1.1 204 No Content\r\n\r\n");
         });
@@ -277,6 +231,6 @@ class Http1ClientTest {
         }
         String head = seen.take();
         assertThat(head).startsWith("POST /prefix/v1/chat?x=1 HTTP/1.1\r\n");
-        assertThat(head).contains("Host: 127.0.0.1:" + server.getLocalPort(), "X-A: b", "Content-Length: 3");
+        assertThat(head).contains("Host: 127.0.0.1:" + upstream.port(), "X-A: b", "Content-Length: 3");
     }
 }

@@ -1,5 +1,7 @@
 package hearth.gateway.proxy;
 
+import static hearth.gateway.testing.ScriptedUpstream.readRequest;
+import static hearth.gateway.testing.ScriptedUpstream.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hearth.gateway.Gateway;
@@ -9,20 +11,14 @@ import hearth.gateway.GatewayConfig.StaticUpstream;
 import hearth.gateway.GatewayConfig.TierConfig;
 import hearth.gateway.testing.Client;
 import hearth.gateway.testing.Configs;
-import java.io.ByteArrayOutputStream;
+import hearth.gateway.testing.ScriptedUpstream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,39 +41,14 @@ class RelayLoopTest {
         return true;
     }
 
-    /** What the upstream does with one accepted connection. */
-    interface Script {
-        void run(InputStream in, OutputStream out) throws Exception;
-    }
-
     private static final Duration IDLE = Duration.ofMillis(600);
-    private ServerSocket server;
-    private final LinkedBlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
-    private final AtomicInteger connections = new AtomicInteger();
+    private ScriptedUpstream upstream;
     private Gateway gateway;
     private Client client;
 
     @BeforeEach
     void start() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    connections.incrementAndGet();
-                    Script sc = scripts.poll(5, TimeUnit.SECONDS);
-                    Thread.ofVirtual().start(() -> {
-                        try (s) {
-                            if (sc != null) sc.run(s.getInputStream(), s.getOutputStream());
-                        } catch (Exception ignored) {
-                            // the case decides how the connection ends
-                        }
-                    });
-                } catch (IOException | InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        upstream = new ScriptedUpstream();
         GatewayConfig c = Configs.withoutActiveChecks(Configs.fast());
         ProxyConfig p = c.proxy();
         c = c.withProxy(new ProxyConfig(p.connectTimeout(), p.headersTimeout(), IDLE, 1, p.queueTimeout(), p.retryAfter(),
@@ -85,7 +56,7 @@ class RelayLoopTest {
         List<TierConfig> tiers = new ArrayList<>();
         for (TierConfig t : c.tiers())
             tiers.add(t.name().equals("fast")
-                    ? t.withUpstreams(List.of(new StaticUpstream("raw", "http://127.0.0.1:" + server.getLocalPort(), List.of("m"), null, 0)))
+                    ? t.withUpstreams(List.of(new StaticUpstream("raw", upstream.uri().toString(), List.of("m"), null, 0)))
                     : t);
         gateway = new Gateway(c.withTiers(tiers)).start();
         client = new Client(gateway.baseUri());
@@ -95,25 +66,7 @@ class RelayLoopTest {
     void stop() throws IOException {
         client.close();
         gateway.close();
-        server.close();
-    }
-
-    private static String readRequest(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) throw new IOException("eof");
-            head.write(b);
-        }
-        String h = head.toString(StandardCharsets.ISO_8859_1);
-        var m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(h);
-        if (m.find()) in.readNBytes(Integer.parseInt(m.group(1)));
-        return h;
-    }
-
-    private static void write(OutputStream out, String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        upstream.close();
     }
 
     private static final String HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
@@ -132,7 +85,7 @@ class RelayLoopTest {
 
     @Test
     void chunksSplitAnywhereArriveWholeAndTheUpstreamConnectionIsReusedAfterwards() throws Exception {
-        Script stream = (in, out) -> {
+        ScriptedUpstream.Script stream = (in, out) -> {
             for (int request = 0; request < 2; request++) {
                 readRequest(in);
                 write(out, HEAD + chunk(event(0)));
@@ -144,19 +97,19 @@ class RelayLoopTest {
                 }
             }
         };
-        scripts.add(stream);
+        upstream.add(stream);
         for (int request = 0; request < 2; request++) {
             Client.Stream s = client.stream("/v1/chat/completions", Client.chat("m", "hi", 4, true));
             assertThat(s.completed()).as(s.toString()).isTrue();
             assertThat(s.events()).hasSize(4);
             for (int i = 0; i < 4; i++) assertThat(content(s, i)).isEqualTo("t" + i);
         }
-        assertThat(connections.get()).as("the second request went over the first one's upstream connection").isEqualTo(1);
+        assertThat(upstream.connections()).as("the second request went over the first one's upstream connection").isEqualTo(1);
     }
 
     @Test
     void anUpstreamThatFallsSilentMidStreamEndsItWithAnErrorEventAfterTheIdleTimeout() throws Exception {
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, HEAD + chunk(event(0)));
             write(out, chunk(event(1)));
@@ -173,7 +126,7 @@ class RelayLoopTest {
 
     @Test
     void anUpstreamCutInsideAChunkEndsTheStreamWithAnErrorEvent() throws Exception {
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, HEAD + chunk(event(0)));
             Thread.sleep(20);
@@ -189,7 +142,7 @@ class RelayLoopTest {
     void aClientThatReadsSlowlyGetsEveryByteWhileTheUpstreamWaitsForIt() throws Exception {
         int events = 24_000; // 24 MB: more than the socket buffers on the way hold
         String pad = "x".repeat(1000);
-        scripts.add((in, out) -> {
+        upstream.add((in, out) -> {
             readRequest(in);
             write(out, HEAD + chunk(event(0)));
             for (int i = 1; i < events; i++) write(out, chunk("data: {\"choices\":[{\"delta\":{\"content\":\"" + pad + "\"}}]}\n\n"));
