@@ -75,7 +75,18 @@ final class RelayLoop implements AutoCloseable {
         incoming.add(s);
         selector.wakeup();
         try {
-            return s.done.get();
+            while (true) {
+                try {
+                    return s.done.get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException stillRunning) {
+                    // a loop that has stopped (closed just now, or killed by an Error) never takes a queued stream
+                    if (!thread.isAlive() && incoming.remove(s)) {
+                        upstream.conn().close();
+                        client.abort();
+                        return new Ended(new Outcome.ClientGone(status), null);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             s.cancelled = true; // ended by the loop within a tick; the channels are not touched here before that
             selector.wakeup();
@@ -129,6 +140,14 @@ final class RelayLoop implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            loop();
+        } finally {
+            shutDown(); // also after an Error: no stream may wait for a loop that has gone
+        }
+    }
+
+    private void loop() {
         long lastSweep = System.nanoTime();
         while (!closed) {
             try {
@@ -152,7 +171,6 @@ final class RelayLoop implements AutoCloseable {
                 handleSelected(); // what handing back selected: a later select() would not report it again
             }
         }
-        shutDown();
     }
 
     private void handleSelected() {
@@ -322,7 +340,8 @@ final class RelayLoop implements AutoCloseable {
             s.done.complete(new Ended(new Outcome.ClientGone(s.status), null));
         }
         active.clear();
-        for (Stream s : ending) {
+        for (Stream s : ending) { // their channels were not put back in blocking mode: the connection is cut instead
+            s.client.abort();
             s.up.conn().close();
             s.done.complete(s.result);
         }

@@ -25,18 +25,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Streams after their first event, as the relay loop takes them: through a gateway whose one upstream is a raw socket
- * server writing exactly the bytes (and pauses) each case needs. {@link WithoutTheLoop} runs the same cases with a
- * thread per stream ({@code relay_loop: false}).
+ * server writing exactly the bytes (and pauses) each case needs. {@link RelayWithoutLoopTest} runs the same cases
+ * with a thread per stream ({@code relay_loop: false}).
  */
 class RelayLoopTest {
-    /** The same cases relayed on the connections' own threads. */
-    static final class WithoutTheLoop extends RelayLoopTest {
-        @Override
-        boolean relayLoop() {
-            return false;
-        }
-    }
-
     boolean relayLoop() {
         return true;
     }
@@ -136,6 +128,33 @@ class RelayLoopTest {
         assertThat(s.endedWithCleanError()).as(s.toString()).isTrue();
         assertThat(s.events()).hasSize(2);
         assertThat(s.error().path("message").asText()).contains("upstream raw failed mid-stream").contains("inside a chunk");
+    }
+
+    @Test
+    void closingTheGatewayInTheMiddleOfAStreamEndsItPromptly() throws Exception {
+        upstream.add((in, out) -> {
+            readRequest(in);
+            write(out, HEAD + chunk(event(0)));
+            for (int i = 1; i < 200; i++) {
+                Thread.sleep(20);
+                write(out, chunk(event(i)));
+            }
+        });
+        Thread closer = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            gateway.close();
+        });
+        long t0 = System.nanoTime();
+        Client.Stream s = client.stream("/v1/chat/completions", Client.chat("m", "hi", 200, true));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        closer.join();
+        assertThat(s.completed()).as(s.toString()).isFalse();
+        assertThat(s.events().size()).as("events before the close").isBetween(2, 100);
+        assertThat(ms).as("the stream ended soon after the close").isLessThan(2500);
     }
 
     @Test
