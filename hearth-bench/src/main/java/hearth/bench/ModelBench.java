@@ -13,7 +13,12 @@ import java.util.SplittableRandom;
 
 /**
  * llama-bench-style measurement of the embedded engine: prompt processing of {@code p} tokens in one batch (pp) and
- * generation of {@code n} tokens one at a time (tg), each repeated {@code r} times per thread count.
+ * generation of {@code n} tokens one at a time (tg), each repeated {@code r} times per thread count and context depth.
+ * At depth {@code d} (llama-bench's {@code -d}, tests named "pp128 @ d2048") both run after {@code d} tokens already in
+ * the context: a random context of {@code d} tokens is prefilled once into the prefix cache, and each repetition
+ * continues it, so what is timed is the work at that depth (attention over {@code d} more positions), not the
+ * context's own prefill. The pp speed counts the prompt tokens actually computed (the prefix cache reuses whole
+ * blocks of the context, so a few of its last tokens may be computed again with the new ones).
  */
 public final class ModelBench {
     /** One row of the table: mean and standard deviation of tokens per second over the repetitions. */
@@ -23,49 +28,70 @@ public final class ModelBench {
     private final int promptTokens;
     private final int genTokens;
     private final int reps;
+    private final List<Integer> depths;
 
     public ModelBench(Path model, int promptTokens, int genTokens, int reps) {
+        this(model, promptTokens, genTokens, reps, List.of(0));
+    }
+
+    /** {@code depths}: context depths to run the tests at (0: an empty context). */
+    public ModelBench(Path model, int promptTokens, int genTokens, int reps, List<Integer> depths) {
+        if (depths.isEmpty() || depths.stream().anyMatch(d -> d < 0)) throw new IllegalArgumentException("depths must be >= 0: " + depths);
         this.model = model;
         this.promptTokens = promptTokens;
         this.genTokens = genTokens;
         this.reps = reps;
+        this.depths = List.copyOf(depths);
     }
 
     public List<Row> run(List<Integer> threadCounts) throws IOException {
         List<Row> rows = new ArrayList<>();
+        int deepest = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
         for (int threads : threadCounts) {
-            EngineConfig cfg = EngineConfig.of(model).withThreads(threads).withPrefixCache(false)
-                    .withContextSize(Math.max(promptTokens, genTokens) + 8).withMaxBatchTokens(Math.max(promptTokens, 1));
+            EngineConfig cfg = EngineConfig.of(model).withThreads(threads).withPrefixCache(deepest > 0)
+                    .withContextSize(deepest + Math.max(promptTokens, genTokens) + 8).withMaxBatchTokens(Math.max(promptTokens, 1));
             try (Engine engine = Engine.load(cfg)) {
                 int vocab = engine.config().vocabSize();
                 String name = engine.name();
                 SplittableRandom rnd = new SplittableRandom(42);
                 // warm-up at full size, like llama-bench: the mat-mul kernels of batches and of single rows get compiled by C2
-                runOnce(engine, vocab, rnd, Math.max(promptTokens, 1), Math.max(genTokens, 1));
-                if (promptTokens > 0) {
-                    List<Double> s = new ArrayList<>();
-                    for (int i = 0; i < reps; i++) {
-                        var u = runOnce(engine, vocab, rnd, promptTokens, 1).done().usage();
-                        s.add(promptTokens * 1e9 / u.prefillNanos());
+                runOnce(engine, new int[0], vocab, rnd, Math.max(promptTokens, 1), Math.max(genTokens, 1));
+                for (int depth : depths) {
+                    int[] context = tokens(rnd, vocab, depth);
+                    if (depth > 0) runOnce(engine, context, vocab, rnd, 1, 1); // into the prefix cache, untimed
+                    String at = depth > 0 ? " @ d" + depth : "";
+                    if (promptTokens > 0) {
+                        List<Double> s = new ArrayList<>();
+                        for (int i = 0; i < reps; i++) {
+                            var u = runOnce(engine, context, vocab, rnd, promptTokens, 1).done().usage();
+                            s.add((u.promptTokens() - u.cachedTokens()) * 1e9 / u.prefillNanos());
+                        }
+                        rows.add(row(name, engine, threads, "pp" + promptTokens + at, s));
                     }
-                    rows.add(row(name, engine, threads, "pp" + promptTokens, s));
-                }
-                if (genTokens > 0) {
-                    List<Double> s = new ArrayList<>();
-                    for (int i = 0; i < reps; i++) {
-                        var u = runOnce(engine, vocab, rnd, 1, genTokens + 1).done().usage();
-                        s.add(genTokens * 1e9 / u.decodeNanos());
+                    if (genTokens > 0) {
+                        List<Double> s = new ArrayList<>();
+                        for (int i = 0; i < reps; i++) {
+                            var u = runOnce(engine, context, vocab, rnd, 1, genTokens + 1).done().usage();
+                            s.add(genTokens * 1e9 / u.decodeNanos());
+                        }
+                        rows.add(row(name, engine, threads, "tg" + genTokens + at, s));
                     }
-                    rows.add(row(name, engine, threads, "tg" + genTokens, s));
                 }
             }
         }
         return rows;
     }
 
-    private static Engine.Result runOnce(Engine engine, int vocab, SplittableRandom rnd, int prompt, int gen) {
-        int[] ids = new int[prompt];
-        for (int i = 0; i < prompt; i++) ids[i] = rnd.nextInt(vocab);
+    private static int[] tokens(SplittableRandom rnd, int vocab, int n) {
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = rnd.nextInt(vocab);
+        return ids;
+    }
+
+    /** Generates {@code gen} tokens after {@code context} followed by {@code prompt} fresh random tokens. */
+    private static Engine.Result runOnce(Engine engine, int[] context, int vocab, SplittableRandom rnd, int prompt, int gen) {
+        int[] ids = java.util.Arrays.copyOf(context, context.length + prompt);
+        for (int i = context.length; i < ids.length; i++) ids[i] = rnd.nextInt(vocab);
         var req = new GenerateRequest("bench", ids, SamplingParams.GREEDY, gen, List.of(), true);
         return engine.generate(req, null);
     }

@@ -38,13 +38,17 @@ final class BenchCommand implements Runnable {
         @Option(names = {"-t", "--threads"}, split = ",", description = "thread counts, e.g. 1,2 (default: all cores)")
         List<Integer> threads;
 
+        @Option(names = {"-d", "--n-depth"}, split = ",", defaultValue = "0",
+                description = "context depths to run the tests at, e.g. 0,2048 (tokens already in the context)")
+        List<Integer> depths;
+
         @Option(names = "--json", description = "print JSON instead of the markdown table")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
             List<Integer> t = threads == null || threads.isEmpty() ? List.of(Runtime.getRuntime().availableProcessors()) : threads;
-            var rows = new ModelBench(model, prompt, gen, reps).run(t);
+            var rows = new ModelBench(model, prompt, gen, reps, depths).run(t);
             System.out.print(json ? ModelBench.json(rows) : ModelBench.markdown(rows));
             return 0;
         }
