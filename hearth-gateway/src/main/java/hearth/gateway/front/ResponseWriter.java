@@ -92,11 +92,7 @@ public final class ResponseWriter {
         if (done) throw new IllegalStateException("response already complete");
         int n = committed ? 0 : head(last ? len : -1);
         if (!headOnly) {
-            ensure(n + len + 32);
-            if (framing == Framing.CHUNKED && len > 0) n = chunkSize(n, len);
-            System.arraycopy(b, off, scratch, n, len);
-            n += len;
-            if (framing == Framing.CHUNKED && len > 0) n = crlf(n);
+            n = data(n, b, off, len);
             if (last && framing == Framing.CHUNKED) n = ascii(n, "0\r\n\r\n");
         }
         written += len;
@@ -143,14 +139,19 @@ public final class ResponseWriter {
      */
     public ByteBuffer frame(byte[] b, int off, int len) {
         if (!committed || done) throw new IllegalStateException("frame() is for the middle of a committed body");
-        ensure(len + 32);
-        int n = 0;
+        int n = data(0, b, off, len);
+        written += len;
+        return ByteBuffer.wrap(scratch, 0, n);
+    }
+
+    /** Puts {@code b[off, off+len)} into scratch at {@code n} in the body's framing (a chunk of its own if chunked). */
+    private int data(int n, byte[] b, int off, int len) {
+        ensure(n + len + 32);
         if (framing == Framing.CHUNKED && len > 0) n = chunkSize(n, len);
         System.arraycopy(b, off, scratch, n, len);
         n += len;
         if (framing == Framing.CHUNKED && len > 0) n = crlf(n);
-        written += len;
-        return ByteBuffer.wrap(scratch, 0, n);
+        return n;
     }
 
     /** The response cannot end properly (its body is cut short): the connection is closed instead. */
