@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -140,9 +141,8 @@ final class Forwarder {
                         broken = e;
                     }
                     if (broken != null) {
-                        String why = broken instanceof SocketTimeoutException
-                                ? "upstream " + u.name() + " sent nothing for " + Units.format(config.idleTimeout())
-                                : "upstream " + u.name() + " failed mid-stream: " + describe(broken);
+                        String why = broken instanceof SocketTimeoutException ? silent(u.name(), config.idleTimeout())
+                                : failedMidStream(u.name(), broken);
                         byte[] event = tail.errorEvent(why);
                         client.finish(event, 0, event.length);
                         return new Outcome.Broken(resp.status(), why);
@@ -231,7 +231,17 @@ final class Forwarder {
         return ": " + s;
     }
 
-    static String describe(Throwable e) {
+    /** Why a stream broke after its first byte: the upstream failed (both relays word it so). */
+    static String failedMidStream(String upstream, IOException e) {
+        return "upstream " + upstream + " failed mid-stream: " + describe(e);
+    }
+
+    /** Why a stream broke after its first byte: the upstream sent nothing for the idle timeout. */
+    static String silent(String upstream, Duration idle) {
+        return "upstream " + upstream + " sent nothing for " + Units.format(idle);
+    }
+
+    private static String describe(Throwable e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
     }

@@ -1,6 +1,5 @@
 package hearth.gateway.proxy;
 
-import hearth.gateway.Units;
 import hearth.gateway.front.ResponseWriter;
 import java.io.EOFException;
 import java.io.IOException;
@@ -67,11 +66,7 @@ final class RelayLoop implements AutoCloseable {
     Ended relay(Http1Response.Handoff upstream, SocketChannel from, ResponseWriter client, SocketChannel to,
             Forwarder.EventTail tail, String name, int status, long firstByte, Duration idle) throws InterruptedException {
         Stream s = new Stream(upstream, from, client, to, tail, name, status, firstByte, idle);
-        if (closed) {
-            upstream.conn().close();
-            client.abort();
-            return new Ended(new Outcome.ClientGone(status), null);
-        }
+        if (closed) return abandoned(s);
         incoming.add(s);
         selector.wakeup();
         try {
@@ -80,11 +75,7 @@ final class RelayLoop implements AutoCloseable {
                     return s.done.get(1, TimeUnit.SECONDS);
                 } catch (TimeoutException stillRunning) {
                     // a loop that has stopped (closed just now, or killed by an Error) never takes a queued stream
-                    if (!thread.isAlive() && incoming.remove(s)) {
-                        upstream.conn().close();
-                        client.abort();
-                        return new Ended(new Outcome.ClientGone(status), null);
-                    }
+                    if (!thread.isAlive() && incoming.remove(s)) return abandoned(s);
                 }
             }
         } catch (InterruptedException e) {
@@ -216,7 +207,7 @@ final class RelayLoop implements AutoCloseable {
         try {
             n = s.from.read(s.in);
         } catch (IOException e) {
-            broken(s, "upstream " + s.name + " failed mid-stream: " + Forwarder.describe(e));
+            broken(s, Forwarder.failedMidStream(s.name, e));
             return;
         }
         if (n == 0) return;
@@ -228,7 +219,7 @@ final class RelayLoop implements AutoCloseable {
         try {
             s.up.decoder().endOfStream();
         } catch (EOFException e) {
-            broken(s, "upstream " + s.name + " failed mid-stream: " + Forwarder.describe(e));
+            broken(s, Forwarder.failedMidStream(s.name, e));
             return;
         }
         end(s, new Ended(new Outcome.Relayed(s.status, s.firstByte), new byte[0]), false);
@@ -241,7 +232,7 @@ final class RelayLoop implements AutoCloseable {
         try {
             n = s.up.decoder().decode(s.in, s.data, 0);
         } catch (ProtocolException e) {
-            broken(s, "upstream " + s.name + " failed mid-stream: " + Forwarder.describe(e));
+            broken(s, Forwarder.failedMidStream(s.name, e));
             return;
         }
         if (s.up.decoder().done()) { // the last bytes leave with the end of the response
@@ -277,7 +268,7 @@ final class RelayLoop implements AutoCloseable {
         if (s.cancelled) gone(s);
         else if (s.idleNanos > 0 && now - s.lastProgress > s.idleNanos) {
             if (s.pending != null) gone(s); // the client has not read for the whole idle timeout
-            else broken(s, "upstream " + s.name + " sent nothing for " + Units.format(Duration.ofNanos(s.idleNanos)));
+            else broken(s, Forwarder.silent(s.name, Duration.ofNanos(s.idleNanos)));
         }
     }
 
@@ -332,13 +323,16 @@ final class RelayLoop implements AutoCloseable {
         }
     }
 
+    /** A stream the loop will not relay (it is closing or has stopped): both connections are cut. */
+    private static Ended abandoned(Stream s) {
+        s.client.abort();
+        s.up.conn().close();
+        return new Ended(new Outcome.ClientGone(s.status), null);
+    }
+
     private void shutDown() {
         for (Stream s; (s = incoming.poll()) != null; ) active.add(s);
-        for (Stream s : active) {
-            s.client.abort();
-            s.up.conn().close();
-            s.done.complete(new Ended(new Outcome.ClientGone(s.status), null));
-        }
+        for (Stream s : active) s.done.complete(abandoned(s));
         active.clear();
         for (Stream s : ending) { // their channels were not put back in blocking mode: the connection is cut instead
             s.client.abort();
