@@ -7,6 +7,7 @@ import hearth.engine.sample.SamplingParams;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -90,7 +91,7 @@ public final class ModelBench {
 
     /** Generates {@code gen} tokens after {@code context} followed by {@code prompt} fresh random tokens. */
     private static Engine.Result runOnce(Engine engine, int[] context, int vocab, SplittableRandom rnd, int prompt, int gen) {
-        int[] ids = java.util.Arrays.copyOf(context, context.length + prompt);
+        int[] ids = Arrays.copyOf(context, context.length + prompt);
         for (int i = context.length; i < ids.length; i++) ids[i] = rnd.nextInt(vocab);
         var req = new GenerateRequest("bench", ids, SamplingParams.GREEDY, gen, List.of(), true);
         return engine.generate(req, null);

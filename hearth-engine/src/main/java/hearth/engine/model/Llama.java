@@ -187,7 +187,8 @@ public final class Llama implements Model {
         // type) once for all its tokens and heads. Only with fewer such units than threads (one sequence decoding with
         // a single KV head) is a unit one token and one head instead. Reading the cached rows once per KV head rather
         // than once per query head outweighs the uneven split of few units (one sequence of SmolLM2: three units on
-        // two threads): at a 1,840-token context SmolLM2 Q8_0 decoded 20-23 tok/s against 14, Qwen2.5-0.5B 12 against 9.
+        // two threads): `bench model -d 1840`, two threads, SmolLM2 Q8_0 tg32 30.6-32.7 tok/s against 22.0-28.1
+        // (docs/performance.md, eighth session).
         int kvHeads = c.kvHeads();
         int[] segs = segments(batch, SEGMENT);
         boolean grouped = (segs.length - 1) * kvHeads >= pool.threads();
