@@ -1,6 +1,8 @@
 package hearth.engine.ops;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -213,9 +215,26 @@ public final class GgmlMath {
      */
     public static void softmax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        int i = 0;
+        if (VECTOR8) { // Math.max in any order gives the same maximum (NaN and signed zeros included)
+            FloatVector m = FloatVector.broadcast(FP, Float.NEGATIVE_INFINITY);
+            for (int bound = FP.loopBound(n); i < bound; i += FP.length()) m = m.max(FloatVector.fromArray(FP, x, off + i));
+            max = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) max = Math.max(max, x[off + i]);
         double sum = 0;
-        for (int c = 0; c < n; c += 8) {
+        int c = 0;
+        if (VECTOR8) {
+            FloatVector vmax = FloatVector.broadcast(F8, max);
+            for (; c + 8 <= n; c += 8) {
+                int o = off + c;
+                FloatVector e = expf8(FloatVector.fromArray(F8, x, o).sub(vmax));
+                if (e != null) e.intoArray(x, o);
+                else for (int j = 0; j < 8; j++) x[o + j] = expf(x[o + j] - max);
+                sum += hsum8(x, o);
+            }
+        }
+        for (; c < n; c += 8) {
             float l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
             int m = Math.min(8, n - c), o = off + c;
             // unrolled by hand: lanes past n stay 0
@@ -230,7 +249,28 @@ public final class GgmlMath {
             sum += ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
         }
         float scale = (float) (1.0 / sum);
-        for (int i = 0; i < n; i++) x[off + i] *= scale;
+        int d = 0;
+        for (int bound = FP.loopBound(n); d < bound; d += FP.length()) {
+            FloatVector.fromArray(FP, x, off + d).mul(scale).intoArray(x, off + d);
+        }
+        for (; d < n; d++) x[off + d] *= scale;
+    }
+
+    /**
+     * {@link #expf} of eight lanes at once, the same operations lane by lane (so the same bits). Null when a lane is
+     * beyond the range of the plain formula (|n| > 126, or NaN): the caller then takes those eight one by one.
+     */
+    private static FloatVector expf8(FloatVector x) {
+        FloatVector z = x.fma(0x1.715476p+0f, 0x1.8p23f);
+        FloatVector n = z.sub(0x1.8p23f);
+        if (!n.abs().compare(VectorOperators.LE, 126f).allTrue()) return null;
+        FloatVector nn = n.neg();
+        FloatVector b = nn.fma(FloatVector.broadcast(F8, 0x1.7f7d1cp-20f), nn.fma(FloatVector.broadcast(F8, 0x1.62e4p-1f), x));
+        IntVector e = z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+        FloatVector k = e.add(Float.floatToRawIntBits(1f)).reinterpretAsFloats();
+        FloatVector u = b.mul(b);
+        FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(u, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f)).fma(u, b.mul(0x1.ffffecp-1f));
+        return j.fma(k, k);
     }
 
     /**
@@ -245,7 +285,23 @@ public final class GgmlMath {
     /** Elements [from, to) of {@link #swiglu(float[], int, float[], int, int)} over n elements, the same numbers. */
     public static void swiglu(float[] gate, int gOff, float[] up, int uOff, int n, int from, int to) {
         int vec = n & ~7;
-        for (int i = from; i < to; i++) {
+        int i = from;
+        if (VECTOR8) { // whole 8-lane chunks of the vector part, each lane on its own (no sums): any alignment
+            FloatVector zero = FloatVector.zero(F8);
+            for (; i + 8 <= Math.min(to, vec); i += 8) {
+                FloatVector g = FloatVector.fromArray(F8, gate, gOff + i);
+                FloatVector e = expf8(zero.sub(g));
+                if (e != null) {
+                    g.div(e.add(1.0f)).mul(FloatVector.fromArray(F8, up, uOff + i)).intoArray(gate, gOff + i);
+                    continue;
+                }
+                for (int j = i; j < i + 8; j++) { // a lane out of the plain formula's range
+                    float v = gate[gOff + j];
+                    gate[gOff + j] = v / (1.0f + expf(0f - v)) * up[uOff + j];
+                }
+            }
+        }
+        for (; i < to; i++) {
             float g = gate[gOff + i];
             float e = i < vec ? expf(0f - g) : LibmExp.expf(-g);
             gate[gOff + i] = g / (1.0f + e) * up[uOff + i];

@@ -135,6 +135,74 @@ class GgmlMathTest {
         assertThat(p[4]).isEqualTo(p[5]);
     }
 
+    /**
+     * ggml's softmax one element at a time (the scalar {@link GgmlMath#expf}, 8-lane chunks summed by hsum8 into a
+     * double): the vector softmax must give these bits.
+     */
+    private static void scalarSoftmax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        double sum = 0;
+        for (int c = 0; c < n; c += 8) {
+            float[] l = new float[8];
+            for (int j = 0; j < 8 && c + j < n; j++) l[j] = x[off + c + j] = GgmlMath.expf(x[off + c + j] - max);
+            sum += GgmlMath.hsum8(l, 0);
+        }
+        float scale = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) x[off + i] *= scale;
+    }
+
+    @Test
+    void softmaxGivesTheBitsOfTheScalarChunkedSoftmax() {
+        Random rnd = new Random(11);
+        for (int n = 1; n <= 70; n++) {
+            for (int round = 0; round < 20; round++) {
+                float[] x = new float[n + 3];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = switch (rnd.nextInt(12)) {
+                        case 0 -> -200f * rnd.nextFloat(); // far below the maximum: the out-of-range exp path
+                        case 1 -> Float.NEGATIVE_INFINITY;
+                        case 2 -> -0f;
+                        default -> (float) (rnd.nextGaussian() * 8);
+                    };
+                }
+                x[1 + rnd.nextInt(n)] = 3f; // at least one finite maximum
+                float[] want = x.clone();
+                scalarSoftmax(want, 1, n);
+                GgmlMath.softmax(x, 1, n);
+                for (int i = 0; i < x.length; i++) {
+                    assertThat(Float.floatToRawIntBits(x[i])).as("n=%d round %d element %d: %s vs %s", n, round, i, x[i], want[i])
+                            .isEqualTo(Float.floatToRawIntBits(want[i]));
+                }
+            }
+        }
+    }
+
+    @Test
+    void swigluOfAnyRangeGivesTheBitsOfTheElementwiseFormula() {
+        Random rnd = new Random(5);
+        int n = 53; // 48 elements of 8-lane chunks (ggml's vector exp), then 5 with the C library's
+        for (int round = 0; round < 200; round++) {
+            float[] gate = new float[n + 2], up = new float[n + 2];
+            for (int i = 0; i < gate.length; i++) {
+                gate[i] = rnd.nextInt(10) == 0 ? 120f * (rnd.nextFloat() - 0.5f) : (float) (rnd.nextGaussian() * 4);
+                up[i] = (float) rnd.nextGaussian();
+            }
+            int from = rnd.nextInt(n), to = from + rnd.nextInt(n - from + 1);
+            float[] want = gate.clone(), got = gate.clone();
+            for (int i = from; i < to; i++) {
+                float g = gate[2 + i];
+                float e = i < 48 ? GgmlMath.expf(0f - g) : LibmExp.expf(-g);
+                want[2 + i] = g / (1.0f + e) * up[1 + i];
+            }
+            GgmlMath.swiglu(got, 2, up, 1, n, from, to);
+            for (int i = 0; i < got.length; i++) {
+                assertThat(Float.floatToRawIntBits(got[i])).as("round %d [%d, %d) element %d", round, from, to, i)
+                        .isEqualTo(Float.floatToRawIntBits(want[i]));
+            }
+        }
+    }
+
     @Test
     void swigluIsSiluOfGateTimesUpPerElement() {
         float[] gate = new float[13], up = new float[13];
