@@ -221,12 +221,15 @@ public final class Llama implements Model {
                             qh[hh * hdK + i2] = f16K ? Float.float16ToFloat(Float.floatToFloat16(q[qOff + i2])) : q[qOff + i2];
                         }
                     }
-                    for (int p = 0; p < positions; p++) {
-                        for (int hh = 0; hh < perUnit; hh++) {
-                            int qo = hh * hdK;
-                            float kq = kqSgemm ? GgmlMath.dotSgemm(kb, p * hdK, qh, qo, hdK)
-                                    : f16K ? GgmlMath.dotF16(kb, p * hdK, qh, qo, hdK, lane) : GgmlMath.dotF32(kb, p * hdK, qh, qo, hdK, lane);
-                            scores[hh * len + p] = kq * scale;
+                    if (kqSgemm) {
+                        for (int hh = 0; hh < perUnit; hh++) GgmlMath.dotsSgemm(kb, hdK, qh, hh * hdK, positions, scale, scores, hh * len);
+                    } else {
+                        for (int p = 0; p < positions; p++) {
+                            for (int hh = 0; hh < perUnit; hh++) {
+                                int qo = hh * hdK;
+                                float kq = f16K ? GgmlMath.dotF16(kb, p * hdK, qh, qo, hdK, lane) : GgmlMath.dotF32(kb, p * hdK, qh, qo, hdK, lane);
+                                scores[hh * len + p] = kq * scale;
+                            }
                         }
                     }
                     for (int hh = 0; hh < perUnit; hh++) {

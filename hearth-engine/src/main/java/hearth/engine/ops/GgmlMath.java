@@ -90,6 +90,54 @@ public final class GgmlMath {
         return ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
     }
 
+    /**
+     * {@link #dotSgemm} of q[qOff .. qOff+n) with each of {@code rows} rows of k (row p at k[p * n ..]), times
+     * {@code scale}, to out[outOff + p]: the same bits. Eight rows at a time, their accumulators' {@link #hsum8}s are
+     * taken together by two-vector shuffles and lane-wise adds in hsum8's order (l_j + l_(j+4), then the even and the
+     * odd pairs, then the two), instead of eight horizontal sums one lane at a time.
+     */
+    public static void dotsSgemm(float[] k, int n, float[] q, int qOff, int rows, float scale, float[] out, int outOff) {
+        int p = 0;
+        if (VECTOR8) {
+            for (; p + 8 <= rows; p += 8) {
+                FloatVector a0 = FloatVector.zero(F8), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                for (int i = 0, o = p * n; i < n; i += 8, o += 8) {
+                    FloatVector x = FloatVector.fromArray(F8, q, qOff + i);
+                    a0 = FloatVector.fromArray(F8, k, o).fma(x, a0);
+                    a1 = FloatVector.fromArray(F8, k, o + n).fma(x, a1);
+                    a2 = FloatVector.fromArray(F8, k, o + 2 * n).fma(x, a2);
+                    a3 = FloatVector.fromArray(F8, k, o + 3 * n).fma(x, a3);
+                    a4 = FloatVector.fromArray(F8, k, o + 4 * n).fma(x, a4);
+                    a5 = FloatVector.fromArray(F8, k, o + 5 * n).fma(x, a5);
+                    a6 = FloatVector.fromArray(F8, k, o + 6 * n).fma(x, a6);
+                    a7 = FloatVector.fromArray(F8, k, o + 7 * n).fma(x, a7);
+                }
+                // [t(a), t(b)] with t_j = l_j + l_(j+4), for the pairs (0,1) (2,3) (4,5) (6,7)
+                FloatVector c01 = HALVES_LO.selectFrom(a0, a1).add(HALVES_HI.selectFrom(a0, a1));
+                FloatVector c23 = HALVES_LO.selectFrom(a2, a3).add(HALVES_HI.selectFrom(a2, a3));
+                FloatVector c45 = HALVES_LO.selectFrom(a4, a5).add(HALVES_HI.selectFrom(a4, a5));
+                FloatVector c67 = HALVES_LO.selectFrom(a6, a7).add(HALVES_HI.selectFrom(a6, a7));
+                // t0 + t2 and t1 + t3 of rows 0, 2 | 1, 3 (then 4, 6 | 5, 7)
+                FloatVector d0 = EVEN_T.selectFrom(c01, c23).add(ODD_T.selectFrom(c01, c23));
+                FloatVector d1 = EVEN_T.selectFrom(c45, c67).add(ODD_T.selectFrom(c45, c67));
+                // (t0 + t2) + (t1 + t3): rows 0, 2, 4, 6 | 1, 3, 5, 7, put back in order
+                FloatVector e = FIRST_U.selectFrom(d0, d1).add(SECOND_U.selectFrom(d0, d1));
+                ROW_ORDER.selectFrom(e, e).mul(scale).intoArray(out, outOff + p);
+            }
+        }
+        for (; p < rows; p++) out[outOff + p] = dotSgemm(k, p * n, q, qOff, n) * scale;
+    }
+
+    /** Shuffles of {@link #dotsSgemm}: lane values are indices into two vectors (8 and up: the second). */
+    private static final FloatVector HALVES_LO = lanes(0, 1, 2, 3, 8, 9, 10, 11), HALVES_HI = lanes(4, 5, 6, 7, 12, 13, 14, 15),
+            EVEN_T = lanes(0, 1, 8, 9, 4, 5, 12, 13), ODD_T = lanes(2, 3, 10, 11, 6, 7, 14, 15),
+            FIRST_U = lanes(0, 2, 8, 10, 4, 6, 12, 14), SECOND_U = lanes(1, 3, 9, 11, 5, 7, 13, 15),
+            ROW_ORDER = lanes(0, 4, 1, 5, 2, 6, 3, 7);
+
+    private static FloatVector lanes(float... v) {
+        return VECTOR8 ? FloatVector.fromArray(F8, v, 0) : null;
+    }
+
     /** The four 8-lane accumulators of ggml's vec_dot over whole chunks of 32, reduced ({@link #reduce32}). */
     private static float chunks32(float[] a, int aOff, float[] b, int bOff, int np, float[] acc) {
         if (VECTOR8) {

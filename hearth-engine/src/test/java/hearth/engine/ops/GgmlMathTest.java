@@ -38,6 +38,27 @@ class GgmlMathTest {
     }
 
     @Test
+    void rowsOfTinyBlasDotsGiveTheBitsOfOneDotPerRow() {
+        Random rnd = new Random(29);
+        for (int n : new int[] {8, 40, 64, 128}) {
+            for (int rows = 0; rows <= 27; rows++) {
+                float[] k = new float[rows * n + 5], q = new float[n + 3], out = new float[rows + 4];
+                for (int i = 0; i < k.length; i++) k[i] = (float) (rnd.nextGaussian() * (1 << rnd.nextInt(8)));
+                for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
+                float scale = 0.125f + rnd.nextFloat();
+                GgmlMath.dotsSgemm(k, n, q, 3, rows, scale, out, 2);
+                for (int p = 0; p < rows; p++) {
+                    float want = GgmlMath.dotSgemm(k, p * n, q, 3, n) * scale;
+                    assertThat(Float.floatToRawIntBits(out[2 + p])).as("n=%d rows=%d row %d: %s vs %s", n, rows, p, out[2 + p], want)
+                            .isEqualTo(Float.floatToRawIntBits(want));
+                }
+                assertThat(out[0]).isZero();
+                assertThat(out[2 + rows]).isZero();
+            }
+        }
+    }
+
+    @Test
     void f16DotSumsItsLeftoverProductsInDouble() {
         // 65504^2 + 1 - 65504^2: a float running sum loses the 1, ggml's double sum keeps it
         float[] a = {65504f, 1f, -65504f};
