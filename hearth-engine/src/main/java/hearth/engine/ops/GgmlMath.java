@@ -339,20 +339,17 @@ public final class GgmlMath {
             for (; i + 8 <= Math.min(to, vec); i += 8) {
                 FloatVector g = FloatVector.fromArray(F8, gate, gOff + i);
                 FloatVector e = expf8(zero.sub(g));
-                if (e != null) {
-                    g.div(e.add(1.0f)).mul(FloatVector.fromArray(F8, up, uOff + i)).intoArray(gate, gOff + i);
-                    continue;
-                }
-                for (int j = i; j < i + 8; j++) { // a lane out of the plain formula's range
-                    float v = gate[gOff + j];
-                    gate[gOff + j] = v / (1.0f + expf(0f - v)) * up[uOff + j];
-                }
+                if (e != null) g.div(e.add(1.0f)).mul(FloatVector.fromArray(F8, up, uOff + i)).intoArray(gate, gOff + i);
+                else for (int j = i; j < i + 8; j++) siluTimesUp(gate, gOff, up, uOff, j, vec); // a lane out of range
             }
         }
-        for (; i < to; i++) {
-            float g = gate[gOff + i];
-            float e = i < vec ? expf(0f - g) : LibmExp.expf(-g);
-            gate[gOff + i] = g / (1.0f + e) * up[uOff + i];
-        }
+        for (; i < to; i++) siluTimesUp(gate, gOff, up, uOff, i, vec);
+    }
+
+    /** Element i of {@link #swiglu}, one at a time: ggml's vector exp below {@code vec}, the C library's after. */
+    private static void siluTimesUp(float[] gate, int gOff, float[] up, int uOff, int i, int vec) {
+        float g = gate[gOff + i];
+        float e = i < vec ? expf(0f - g) : LibmExp.expf(-g);
+        gate[gOff + i] = g / (1.0f + e) * up[uOff + i];
     }
 }
