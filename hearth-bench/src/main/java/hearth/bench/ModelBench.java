@@ -2,6 +2,8 @@ package hearth.bench;
 
 import hearth.engine.Engine;
 import hearth.engine.EngineConfig;
+import hearth.engine.EngineException;
+import hearth.engine.Event;
 import hearth.engine.GenerateRequest;
 import hearth.engine.sample.SamplingParams;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * llama-bench-style measurement of the embedded engine: prompt processing of {@code p} tokens in one batch (pp) and
@@ -20,43 +23,60 @@ import java.util.SplittableRandom;
  * continues it, so what is timed is the work at that depth (attention over {@code d} more positions), not the
  * context's own prefill. The pp speed counts the prompt tokens actually computed (the prefix cache reuses whole
  * blocks of the context, so a few of its last tokens may be computed again with the new ones).
+ *
+ * <p>With several sequence counts ({@code npl}, as llama-batched-bench's {@code -npl}), each count above one adds a
+ * test "tg64 x4": that many requests generate {@code n} tokens each at once, decoded together one token of each per
+ * model step, and the row gives their aggregate speed (llama-batched-bench's S_TG): all tokens generated over the
+ * longest decode time among them. This is the engine's side of {@code hearth serve --parallel N}, without HTTP.
  */
 public final class ModelBench {
-    /** One row of the table: mean and standard deviation of tokens per second over the repetitions. */
-    public record Row(String model, long sizeBytes, long params, int threads, String test, double mean, double sd, List<Double> samples) {}
+    /**
+     * One row of the table: mean and standard deviation of tokens per second over the repetitions;
+     * {@code sequencesPerStep}: how many sequences a model step carried on average (1 for the single-sequence tests).
+     */
+    public record Row(String model, long sizeBytes, long params, int threads, String test, double mean, double sd, List<Double> samples,
+                      double sequencesPerStep) {}
 
     private final Path model;
     private final int promptTokens;
     private final int genTokens;
     private final int reps;
     private final List<Integer> depths;
+    private final List<Integer> sequences;
 
     public ModelBench(Path model, int promptTokens, int genTokens, int reps) {
-        this(model, promptTokens, genTokens, reps, List.of(0));
+        this(model, promptTokens, genTokens, reps, List.of(0), List.of(1));
     }
 
-    /** {@code depths}: context depths to run the tests at (0: an empty context). */
-    public ModelBench(Path model, int promptTokens, int genTokens, int reps, List<Integer> depths) {
+    /**
+     * {@code depths}: context depths to run the tests at (0: an empty context); {@code sequences}: how many sequences
+     * generate together (1: the pp and tg tests; more: a batched tg test each).
+     */
+    public ModelBench(Path model, int promptTokens, int genTokens, int reps, List<Integer> depths, List<Integer> sequences) {
         if (depths.isEmpty() || depths.stream().anyMatch(d -> d < 0)) throw new IllegalArgumentException("depths must be >= 0: " + depths);
+        if (sequences.isEmpty() || sequences.stream().anyMatch(n -> n < 1)) throw new IllegalArgumentException("sequence counts must be >= 1: " + sequences);
         this.model = model;
         this.promptTokens = promptTokens;
         this.genTokens = genTokens;
         this.reps = reps;
         this.depths = List.copyOf(depths);
+        this.sequences = List.copyOf(sequences);
     }
 
     public List<Row> run(List<Integer> threadCounts) throws IOException {
         List<Row> rows = new ArrayList<>();
         int deepest = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
+        int most = sequences.stream().mapToInt(Integer::intValue).max().orElse(1);
         for (int threads : threadCounts) {
-            EngineConfig cfg = EngineConfig.of(model).withThreads(threads).withPrefixCache(deepest > 0)
-                    .withContextSize(deepest + Math.max(promptTokens, genTokens) + 8).withMaxBatchTokens(Math.max(promptTokens, 1));
+            EngineConfig cfg = EngineConfig.of(model).withThreads(threads).withPrefixCache(deepest > 0).withParallel(most)
+                    .withContextSize(deepest + Math.max(promptTokens, genTokens) + 8).withMaxBatchTokens(Math.max(promptTokens, most));
             try (Engine engine = Engine.load(cfg)) {
                 int vocab = engine.config().vocabSize();
                 String name = engine.name();
                 SplittableRandom rnd = new SplittableRandom(42);
                 // warm-up at full size, like llama-bench: the mat-mul kernels of batches and of single rows get compiled by C2
                 runOnce(engine, new int[0], vocab, rnd, Math.max(promptTokens, 1), Math.max(genTokens, 1));
+                if (most > 1 && genTokens > 0) together(engine, new int[0], vocab, rnd, most); // and those of several rows
                 for (int depth : depths) {
                     int[] context = tokens(rnd, vocab, depth);
                     if (depth > 0) runOnce(engine, context, vocab, rnd, 1, 1); // into the prefix cache, untimed
@@ -77,6 +97,17 @@ public final class ModelBench {
                         }
                         rows.add(row(name, engine, threads, "tg" + genTokens + at, s));
                     }
+                    for (int n : sequences) {
+                        if (n == 1 || genTokens == 0) continue;
+                        List<Double> s = new ArrayList<>();
+                        double perStep = 0;
+                        for (int i = 0; i < reps; i++) {
+                            double[] r = together(engine, context, vocab, rnd, n);
+                            s.add(r[0]);
+                            perStep += r[1] / reps;
+                        }
+                        rows.add(row(name, engine, threads, "tg" + genTokens + " x" + n + at, s, perStep));
+                    }
                 }
             }
         }
@@ -91,16 +122,45 @@ public final class ModelBench {
 
     /** Generates {@code gen} tokens after {@code context} followed by {@code prompt} fresh random tokens. */
     private static Engine.Result runOnce(Engine engine, int[] context, int vocab, SplittableRandom rnd, int prompt, int gen) {
+        return engine.generate(request(context, vocab, rnd, prompt, gen), null);
+    }
+
+    private static GenerateRequest request(int[] context, int vocab, SplittableRandom rnd, int prompt, int gen) {
         int[] ids = Arrays.copyOf(context, context.length + prompt);
         for (int i = context.length; i < ids.length; i++) ids[i] = rnd.nextInt(vocab);
-        var req = new GenerateRequest("bench", ids, SamplingParams.GREEDY, gen, List.of(), true);
-        return engine.generate(req, null);
+        return new GenerateRequest("bench", ids, SamplingParams.GREEDY, gen, List.of(), true);
+    }
+
+    /**
+     * {@code n} requests of {@code genTokens} tokens after the context and one fresh token each, queued at once so
+     * that they decode together; returns their aggregate tokens per second (all tokens over the longest decode time)
+     * and the sequences per model step (generated tokens over the steps the engine took meanwhile).
+     */
+    private double[] together(Engine engine, int[] context, int vocab, SplittableRandom rnd, int n) {
+        long stepsBefore = engine.stats().steps();
+        List<CompletableFuture<Event.Done>> ends = new ArrayList<>(n);
+        for (int q = 0; q < n; q++) {
+            CompletableFuture<Event.Done> end = new CompletableFuture<>();
+            engine.submit(request(context, vocab, rnd, 1, genTokens + 1), e -> {
+                if (e instanceof Event.Done d) end.complete(d);
+                else if (e instanceof Event.Failed f) end.completeExceptionally(new EngineException(EngineException.Kind.INVALID, f.message()));
+            });
+            ends.add(end);
+        }
+        long longest = 0;
+        for (CompletableFuture<Event.Done> end : ends) longest = Math.max(longest, end.join().usage().decodeNanos());
+        long steps = Math.max(1, engine.stats().steps() - stepsBefore);
+        return new double[] {(double) n * genTokens * 1e9 / longest, (double) n * (genTokens + 1) / steps};
     }
 
     private static Row row(String name, Engine e, int threads, String test, List<Double> s) {
+        return row(name, e, threads, test, s, 1);
+    }
+
+    private static Row row(String name, Engine e, int threads, String test, List<Double> s, double sequencesPerStep) {
         double mean = s.stream().mapToDouble(d -> d).average().orElse(0);
         double var = s.stream().mapToDouble(d -> (d - mean) * (d - mean)).sum() / Math.max(1, s.size() - 1);
-        return new Row(name, e.fileBytes(), e.parameterCount(), threads, test, mean, Math.sqrt(var), List.copyOf(s));
+        return new Row(name, e.fileBytes(), e.parameterCount(), threads, test, mean, Math.sqrt(var), List.copyOf(s), sequencesPerStep);
     }
 
     /** The table as llama-bench prints it (markdown). */
@@ -121,9 +181,9 @@ public final class ModelBench {
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             sb.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
-                    "  {\"model\": \"%s\", \"size_bytes\": %d, \"params\": %d, \"threads\": %d, \"test\": \"%s\", \"tps_mean\": %.3f, \"tps_sd\": %.3f, \"samples\": %s}",
+                    "  {\"model\": \"%s\", \"size_bytes\": %d, \"params\": %d, \"threads\": %d, \"test\": \"%s\", \"tps_mean\": %.3f, \"tps_sd\": %.3f, \"samples\": %s, \"sequences_per_step\": %.2f}",
                     r.model().replace("\"", "\\\""), r.sizeBytes(), r.params(), r.threads(), r.test(), r.mean(), r.sd(),
-                    r.samples().stream().map(d -> String.format(Locale.ROOT, "%.3f", d)).toList()));
+                    r.samples().stream().map(d -> String.format(Locale.ROOT, "%.3f", d)).toList(), r.sequencesPerStep()));
         }
         return sb.append("\n]\n").toString();
     }

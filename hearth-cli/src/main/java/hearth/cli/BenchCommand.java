@@ -42,13 +42,18 @@ final class BenchCommand implements Runnable {
                 description = "context depths to run the tests at, e.g. 0,2048 (tokens already in the context)")
         List<Integer> depths;
 
+        @Option(names = {"-npl", "--n-parallel"}, split = ",", defaultValue = "1",
+                description = "sequences generating together, e.g. 1,4 (llama-batched-bench's -npl): each count above 1 adds"
+                        + " a test 'tgN xS' with their aggregate tokens/s")
+        List<Integer> sequences;
+
         @Option(names = "--json", description = "print JSON instead of the markdown table")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
             List<Integer> t = threads == null || threads.isEmpty() ? List.of(Runtime.getRuntime().availableProcessors()) : threads;
-            var rows = new ModelBench(model, prompt, gen, reps, depths).run(t);
+            var rows = new ModelBench(model, prompt, gen, reps, depths, sequences).run(t);
             System.out.print(json ? ModelBench.json(rows) : ModelBench.markdown(rows));
             return 0;
         }

@@ -15,7 +15,7 @@ class BenchModelDepthTest {
     @Test
     void eachDepthGetsItsOwnPpAndTgRows() throws Exception {
         Path model = TestData.require("models/stories260K.gguf");
-        List<ModelBench.Row> rows = new ModelBench(model, 8, 4, 1, List.of(0, 48)).run(List.of(1));
+        List<ModelBench.Row> rows = new ModelBench(model, 8, 4, 1, List.of(0, 48), List.of(1)).run(List.of(1));
         assertThat(rows).extracting(ModelBench.Row::test).containsExactly("pp8", "tg4", "pp8 @ d48", "tg4 @ d48");
         assertThat(rows).allSatisfy(r -> assertThat(r.mean()).as(r.test()).isPositive());
     }
@@ -28,7 +28,7 @@ class BenchModelDepthTest {
         var plain = new BenchCommand.Model();
         new CommandLine(plain).parseArgs("-m", "x.gguf");
         assertThat(plain.depths).containsExactly(0);
-        assertThatThrownBy(() -> new ModelBench(Path.of("x.gguf"), 8, 4, 1, List.of(0, -1)))
+        assertThatThrownBy(() -> new ModelBench(Path.of("x.gguf"), 8, 4, 1, List.of(0, -1), List.of(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("depths must be >= 0");
     }
 }
