@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * llama-bench-style measurement of the embedded engine: prompt processing of {@code p} tokens in one batch (pp) and
@@ -149,6 +150,9 @@ public final class ModelBench {
         }
         long longest = 0;
         for (CompletableFuture<Event.Done> end : ends) longest = Math.max(longest, end.join().usage().decodeNanos());
+        // the engine counts a step after that step's events went out: wait (briefly) for the count with the last one
+        long until = System.nanoTime() + 2_000_000_000L;
+        while (engine.stats().running() > 0 && System.nanoTime() < until) LockSupport.parkNanos(1_000_000);
         long steps = Math.max(1, engine.stats().steps() - stepsBefore);
         return new double[] {(double) n * genTokens * 1e9 / longest, (double) n * (genTokens + 1) / steps};
     }
