@@ -96,6 +96,7 @@ final class ConfigReader {
                 f.duration("cooldown_max", d.cooldownMax()), f.size("max_body", d.maxBodyBytes()),
                 f.size("response_buffer", d.responseBufferBytes()), f.integer("max_threads", d.maxThreads()),
                 f.bool("virtual_threads", d.virtualThreads()), f.bool("relay_loop", d.relayLoop()),
+                f.bool("short_slice", d.shortSlice()),
                 ca == null ? null : baseDir == null ? Path.of(ca) : baseDir.resolve(ca));
         f.rejectUnknown();
         if (p.maxAttempts() < 1) throw new IllegalArgumentException(f.path("max_attempts") + ": must be >= 1");

@@ -110,7 +110,7 @@ public final class Gateway implements AutoCloseable {
         this.app = Javalin.create(c -> configure(c, new ApiKeys(config.keys()), clock));
         var p = config.proxy();
         this.front = new FrontServer(new Routes(), new FrontServer.Options(p.virtualThreads() ? Integer.MAX_VALUE : p.maxThreads(), p.virtualThreads(),
-                FrontServer.Options.defaults().keepAlive(), FrontServer.Options.defaults().readTimeout()));
+                FrontServer.Options.defaults().keepAlive(), FrontServer.Options.defaults().readTimeout(), p.shortSlice()));
     }
 
     /** The front end's dispatch: own routes to Javalin through the relay, the rest to the proxy. */
@@ -204,12 +204,12 @@ public final class Gateway implements AutoCloseable {
         var h = config.health();
         var p = config.proxy();
         LOG.info("config: registry dir={} rescan={} heartbeat_ttl={} http registry={}; health {} every {} (fall {}, rise {}); "
-                + "attempts {}, queue_timeout {}, max_body {} B, {}, relay loop {}; gateway keys: {}; route_by_model {}",
+                + "attempts {}, queue_timeout {}, max_body {} B, {}, relay loop {}, short slice {}; gateway keys: {}; route_by_model {}",
                 r.dir(), Units.format(r.rescan()), Units.format(r.heartbeatTtl()), r.token() == null ? "off" : "on (token ****)",
                 h.path(), h.active() ? Units.format(h.interval()) : "never", h.fall(), h.rise(), p.maxAttempts(),
                 Units.format(p.queueTimeout()), p.maxBodyBytes(),
                 p.virtualThreads() ? "virtual threads" : "up to " + p.maxThreads() + " connections", p.relayLoop() ? "on" : "off",
-                config.keys().size(), config.routeByModel());
+                p.shortSlice() && !p.virtualThreads() ? "asked" : "off", config.keys().size(), config.routeByModel());
         return this;
     }
 

@@ -93,6 +93,8 @@ public record GatewayConfig(
      *     costs a poller and a scheduler hand-off (more CPU and latency per event)
      * @param relayLoop relay streams after their first event on one selector thread for all of them (plain-HTTP
      *     upstreams); false keeps each stream on its connection's thread, woken for every event
+     * @param shortSlice ask Linux (6.12+) for the shortest scheduler slice for the connection and relay threads, so
+     *     that on busy cores a thread woken by a request or an upstream's answer runs at once ({@link ShortSlice})
      * @param caFile PEM certificates trusted for {@code https://} upstreams besides the JDK's own (null: JDK's only)
      */
     public record ProxyConfig(
@@ -109,6 +111,7 @@ public record GatewayConfig(
             int maxThreads,
             boolean virtualThreads,
             boolean relayLoop,
+            boolean shortSlice,
             Path caFile) {
         public static final int DEFAULT_MAX_THREADS = 4096;
 
@@ -117,7 +120,7 @@ public record GatewayConfig(
                 Duration queueTimeout, Duration retryAfter, Duration cooldown, Duration cooldownMax, long maxBodyBytes,
                 long responseBufferBytes) {
             this(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter, cooldown, cooldownMax,
-                    maxBodyBytes, responseBufferBytes, DEFAULT_MAX_THREADS, false, true, null);
+                    maxBodyBytes, responseBufferBytes, DEFAULT_MAX_THREADS, false, true, true, null);
         }
 
         public static ProxyConfig defaults() {
@@ -128,17 +131,22 @@ public record GatewayConfig(
 
         public ProxyConfig withThreads(int max, boolean virtual) {
             return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
-                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, max, virtual, relayLoop, caFile);
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, max, virtual, relayLoop, shortSlice, caFile);
         }
 
         public ProxyConfig withRelayLoop(boolean on) {
             return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
-                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, on, caFile);
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, on, shortSlice, caFile);
+        }
+
+        public ProxyConfig withShortSlice(boolean on) {
+            return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, on, caFile);
         }
 
         public ProxyConfig withCaFile(Path file) {
             return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
-                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, file);
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, shortSlice, file);
         }
     }
 

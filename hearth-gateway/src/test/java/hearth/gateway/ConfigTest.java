@@ -98,11 +98,13 @@ class ConfigTest {
     @Test
     void threadsAndTheUpstreamCertificatesAreProxySettings() throws Exception {
         GatewayConfig c = load("threads.yaml",
-                "proxy: {max_threads: 512, virtual_threads: true, relay_loop: false, ca_file: certs/upstreams.pem}");
+                "proxy: {max_threads: 512, virtual_threads: true, relay_loop: false, short_slice: false, ca_file: certs/upstreams.pem}");
         assertThat(c.proxy().maxThreads()).isEqualTo(512);
         assertThat(c.proxy().virtualThreads()).isTrue();
         assertThat(c.proxy().relayLoop()).isFalse();
         assertThat(GatewayConfig.defaults().proxy().relayLoop()).isTrue();
+        assertThat(c.proxy().shortSlice()).isFalse();
+        assertThat(GatewayConfig.defaults().proxy().shortSlice()).isTrue();
         assertThat(c.proxy().caFile()).isEqualTo(dir.resolve("certs/upstreams.pem"));
     }
 

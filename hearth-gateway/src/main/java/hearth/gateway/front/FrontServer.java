@@ -1,5 +1,6 @@
 package hearth.gateway.front;
 
+import hearth.gateway.ShortSlice;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -47,10 +48,15 @@ public final class FrontServer implements AutoCloseable {
     /**
      * @param keepAlive how long an idle connection waits for its next request
      * @param readTimeout the longest silence inside a request head or body
+     * @param shortSlice connection threads ask for a short scheduler slice ({@link ShortSlice}; platform threads only)
      */
-    public record Options(int maxConnections, boolean virtualThreads, Duration keepAlive, Duration readTimeout) {
+    public record Options(int maxConnections, boolean virtualThreads, Duration keepAlive, Duration readTimeout, boolean shortSlice) {
+        public Options(int maxConnections, boolean virtualThreads, Duration keepAlive, Duration readTimeout) {
+            this(maxConnections, virtualThreads, keepAlive, readTimeout, false);
+        }
+
         public static Options defaults() {
-            return new Options(4096, false, Duration.ofSeconds(75), Duration.ofSeconds(60));
+            return new Options(4096, false, Duration.ofSeconds(75), Duration.ofSeconds(60), true);
         }
     }
 
@@ -72,7 +78,10 @@ public final class FrontServer implements AutoCloseable {
         this.workers = options.virtualThreads()
                 ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-conn-", 1).factory())
                 : new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                        r -> Thread.ofPlatform().daemon().name("gateway-conn-" + n.incrementAndGet()).unstarted(r));
+                        r -> Thread.ofPlatform().daemon().name("gateway-conn-" + n.incrementAndGet()).unstarted(() -> {
+                            if (options.shortSlice()) ShortSlice.request();
+                            r.run();
+                        }));
         Duration finest = options.keepAlive().compareTo(options.readTimeout()) < 0 ? options.keepAlive() : options.readTimeout();
         this.watchdog = new ReadWatchdog(finest, "gateway-client-deadlines");
     }

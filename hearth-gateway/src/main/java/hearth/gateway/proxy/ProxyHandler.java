@@ -295,7 +295,7 @@ public final class ProxyHandler implements AutoCloseable {
 
     private static RelayLoop relayLoop(GatewayConfig.ProxyConfig p) {
         try {
-            return new RelayLoop(p.idleTimeout(), "gateway-relay");
+            return new RelayLoop(p.idleTimeout(), "gateway-relay", p.shortSlice());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for the relay loop", e);
         }

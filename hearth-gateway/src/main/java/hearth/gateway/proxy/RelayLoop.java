@@ -1,5 +1,6 @@
 package hearth.gateway.proxy;
 
+import hearth.gateway.ShortSlice;
 import hearth.gateway.front.ResponseWriter;
 import java.io.EOFException;
 import java.io.IOException;
@@ -45,13 +46,18 @@ final class RelayLoop implements AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final long tickNanos;
+    private final boolean shortSlice;
     private final ConcurrentLinkedQueue<Stream> incoming = new ConcurrentLinkedQueue<>();
     private final Set<Stream> active = new LinkedHashSet<>();
     private final List<Stream> ending = new ArrayList<>();
     private volatile boolean closed;
 
-    /** {@code finest}: the shortest idle timeout streams will have; it sets how often deadlines are looked at. */
-    RelayLoop(Duration finest, String name) throws IOException {
+    /**
+     * {@code finest}: the shortest idle timeout streams will have; it sets how often deadlines are looked at.
+     * {@code shortSlice}: the loop's thread asks for a short scheduler slice ({@link ShortSlice}).
+     */
+    RelayLoop(Duration finest, String name, boolean shortSlice) throws IOException {
+        this.shortSlice = shortSlice;
         long f = finest.isZero() || finest.isNegative() ? Duration.ofSeconds(10).toNanos() : finest.toNanos();
         this.tickNanos = Math.clamp(f / 10, Duration.ofMillis(5).toNanos(), Duration.ofSeconds(1).toNanos());
         this.selector = Selector.open();
@@ -131,6 +137,7 @@ final class RelayLoop implements AutoCloseable {
     }
 
     private void run() {
+        if (shortSlice) ShortSlice.request();
         try {
             loop();
         } finally {

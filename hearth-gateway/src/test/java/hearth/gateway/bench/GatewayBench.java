@@ -48,11 +48,12 @@ public final class GatewayBench {
         List<TierConfig> tiers = new ArrayList<>();
         for (TierConfig t : d.tiers())
             tiers.add(t.name().equals("fast") ? t.withUpstreams(List.of(StaticUpstream.of("mock", upstream))) : t);
-        // -Dbench.virtualThreads=true (GATEWAY_JAVA_OPTS) measures the gateway on virtual threads, and
-        // -Dbench.relayLoop=false with a thread per stream
+        // -Dbench.virtualThreads=true (GATEWAY_JAVA_OPTS) measures the gateway on virtual threads,
+        // -Dbench.relayLoop=false with a thread per stream, -Dbench.shortSlice=false with the kernel's default slice
         boolean virtual = Boolean.getBoolean("bench.virtualThreads");
         boolean loop = Boolean.parseBoolean(System.getProperty("bench.relayLoop", "true"));
-        return d.withTiers(tiers).withProxy(d.proxy().withThreads(d.proxy().maxThreads(), virtual).withRelayLoop(loop));
+        boolean slice = Boolean.parseBoolean(System.getProperty("bench.shortSlice", "true"));
+        return d.withTiers(tiers).withProxy(d.proxy().withThreads(d.proxy().maxThreads(), virtual).withRelayLoop(loop).withShortSlice(slice));
     }
 
     private static void gateway(int port, String upstream) throws InterruptedException {
