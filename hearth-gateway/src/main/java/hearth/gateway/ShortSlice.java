@@ -26,7 +26,8 @@ public final class ShortSlice {
     public static final long SLICE_NANOS = 100_000;
     private static final boolean ARM = System.getProperty("os.arch", "").equals("aarch64");
     private static final long SCHED_SETATTR = ARM ? 274 : 314, SCHED_GETATTR = ARM ? 275 : 315;
-    private static final int SCHED_ATTR_SIZE = 56; // SCHED_ATTR_SIZE_VER1
+    /** struct sched_attr (SCHED_ATTR_SIZE_VER1): size u32 @0, policy u32 @4, flags u64 @8, ..., runtime u64 @24. */
+    private static final int SCHED_ATTR_SIZE = 56;
 
     private static final MethodHandle SYSCALL = lookup();
     private static volatile boolean warned;
@@ -39,8 +40,10 @@ public final class ShortSlice {
         if (!arch.equals("amd64") && !arch.equals("x86_64") && !arch.equals("aarch64")) return null;
         try {
             Linker linker = Linker.nativeLinker();
-            return linker.defaultLookup().find("syscall").map(f -> linker.downcallHandle(f,
-                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            // long syscall(long number, ...): here (number, pid_t 0 = this thread, struct sched_attr *, unsigned int)
+            FunctionDescriptor call = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+            return linker.defaultLookup().find("syscall").map(f -> linker.downcallHandle(f, call,
                     Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"))).orElse(null);
         } catch (RuntimeException | LinkageError e) {
             return null;
