@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,45 +17,40 @@ class ShortSliceTest {
     @Test
     void theCallingThreadGetsTheShortSliceAndKeepsItsPolicyAndPriority() throws Exception {
         assumeThat(Files.isReadable(SCHED)).as("needs Linux's /proc/thread-self/sched").isTrue();
-        AtomicReference<String[]> seen = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().start(() -> {
-            try {
-                String before = Files.readString(SCHED);
-                boolean taken = ShortSlice.request();
-                seen.set(new String[] {before, Files.readString(SCHED), Boolean.toString(taken)});
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        t.join();
-        String before = seen.get()[0], after = seen.get()[1];
-        boolean taken = Boolean.parseBoolean(seen.get()[2]);
-        assumeThat(taken).as("this kernel has no per-thread slice (Linux 6.12+); the call must then change nothing").isTrue();
-        assertThat(field(after, "se.slice")).isEqualTo(ShortSlice.SLICE_NANOS);
-        assertThat(field(after, "policy")).isEqualTo(field(before, "policy"));
-        assertThat(field(after, "prio")).isEqualTo(field(before, "prio"));
+        Asked a = askOnAFreshThread();
+        assumeThat(a.taken()).as("this kernel has no per-thread slice (Linux 6.12+); the call must then change nothing").isTrue();
+        assertThat(field(a.after(), "se.slice")).isEqualTo(ShortSlice.SLICE_NANOS);
+        assertThat(field(a.after(), "policy")).isEqualTo(field(a.before(), "policy"));
+        assertThat(field(a.after(), "prio")).isEqualTo(field(a.before(), "prio"));
     }
 
     @Test
     void aKernelThatRefusesChangesNothingAndDoesNotThrow() throws Exception {
         assumeThat(Files.isReadable(SCHED)).as("needs Linux's /proc/thread-self/sched").isTrue();
-        AtomicReference<long[]> seen = new AtomicReference<>();
+        Asked a = askOnAFreshThread();
+        long before = field(a.before(), "se.slice"), after = field(a.after(), "se.slice");
+        if (!a.taken()) assertThat(after).isEqualTo(before);
+        else assertThat(after).isEqualTo(ShortSlice.SLICE_NANOS);
+        // a thread that never asked keeps the kernel's default
+        assertThat(field(Files.readString(SCHED), "se.slice")).isNotEqualTo(ShortSlice.SLICE_NANOS);
+    }
+
+    /** The kernel's view of a fresh thread before and after it asked, and what the call answered. */
+    private record Asked(String before, String after, boolean taken) {}
+
+    private static Asked askOnAFreshThread() throws InterruptedException {
+        AtomicReference<Asked> seen = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
             try {
-                long before = field(Files.readString(SCHED), "se.slice");
+                String before = Files.readString(SCHED);
                 boolean taken = ShortSlice.request();
-                long after = field(Files.readString(SCHED), "se.slice");
-                seen.set(new long[] {before, after, taken ? 1 : 0});
+                seen.set(new Asked(before, Files.readString(SCHED), taken));
             } catch (IOException e) {
-                throw new RuntimeException(e);
+                throw new UncheckedIOException(e);
             }
         });
         t.join();
-        long[] s = seen.get();
-        if (s[2] == 0) assertThat(s[1]).isEqualTo(s[0]);
-        else assertThat(s[1]).isEqualTo(ShortSlice.SLICE_NANOS);
-        // a thread that never asked keeps the kernel's default
-        assertThat(field(Files.readString(SCHED), "se.slice")).isNotEqualTo(ShortSlice.SLICE_NANOS);
+        return seen.get();
     }
 
     private static long field(String sched, String name) {

@@ -51,10 +51,6 @@ public final class FrontServer implements AutoCloseable {
      * @param shortSlice connection threads ask for a short scheduler slice ({@link ShortSlice}; platform threads only)
      */
     public record Options(int maxConnections, boolean virtualThreads, Duration keepAlive, Duration readTimeout, boolean shortSlice) {
-        public Options(int maxConnections, boolean virtualThreads, Duration keepAlive, Duration readTimeout) {
-            this(maxConnections, virtualThreads, keepAlive, readTimeout, false);
-        }
-
         public static Options defaults() {
             return new Options(4096, false, Duration.ofSeconds(75), Duration.ofSeconds(60), true);
         }

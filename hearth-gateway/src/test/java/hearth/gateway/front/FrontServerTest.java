@@ -58,7 +58,7 @@ class FrontServerTest {
                 return ("{\"error\":{\"message\":\"" + message + "\"}}").getBytes(StandardCharsets.UTF_8);
             }
         };
-        server = new FrontServer(echo, new FrontServer.Options(16, false, Duration.ofMillis(700), Duration.ofSeconds(2)))
+        server = new FrontServer(echo, new FrontServer.Options(16, false, Duration.ofMillis(700), Duration.ofSeconds(2), false))
                 .start("127.0.0.1", 0);
     }
 
