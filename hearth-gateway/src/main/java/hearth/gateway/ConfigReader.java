@@ -96,10 +96,11 @@ final class ConfigReader {
                 f.duration("cooldown_max", d.cooldownMax()), f.size("max_body", d.maxBodyBytes()),
                 f.size("response_buffer", d.responseBufferBytes()), f.integer("max_threads", d.maxThreads()),
                 f.bool("virtual_threads", d.virtualThreads()), f.bool("relay_loop", d.relayLoop()),
-                f.bool("short_slice", d.shortSlice()),
+                f.bool("short_slice", d.shortSlice()), f.integer("event_loops", d.eventLoops()),
                 ca == null ? null : baseDir == null ? Path.of(ca) : baseDir.resolve(ca));
         f.rejectUnknown();
         if (p.maxAttempts() < 1) throw new IllegalArgumentException(f.path("max_attempts") + ": must be >= 1");
+        if (p.eventLoops() < 0) throw new IllegalArgumentException(f.path("event_loops") + ": must be >= 0 (0: a thread per connection)");
         if (p.maxThreads() < 8) throw new IllegalArgumentException(f.path("max_threads") + ": must be >= 8");
         return p;
     }

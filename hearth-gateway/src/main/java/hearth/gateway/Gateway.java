@@ -4,6 +4,7 @@ import hearth.gateway.admin.ModelsHandler;
 import hearth.gateway.admin.NginxConfig;
 import hearth.gateway.admin.RegistryHandler;
 import hearth.gateway.admin.StatusHandler;
+import hearth.gateway.front.Exchange;
 import hearth.gateway.front.FrontRequest;
 import hearth.gateway.front.FrontServer;
 import hearth.gateway.front.ResponseWriter;
@@ -31,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,7 +112,8 @@ public final class Gateway implements AutoCloseable {
         this.app = Javalin.create(c -> configure(c, new ApiKeys(config.keys()), clock));
         var p = config.proxy();
         this.front = new FrontServer(new Routes(), new FrontServer.Options(p.virtualThreads() ? Integer.MAX_VALUE : p.maxThreads(), p.virtualThreads(),
-                FrontServer.Options.defaults().keepAlive(), FrontServer.Options.defaults().readTimeout(), p.shortSlice()));
+                FrontServer.Options.defaults().keepAlive(), FrontServer.Options.defaults().readTimeout(), p.shortSlice(),
+                p.virtualThreads() ? 0 : p.eventLoops(), finest(p.connectTimeout(), finest(p.headersTimeout(), p.idleTimeout()))));
     }
 
     /** The front end's dispatch: own routes to Javalin through the relay, the rest to the proxy. */
@@ -122,10 +125,22 @@ public final class Gateway implements AutoCloseable {
         }
 
         @Override
+        public boolean start(FrontRequest request, Exchange exchange) {
+            return !ownRoute(request.method(), request.path()) && proxy.start(request, exchange);
+        }
+
+        @Override
         public byte[] errorBody(int status, String message) {
             String type = status >= 500 ? "server_error" : "invalid_request_error";
             return new ApiError(status, type, message, null, null, null).json();
         }
+    }
+
+    /** The shorter of two timeouts, zero meaning none. */
+    private static Duration finest(Duration a, Duration b) {
+        if (a.isZero()) return b;
+        if (b.isZero()) return a;
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Static upstreams from the config, as registry entries that never expire. */
@@ -204,11 +219,12 @@ public final class Gateway implements AutoCloseable {
         var h = config.health();
         var p = config.proxy();
         LOG.info("config: registry dir={} rescan={} heartbeat_ttl={} http registry={}; health {} every {} (fall {}, rise {}); "
-                + "attempts {}, queue_timeout {}, max_body {} B, {}, relay loop {}, short slice {}; gateway keys: {}; route_by_model {}",
+                + "attempts {}, queue_timeout {}, max_body {} B, {}, event loops {}, relay loop {}, short slice {}; gateway keys: {}; route_by_model {}",
                 r.dir(), Units.format(r.rescan()), Units.format(r.heartbeatTtl()), r.token() == null ? "off" : "on (token ****)",
                 h.path(), h.active() ? Units.format(h.interval()) : "never", h.fall(), h.rise(), p.maxAttempts(),
                 Units.format(p.queueTimeout()), p.maxBodyBytes(),
-                p.virtualThreads() ? "virtual threads" : "up to " + p.maxThreads() + " connections", p.relayLoop() ? "on" : "off",
+                p.virtualThreads() ? "virtual threads" : "up to " + p.maxThreads() + " connections",
+                p.virtualThreads() || p.eventLoops() == 0 ? "off" : p.eventLoops(), p.relayLoop() ? "on" : "off",
                 p.shortSlice() && !p.virtualThreads() ? "asked" : "off", config.keys().size(), config.routeByModel());
         return this;
     }

@@ -95,6 +95,10 @@ public record GatewayConfig(
      *     upstreams); false keeps each stream on its connection's thread, woken for every event
      * @param shortSlice ask Linux (6.12+) for the shortest scheduler slice for the connection and relay threads, so
      *     that on busy cores a thread woken by a request or an upstream's answer runs at once ({@link ShortSlice})
+     * @param eventLoops client connections and plain-HTTP upstream requests live on this many selector threads (event
+     *     loops, as nginx's workers; by default one per core), where a request needs no thread of its own unless it
+     *     must wait or block (no eligible upstream yet, a TLS upstream, a chunked or large request body, the gateway's
+     *     own routes); 0: a thread per connection
      * @param caFile PEM certificates trusted for {@code https://} upstreams besides the JDK's own (null: JDK's only)
      */
     public record ProxyConfig(
@@ -112,6 +116,7 @@ public record GatewayConfig(
             boolean virtualThreads,
             boolean relayLoop,
             boolean shortSlice,
+            int eventLoops,
             Path caFile) {
         public static final int DEFAULT_MAX_THREADS = 4096;
 
@@ -120,7 +125,7 @@ public record GatewayConfig(
                 Duration queueTimeout, Duration retryAfter, Duration cooldown, Duration cooldownMax, long maxBodyBytes,
                 long responseBufferBytes) {
             this(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter, cooldown, cooldownMax,
-                    maxBodyBytes, responseBufferBytes, DEFAULT_MAX_THREADS, false, true, true, null);
+                    maxBodyBytes, responseBufferBytes, DEFAULT_MAX_THREADS, false, true, true, Runtime.getRuntime().availableProcessors(), null);
         }
 
         public static ProxyConfig defaults() {
@@ -131,22 +136,27 @@ public record GatewayConfig(
 
         public ProxyConfig withThreads(int max, boolean virtual) {
             return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
-                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, max, virtual, relayLoop, shortSlice, caFile);
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, max, virtual, relayLoop, shortSlice, eventLoops, caFile);
         }
 
         public ProxyConfig withRelayLoop(boolean on) {
             return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
-                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, on, shortSlice, caFile);
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, on, shortSlice, eventLoops, caFile);
         }
 
         public ProxyConfig withShortSlice(boolean on) {
             return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
-                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, on, caFile);
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, on, eventLoops, caFile);
+        }
+
+        public ProxyConfig withEventLoops(int n) {
+            return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, shortSlice, n, caFile);
         }
 
         public ProxyConfig withCaFile(Path file) {
             return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
-                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, shortSlice, file);
+                    cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, shortSlice, eventLoops, file);
         }
     }
 

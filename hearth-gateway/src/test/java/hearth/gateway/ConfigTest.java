@@ -98,13 +98,15 @@ class ConfigTest {
     @Test
     void threadsAndTheUpstreamCertificatesAreProxySettings() throws Exception {
         GatewayConfig c = load("threads.yaml",
-                "proxy: {max_threads: 512, virtual_threads: true, relay_loop: false, short_slice: false, ca_file: certs/upstreams.pem}");
+                "proxy: {max_threads: 512, virtual_threads: true, relay_loop: false, short_slice: false, event_loops: 0, ca_file: certs/upstreams.pem}");
         assertThat(c.proxy().maxThreads()).isEqualTo(512);
         assertThat(c.proxy().virtualThreads()).isTrue();
         assertThat(c.proxy().relayLoop()).isFalse();
         assertThat(GatewayConfig.defaults().proxy().relayLoop()).isTrue();
         assertThat(c.proxy().shortSlice()).isFalse();
         assertThat(GatewayConfig.defaults().proxy().shortSlice()).isTrue();
+        assertThat(c.proxy().eventLoops()).isZero();
+        assertThat(GatewayConfig.defaults().proxy().eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(c.proxy().caFile()).isEqualTo(dir.resolve("certs/upstreams.pem"));
     }
 

@@ -3,6 +3,8 @@ package hearth.gateway.front;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /**
  * Buffered reads from a client's socket, shared by request heads and bodies (a pipelined request's bytes may
@@ -44,15 +46,7 @@ final class ClientInput {
 
     /** Makes room and reads once from the socket, appending to the buffered bytes; false at end of stream. */
     boolean fill() throws IOException {
-        if (pos == end) {
-            pos = 0;
-            end = 0;
-        } else if (end == buf.length) {
-            if (pos == 0) throw new IllegalStateException("buffer full"); // callers bound what they keep
-            System.arraycopy(buf, pos, buf, 0, end - pos);
-            end -= pos;
-            pos = 0;
-        }
+        makeRoom();
         long t = timeoutNanos;
         if (t > 0) readDeadline = System.nanoTime() + t;
         int n;
@@ -69,6 +63,26 @@ final class ClientInput {
         if (n < 0) return false;
         end += n;
         return true;
+    }
+
+    /** Makes room and reads what a non-blocking channel has, appending it: the count, 0 for none, -1 at end of stream. */
+    int readFrom(SocketChannel ch) throws IOException {
+        makeRoom();
+        int n = ch.read(ByteBuffer.wrap(buf, end, buf.length - end));
+        if (n > 0) end += n;
+        return n;
+    }
+
+    private void makeRoom() {
+        if (pos == end) {
+            pos = 0;
+            end = 0;
+        } else if (end == buf.length) {
+            if (pos == 0) throw new IllegalStateException("buffer full"); // callers bound what they keep
+            System.arraycopy(buf, pos, buf, 0, end - pos);
+            end -= pos;
+            pos = 0;
+        }
     }
 
     /** Up to {@code max} bytes: what is buffered, else one socket read. -1 at end of stream. */

@@ -1,5 +1,6 @@
 package hearth.gateway.front;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.List;
 
@@ -9,12 +10,22 @@ import java.util.List;
  */
 public final class FrontRequest {
     private final RequestParser.Head head;
-    private final RequestBody body;
+    private final InputStream body;
+    private final RequestBody streamed; // null when the body was read off the connection before the request was made
     private final String remoteAddress;
 
     FrontRequest(RequestParser.Head head, RequestBody body, String remoteAddress) {
         this.head = head;
         this.body = body;
+        this.streamed = body;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /** A request whose whole body has already been read off the connection. */
+    FrontRequest(RequestParser.Head head, byte[] body, String remoteAddress) {
+        this.head = head;
+        this.body = new ByteArrayInputStream(body);
+        this.streamed = null;
         this.remoteAddress = remoteAddress;
     }
 
@@ -69,7 +80,7 @@ public final class FrontRequest {
     }
 
     boolean bodyConsumed() {
-        return body.consumed();
+        return streamed == null || streamed.consumed();
     }
 
     boolean keepAlive() {

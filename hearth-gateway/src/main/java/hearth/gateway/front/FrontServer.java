@@ -3,6 +3,7 @@ package hearth.gateway.front;
 import hearth.gateway.ShortSlice;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -11,6 +12,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -24,22 +30,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's HTTP/1.1 front end: one thread per client connection, blocking socket reads and writes, requests
- * of a connection served in turn (keep-alive and pipelining). A general-purpose server (Jetty) adds a selector
- * thread, a hand-off to a worker and a wake-up to re-arm the connection for every request, which doubled the
- * gateway's CPU per request against nginx's (docs/performance.md). The middle of a streamed response may be written
- * by the proxy's relay loop instead ({@link ResponseWriter#relayChannel}), while the connection's thread waits. At
- * most {@code maxConnections} connections are served at once; further ones wait in the listen backlog.
+ * The gateway's HTTP/1.1 front end, requests of a connection served in turn (keep-alive and pipelining), in one of
+ * two ways. With {@code eventLoop} (the default), connections live on one {@link EventLoop}: it reads each request
+ * and gives it to {@link Handler#start}, which answers it without blocking (the proxy sends it upstream and relays
+ * the answer on the same loop); a request the handler cannot take so (or whose body is chunked, expects 100-continue
+ * or is large) is served on a thread of its own, after which the connection goes back to the loop. Without it, each
+ * connection has a thread of its own with blocking reads and writes. A general-purpose server (Jetty) adds a
+ * selector thread, a hand-off to a worker and a wake-up to re-arm the connection for every request, which doubled
+ * the gateway's CPU per request against nginx's (docs/performance.md). At most {@code maxConnections} connections
+ * are served at once; further ones wait in the listen backlog.
  */
 public final class FrontServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrontServer.class);
     private static final int BUFFER = 16 * 1024;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
-    /** Answers requests. Runs on the connection's thread and may block. */
+    /** Answers requests. */
     public interface Handler {
-        /** Answers one request; the front end completes the response when this returns. */
+        /** Answers one request on a thread, where it may block; the front end completes the response when this returns. */
         void handle(FrontRequest request, ResponseWriter response) throws Exception;
+
+        /**
+         * Takes a request on the event loop (its body is whole in {@link FrontRequest#body()}), without blocking, and
+         * ends it through {@code exchange}; false leaves it to {@link #handle} on a thread.
+         */
+        default boolean start(FrontRequest request, Exchange exchange) {
+            return false;
+        }
 
         /** The body of an error the front end answers itself (malformed request, head too large, handler failure). */
         byte[] errorBody(int status, String message);
@@ -48,11 +65,25 @@ public final class FrontServer implements AutoCloseable {
     /**
      * @param keepAlive how long an idle connection waits for its next request
      * @param readTimeout the longest silence inside a request head or body
-     * @param shortSlice connection threads ask for a short scheduler slice ({@link ShortSlice}; platform threads only)
+     * @param shortSlice connection threads and the event loop ask for a short scheduler slice ({@link ShortSlice};
+     *     platform threads only)
+     * @param eventLoops connections live on this many {@link EventLoop}s (each its share, as nginx's workers) between
+     *     requests and during those the handler {@link Handler#start starts} there; 0: a thread per connection
+     * @param finestTimeout the shortest timeout the handler keeps on the event loop (zero: none); with the front's own
+     *     it sets how often the loop looks at deadlines
      */
-    public record Options(int maxConnections, boolean virtualThreads, Duration keepAlive, Duration readTimeout, boolean shortSlice) {
+    public record Options(int maxConnections, boolean virtualThreads, Duration keepAlive, Duration readTimeout, boolean shortSlice,
+            int eventLoops, Duration finestTimeout) {
         public static Options defaults() {
-            return new Options(4096, false, Duration.ofSeconds(75), Duration.ofSeconds(60), true);
+            return new Options(4096, false, Duration.ofSeconds(75), Duration.ofSeconds(60), true,
+                    Runtime.getRuntime().availableProcessors(), Duration.ZERO);
+        }
+
+        /** A tenth of the shortest timeout, within 5 ms and 1 s. */
+        Duration tick() {
+            long finest = Math.min(keepAlive.toNanos(), readTimeout.toNanos());
+            if (!finestTimeout.isZero() && !finestTimeout.isNegative()) finest = Math.min(finest, finestTimeout.toNanos());
+            return Duration.ofNanos(Math.clamp(finest / 10, Duration.ofMillis(5).toNanos(), Duration.ofSeconds(1).toNanos()));
         }
     }
 
@@ -61,6 +92,9 @@ public final class FrontServer implements AutoCloseable {
     private final Semaphore slots;
     private final ExecutorService workers;
     private final ReadWatchdog watchdog;
+    private final List<EventLoop> loops; // empty: a thread per connection
+    private final Map<EventLoop, Set<LoopConnection>> watched = new HashMap<>();
+    private final AtomicInteger nextLoop = new AtomicInteger();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private ServerSocketChannel server;
     private Thread acceptor;
@@ -80,6 +114,27 @@ public final class FrontServer implements AutoCloseable {
                         }));
         Duration finest = options.keepAlive().compareTo(options.readTimeout()) < 0 ? options.keepAlive() : options.readTimeout();
         this.watchdog = new ReadWatchdog(finest, "gateway-client-deadlines");
+        List<EventLoop> ls = new ArrayList<>();
+        for (int i = 1; i <= options.eventLoops(); i++) ls.add(startLoop(options, "gateway-loop-" + i));
+        this.loops = List.copyOf(ls);
+    }
+
+    private EventLoop startLoop(Options options, String name) {
+        EventLoop l;
+        try {
+            l = new EventLoop(name, options.tick(), options.shortSlice());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for the event loop", e);
+        }
+        Set<LoopConnection> mine = new LinkedHashSet<>();
+        watched.put(l, mine);
+        l.execute(() -> l.everyTick(() -> LoopConnection.sweep(mine)));
+        return l;
+    }
+
+    /** A loop's connections that are reading a request or closing, whose deadlines it keeps; that loop's thread's only. */
+    Set<LoopConnection> watched(EventLoop loop) {
+        return watched.get(loop);
     }
 
     /** Binds {@code host:port} (0: any free port) and starts accepting. */
@@ -113,12 +168,20 @@ public final class FrontServer implements AutoCloseable {
                 pause();
                 continue;
             }
+            Connection c = null;
             try {
-                Connection c = new Connection(ch);
+                c = new Connection(ch);
                 open.add(c);
-                workers.execute(c);
+                if (!loops.isEmpty()) { // the loops take connections in turn
+                    EventLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
+                    LoopConnection lc = new LoopConnection(this, c, loop);
+                    loop.execute(lc::begin);
+                } else {
+                    workers.execute(c);
+                }
             } catch (IOException | RuntimeException e) {
-                slots.release();
+                if (c == null || !open.contains(c)) slots.release();
+                if (c != null) c.end();
                 closeQuietly(ch.socket());
                 if (!closed) LOG.warn("could not serve a connection: {}", e.toString());
             }
@@ -133,14 +196,42 @@ public final class FrontServer implements AutoCloseable {
         }
     }
 
-    /** One client connection and the thread serving it. */
-    private final class Connection implements Runnable, ReadWatchdog.Watched {
+    Handler handler() {
+        return handler;
+    }
+
+    Options options() {
+        return options;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** Loop mode: serves one request of {@code c} on a thread; the connection then goes back to {@code home} or closes. */
+    void onThread(Connection c, LoopConnection home, Step step) {
+        try {
+            workers.execute(() -> c.serveFor(home, step));
+        } catch (RuntimeException e) { // rejected: the pool is shut down
+            c.end();
+        }
+    }
+
+    /** What a thread does for a connection of the event loop: serves a request; false when the connection is to close. */
+    interface Step {
+        boolean serve(Connection c);
+    }
+
+    /** One client connection, and (on a thread) the serving of its requests. */
+    final class Connection implements Runnable, ReadWatchdog.Watched {
+        final SocketChannel channel;
         private final Socket socket;
-        private final ClientInput in;
+        final ClientInput in;
         private final OutputStream out;
-        private final String remote;
+        final String remote;
 
         Connection(SocketChannel ch) throws IOException {
+            this.channel = ch;
             this.socket = ch.socket();
             socket.setTcpNoDelay(true);
             this.in = new ClientInput(socket.getInputStream(), BUFFER);
@@ -168,14 +259,31 @@ public final class FrontServer implements AutoCloseable {
                 }
             } finally {
                 watchdog.forget(this);
-                closeQuietly(socket);
-                open.remove(this);
-                slots.release();
+                end();
             }
         }
 
+        /** Serves one request for the event loop, then gives the connection back to it (or closes it). */
+        void serveFor(LoopConnection home, Step step) {
+            watchdog.watch(this);
+            boolean keep = false;
+            try {
+                keep = !closed && step.serve(this);
+            } finally {
+                watchdog.forget(this);
+            }
+            if (keep) home.resume();
+            else end();
+        }
+
+        /** Closes the connection and frees its place; idempotent. */
+        void end() {
+            closeQuietly(socket);
+            if (open.remove(this)) slots.release();
+        }
+
         /** Serves the next request; false when the connection is to close. */
-        private boolean serveOne() {
+        boolean serveOne() {
             RequestParser.Head head;
             in.deadline(options.keepAlive().toNanos());
             try {
@@ -191,16 +299,21 @@ public final class FrontServer implements AutoCloseable {
             in.deadline(options.readTimeout().toNanos());
             RequestBody.Continue expect = head.expectContinue() ? () -> out.write(CONTINUE) : null;
             FrontRequest request = new FrontRequest(head, new RequestBody(in, head.contentLength(), head.chunked(), expect), remote);
+            return answer(request, r -> handler.handle(request, r));
+        }
+
+        /** Runs {@code work} for a request whose head has been read, and completes its response; false: close. */
+        boolean answer(FrontRequest request, Exchange.Task work) {
             ResponseWriter response = new ResponseWriter(out, request, socket.getChannel());
             try {
-                handler.handle(request, response);
+                work.run(response);
                 response.complete();
             } catch (ResponseWriter.ClientGone gone) {
                 return false;
             } catch (Exception | Error e) {
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
                 if (response.committed()) return false; // cut: a truncated body must not look whole
-                LOG.warn("{} {} failed: {}", head.method(), request.path(), e.toString());
+                LOG.warn("{} {} failed: {}", request.method(), request.path(), e.toString());
                 answer(response, 500, "internal gateway error");
                 return false;
             }
@@ -263,6 +376,7 @@ public final class FrontServer implements AutoCloseable {
         }
         if (acceptor != null) acceptor.interrupt();
         for (Connection c : open) closeQuietly(c.socket);
+        for (EventLoop l : loops) l.close();
         watchdog.close();
         workers.shutdown();
     }

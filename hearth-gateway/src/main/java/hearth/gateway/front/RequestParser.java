@@ -30,16 +30,10 @@ final class RequestParser {
      * requests. Everything after the head stays buffered in {@code in} for the body and later requests.
      */
     static Head read(ClientInput in, int maxHead) throws IOException {
-        int scanned = 0;
         while (true) {
-            // empty lines before a request line are ignored (RFC 9112 §2.2)
-            while (in.pos < in.end && (in.buf[in.pos] == '\r' || in.buf[in.pos] == '\n')) in.pos++;
-            int endOfHead = endOfHead(in, Math.max(in.pos, in.pos + scanned - 3));
-            if (endOfHead >= 0) return parse(in, endOfHead);
-            scanned = in.available();
-            if (scanned >= maxHead || (in.pos == 0 && in.end == in.buf.length))
-                throw new BadRequest(431, "request head larger than " + maxHead + " bytes");
-            boolean idle = scanned == 0;
+            Head head = buffered(in, maxHead);
+            if (head != null) return head;
+            boolean idle = in.available() == 0;
             try {
                 if (!in.fill()) {
                     if (idle) return null;
@@ -50,6 +44,20 @@ final class RequestParser {
                 throw e;
             }
         }
+    }
+
+    /**
+     * The next request's head when {@code in} holds all of it, else null (nothing is consumed but empty lines);
+     * for a reader that must not wait.
+     */
+    static Head buffered(ClientInput in, int maxHead) throws BadRequest {
+        // empty lines before a request line are ignored (RFC 9112 §2.2)
+        while (in.pos < in.end && (in.buf[in.pos] == '\r' || in.buf[in.pos] == '\n')) in.pos++;
+        int endOfHead = endOfHead(in, in.pos);
+        if (endOfHead >= 0) return parse(in, endOfHead);
+        if (in.available() >= maxHead || (in.pos == 0 && in.end == in.buf.length))
+            throw new BadRequest(431, "request head larger than " + maxHead + " bytes");
+        return null;
     }
 
     /** Index just past the blank line ending the head, or -1. */

@@ -27,7 +27,7 @@ import java.util.Locale;
  */
 final class Forwarder {
     private static final int CHUNK = 16 * 1024;
-    private static final int ERROR_BODY_LIMIT = 64 * 1024;
+    static final int ERROR_BODY_LIMIT = 64 * 1024;
 
     private final Http1Client upstreams;
     private final ProxyConfig config;
@@ -59,10 +59,12 @@ final class Forwarder {
         }
         int status = resp.status();
         if (retryable(status)) return retry(resp);
-        String type = resp.header("content-type");
-        return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")
-                ? stream(u, resp, client, start)
-                : buffered(u, resp, client, start);
+        return eventStream(resp.header("content-type")) ? stream(u, resp, client, start) : buffered(u, resp, client, start);
+    }
+
+    /** An SSE response, relayed as it arrives; other responses are buffered first (up to a limit). */
+    static boolean eventStream(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 
     /** 5xx other than 501 and 505 is a server fault, 429 a busy server: another upstream may do better. */
@@ -71,7 +73,7 @@ final class Forwarder {
     }
 
     /** The headers sent upstream: the client's minus hop-by-hop and credentials, plus key and X-Forwarded-*. */
-    private static List<String[]> headers(Upstream u, Incoming in) {
+    static List<String[]> headers(Upstream u, Incoming in) {
         String key = u.endpoint().apiKey();
         boolean dropCredentials = in.gatewayAuth() || key != null;
         List<String[]> out = new ArrayList<>(in.headers().size() + 5);
@@ -85,14 +87,18 @@ final class Forwarder {
     }
 
     private Outcome retry(Http1Response resp) {
-        int status = resp.status();
         byte[] body;
         try (Http1Response.Body in = resp.body()) {
             body = in.readNBytes(ERROR_BODY_LIMIT);
         } catch (IOException e) {
             body = new byte[0];
         }
-        var kept = new Outcome.Buffered(status, resp.headers(), body);
+        return retry(resp.status(), resp.headers(), body);
+    }
+
+    /** A retryable answer ({@link #retryable}), kept (its body up to {@link #ERROR_BODY_LIMIT}) in case no other does better. */
+    static Outcome.Retry retry(int status, List<String[]> headers, byte[] body) {
+        var kept = new Outcome.Buffered(status, headers, body);
         String reason = "status " + status + snippet(body);
         if (status == 503) return new Outcome.Retry(null, true, reason, kept);
         if (status == 429) return new Outcome.Retry(null, false, reason, kept);
@@ -113,8 +119,7 @@ final class Forwarder {
             }
             long firstByte = System.nanoTime() - start;
             EventTail tail = new EventTail();
-            commit(client, resp, u, -1);
-            client.setHeader("X-Accel-Buffering", "no");
+            commitStream(client, resp.status(), resp.headers(), u);
             try {
                 while (true) {
                     boolean end = len < 0;
@@ -186,7 +191,7 @@ final class Forwarder {
             boolean complete = n < 0;
             try {
                 String length = resp.header("content-length");
-                commit(client, resp, u, complete ? acc.size() : length == null ? -1 : Long.parseLong(length.trim()));
+                commit(client, resp.status(), resp.headers(), u, complete ? acc.size() : length == null ? -1 : Long.parseLong(length.trim()));
                 byte[] head = acc.toByteArray();
                 client.write(head, 0, head.length, complete);
                 if (complete) return new Outcome.Relayed(resp.status(), firstByte);
@@ -209,11 +214,18 @@ final class Forwarder {
         }
     }
 
-    private static void commit(ResponseWriter client, Http1Response resp, Upstream u, long length) {
-        client.status(resp.status());
-        for (String[] h : resp.headers()) if (Headers.relayResponse(h[0])) client.addHeader(h[0], h[1]);
+    /** Sets the client's status and headers from the upstream's; {@code length} -1 when the body's length is not known. */
+    static void commit(ResponseWriter client, int status, List<String[]> headers, Upstream u, long length) {
+        client.status(status);
+        for (String[] h : headers) if (Headers.relayResponse(h[0])) client.addHeader(h[0], h[1]);
         client.setHeader("X-Hearth-Upstream", u.name());
         if (length >= 0) client.setHeader("Content-Length", Long.toString(length));
+    }
+
+    /** {@link #commit} for an event stream, which no proxy before the client may buffer. */
+    static void commitStream(ResponseWriter client, int status, List<String[]> headers, Upstream u) {
+        commit(client, status, headers, u, -1);
+        client.setHeader("X-Accel-Buffering", "no");
     }
 
     /** Writes an upstream response that was kept because it might have been retried. */
@@ -241,7 +253,7 @@ final class Forwarder {
         return "upstream " + upstream + " sent nothing for " + Units.format(idle);
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
     }

@@ -66,9 +66,9 @@ final class Http1Client implements AutoCloseable {
         boolean secure = "https".equals(base.getScheme());
         if (!secure && !"http".equals(base.getScheme())) throw new ConnectFailed("not an http(s):// upstream: " + base, null);
         String host = base.getHost();
-        int port = base.getPort() > 0 ? base.getPort() : secure ? 443 : 80;
-        String key = (secure ? "https://" : "http://") + host + ":" + port;
-        byte[] head = head(method, basePath(base) + pathAndQuery, host, port, headers, body.length);
+        int port = port(base);
+        String key = poolKey(base);
+        byte[] head = head(base, method, pathAndQuery, headers, body.length);
         Conn c = pooled(key);
         if (c != null) {
             try {
@@ -98,6 +98,21 @@ final class Http1Client implements AutoCloseable {
         Http1Response r = Http1Response.read(c, method.equals("HEAD"));
         c.timeout(idleTimeout);
         return r;
+    }
+
+    /** The port of an http(s):// URL, its scheme's default when it names none. */
+    static int port(URI base) {
+        return base.getPort() > 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
+    }
+
+    /** What connections to {@code base} are pooled under. */
+    static String poolKey(URI base) {
+        return base.getScheme() + "://" + base.getHost() + ":" + port(base);
+    }
+
+    /** The request line and headers of a request to {@code base}, whose path prefixes {@code pathAndQuery}. */
+    static byte[] head(URI base, String method, String pathAndQuery, List<String[]> headers, int bodyLength) {
+        return head(method, basePath(base) + pathAndQuery, base.getHost(), port(base), headers, bodyLength);
     }
 
     private static String basePath(URI base) {

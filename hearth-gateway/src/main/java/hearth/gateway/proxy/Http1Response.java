@@ -58,34 +58,89 @@ final class Http1Response {
     /** Reads the head; {@code head} true for a HEAD request (no body whatever the headers say). */
     static Http1Response read(Http1Client.Conn conn, boolean head) throws IOException {
         Reader r = new Reader(conn);
-        int status;
-        List<String[]> headers;
+        Head h;
         do { // 1xx interim responses are skipped
-            String statusLine = r.line();
+            List<String> lines = new ArrayList<>();
+            for (String line = r.line(); !line.isEmpty() || lines.isEmpty(); line = r.line()) lines.add(line);
+            h = Head.parse(lines);
+        } while (h.interim());
+        Framing f = h.framing(head);
+        Body body = new Body(r, f, f == Framing.LENGTH ? h.contentLength() : 0, f != Framing.CLOSE && h.keepAlive());
+        return new Http1Response(conn, h.status(), h.headers(), body);
+    }
+
+    enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
+
+    /** A response's status line and headers, read by either the blocking reader or the event loop. */
+    record Head(int status, List<String[]> headers) {
+        /** From the head's lines (the status line first, no blank line). */
+        static Head parse(List<String> lines) throws ProtocolException {
+            String statusLine = lines.getFirst();
             if (!statusLine.startsWith("HTTP/1.")) throw new ProtocolException("not an HTTP/1.x response: " + statusLine);
             int sp = statusLine.indexOf(' ');
-            status = Integer.parseInt(statusLine.substring(sp + 1, Math.min(statusLine.length(), sp + 4)));
-            headers = new ArrayList<>();
-            for (String line = r.line(); !line.isEmpty(); line = r.line()) {
+            int status;
+            try {
+                status = Integer.parseInt(statusLine.substring(sp + 1, Math.min(statusLine.length(), sp + 4)));
+            } catch (RuntimeException e) {
+                throw new ProtocolException("bad status line: " + statusLine);
+            }
+            List<String[]> headers = new ArrayList<>(lines.size());
+            for (String line : lines.subList(1, lines.size())) {
                 int colon = line.indexOf(':');
                 if (colon <= 0) throw new ProtocolException("bad header line: " + line);
                 headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
             }
-        } while (status >= 100 && status < 200 && status != 101);
-        Http1Response resp = new Http1Response(conn, status, headers, null);
-        String te = resp.header("transfer-encoding");
-        String cl = resp.header("content-length");
-        String connection = resp.header("connection");
-        boolean reusable = connection == null || !connection.toLowerCase(Locale.ROOT).contains("close");
-        Body body;
-        if (head || status == 204 || status == 304) body = new Body(r, Framing.NONE, 0, reusable);
-        else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) body = new Body(r, Framing.CHUNKED, 0, reusable);
-        else if (cl != null) body = new Body(r, Framing.LENGTH, Long.parseLong(cl.trim()), reusable);
-        else body = new Body(r, Framing.CLOSE, 0, false);
-        return new Http1Response(conn, status, headers, body);
-    }
+            return new Head(status, headers);
+        }
 
-    private enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
+        String header(String name) {
+            for (String[] h : headers) if (h[0].equalsIgnoreCase(name)) return h[1];
+            return null;
+        }
+
+        /** A 1xx response before the real one (101 aside). */
+        boolean interim() {
+            return status >= 100 && status < 200 && status != 101;
+        }
+
+        boolean keepAlive() {
+            String connection = header("connection");
+            return connection == null || !connection.toLowerCase(Locale.ROOT).contains("close");
+        }
+
+        /** How the body ends; {@code headRequest}: the answer to a HEAD request, which has none. */
+        Framing framing(boolean headRequest) throws ProtocolException {
+            String te = header("transfer-encoding");
+            if (headRequest || status == 204 || status == 304) return Framing.NONE;
+            if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) return Framing.CHUNKED;
+            if (header("content-length") != null) {
+                contentLength();
+                return Framing.LENGTH;
+            }
+            return Framing.CLOSE;
+        }
+
+        long contentLength() throws ProtocolException {
+            String cl = header("content-length");
+            try {
+                long n = Long.parseLong(cl.trim());
+                if (n < 0) throw new NumberFormatException();
+                return n;
+            } catch (NumberFormatException e) {
+                throw new ProtocolException("bad Content-Length from upstream: " + cl);
+            }
+        }
+
+        /** A decoder for the whole body, for a reader that is pushed bytes as they arrive. */
+        BodyDecoder decoder(boolean headRequest) throws ProtocolException {
+            return switch (framing(headRequest)) {
+                case NONE -> BodyDecoder.length(0);
+                case LENGTH -> BodyDecoder.length(contentLength());
+                case CHUNKED -> BodyDecoder.chunked(0, false);
+                case CLOSE -> BodyDecoder.untilClose();
+            };
+        }
+    }
 
     /** Buffered reads from the connection's socket, shared by head and body. */
     private static final class Reader {

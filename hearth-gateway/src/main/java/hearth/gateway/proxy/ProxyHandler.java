@@ -6,6 +6,8 @@ import hearth.gateway.Tier;
 import hearth.gateway.Units;
 import hearth.gateway.Upstream;
 import hearth.gateway.balance.Balancer;
+import hearth.gateway.front.EventLoop;
+import hearth.gateway.front.Exchange;
 import hearth.gateway.front.FrontRequest;
 import hearth.gateway.front.ResponseWriter;
 import hearth.gateway.health.HealthState;
@@ -18,7 +20,9 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +46,7 @@ public final class ProxyHandler implements AutoCloseable {
     private final Http1Client upstreams;
     private final Forwarder forwarder;
     private final RelayLoop relays;
+    private final Map<EventLoop, LoopUpstreams> loopUpstreams = new ConcurrentHashMap<>(); // each used on its loop only
 
     /** {@code tls}: the context for {@code https://} upstreams. */
     public ProxyHandler(GatewayConfig config, TierRouter router, ApiKeys keys, RateLimiter limiter,
@@ -61,20 +66,82 @@ public final class ProxyHandler implements AutoCloseable {
 
     /** Answers one proxied request; the front end completes the response when this returns. */
     public void handle(FrontRequest req, ResponseWriter client) {
+        answering(client, req.method() + " " + req.path(), () -> proxy(req, client));
+    }
+
+    /** Goes on with a request the event loop began, on a thread, from where its attempts stand. */
+    void forwardOnThread(ResponseWriter client, Prepared p, Attempts a) {
+        answering(client, p.in().method() + " " + p.tier().prefix() + p.in().pathAndQuery().substring(1),
+                () -> forward(client, p, a));
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code work}; what it throws becomes an error the client gets, or a cut connection once it got a byte. */
+    private static void answering(ResponseWriter client, String what, Work work) {
         try {
-            proxy(req, client);
+            work.run();
         } catch (ApiError.GatewayException e) {
             writeError(client, e.error());
         } catch (Throwable e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            if (!(e instanceof InterruptedException)) LOG.warn("{} {} failed: {}", req.method(), req.path(), e.toString());
+            if (!(e instanceof InterruptedException)) LOG.warn("{} failed: {}", what, e.toString());
             if (client.committed()) client.abort(); // the client's connection is cut: a truncated body must not look whole
             else writeError(client, new ApiError(500, "server_error", "internal gateway error", null, "internal_error", null));
         }
     }
 
-    private void proxy(FrontRequest req, ResponseWriter client) throws Exception {
+    /**
+     * Starts a request on the event loop: everything up to the choice of an upstream happens here, and the attempts
+     * go on there ({@link LoopAttempt}) until one needs to wait for an upstream or reach one over TLS; that one and
+     * any after it go on on a thread.
+     */
+    public boolean start(FrontRequest req, Exchange exchange) {
         long start = System.nanoTime();
+        Prepared p;
+        try {
+            p = prepare(req, start);
+        } catch (ApiError.GatewayException e) {
+            writeError(exchange.response(), e.error());
+            exchange.done();
+            return true;
+        } catch (IOException e) { // the body is in memory already: not expected
+            throw new UncheckedIOException(e);
+        }
+        LoopUpstreams pool = loopUpstreams.computeIfAbsent(exchange.loop(), l -> new LoopUpstreams(l, config.proxy().connectTimeout()));
+        new LoopAttempt(this, p, exchange, new Attempts(p), pool).next();
+        return true;
+    }
+
+    private void proxy(FrontRequest req, ResponseWriter client) throws Exception {
+        Prepared p = prepare(req, System.nanoTime());
+        forward(client, p, new Attempts(p));
+    }
+
+    /** A request ready to forward: its tier, what the balancer needs to know of it, what goes upstream, when it came. */
+    record Prepared(Tier tier, RequestFacts facts, Incoming in, long start) {}
+
+    /** Where a request's attempts stand; they may begin on the event loop and go on on a thread. */
+    final class Attempts {
+        final Set<Upstream> tried = new HashSet<>();
+        final long deadline;
+        int made;
+        Outcome.Retry last;
+        Upstream lastUpstream;
+
+        Attempts(Prepared p) {
+            this.deadline = p.start() + config.proxy().queueTimeout().toNanos();
+        }
+
+        boolean exhausted() {
+            return made >= config.proxy().maxAttempts();
+        }
+    }
+
+    /** Routes, authorizes and rate-limits a request and reads its body: what it takes to choose an upstream. */
+    private Prepared prepare(FrontRequest req, long start) throws IOException {
         String path = req.path();
         TierRouter.Match match = router.match(path);
         if (match == null) throw ApiError.notFound("no tier serves " + path, "unknown_route").exception();
@@ -93,39 +160,72 @@ public final class ProxyHandler implements AutoCloseable {
         String query = req.query();
         Incoming in = new Incoming(req.method(), query == null ? match.path() : match.path() + "?" + query,
                 match.tier().prefix(), req.headers(), body, keys.enabled(), req.remoteAddress(), "http", req.host());
-        forward(client, tier, facts, in, start);
+        return new Prepared(tier, facts, in, start);
     }
 
-    private void forward(ResponseWriter client, Tier tier, RequestFacts facts, Incoming in, long start) throws Exception {
-        Set<Upstream> tried = new HashSet<>();
-        Outcome.Retry last = null;
-        Upstream lastUpstream = null;
-        long deadline = start + config.proxy().queueTimeout().toNanos();
+    /** Attempts on upstreams, on this thread, from where {@code a} stands, until one answers or none is left. */
+    void forward(ResponseWriter client, Prepared p, Attempts a) throws Exception {
+        Tier tier = p.tier();
         boolean timedOut = false;
-        for (int attempt = 1; attempt <= config.proxy().maxAttempts(); attempt++) {
-            Upstream u = acquire(tier, facts, tried, deadline);
+        while (!a.exhausted()) {
+            Upstream u = acquire(tier, p.facts(), a.tried, a.deadline);
             if (u == null) {
                 timedOut = true;
                 break;
             }
-            if (attempt > 1) metrics.retried(tier.name());
+            begun(tier, a);
             Outcome o;
             try {
-                o = forwarder.attempt(u, in, client);
+                o = forwarder.attempt(u, p.in(), client);
             } finally {
-                u.release();
-                if (u.endpoint().maxConcurrent() > 0) tier.signal();
+                released(tier, u);
             }
             if (!(o instanceof Outcome.Retry r)) {
-                finish(tier, u, o, start);
+                finish(tier, u, o, p.start());
                 return;
             }
-            judge(tier, u, r);
-            tried.add(u);
-            last = r;
-            lastUpstream = u;
+            failed(tier, u, r, a);
         }
-        giveUp(client, tier, timedOut ? null : last, lastUpstream, last);
+        giveUp(client, tier, timedOut ? null : a.last, a.lastUpstream, a.last);
+    }
+
+    /** An attempt begins on an upstream already acquired. */
+    void begun(Tier tier, Attempts a) {
+        if (++a.made > 1) metrics.retried(tier.name());
+    }
+
+    /** An attempt has ended: its upstream's slot is free. */
+    static void released(Tier tier, Upstream u) {
+        u.release();
+        if (u.endpoint().maxConcurrent() > 0) tier.signal();
+    }
+
+    /** An attempt failed before the client got anything: judged, and the next one avoids its upstream. */
+    void failed(Tier tier, Upstream u, Outcome.Retry r, Attempts a) {
+        judge(tier, u, r);
+        a.tried.add(u);
+        a.last = r;
+        a.lastUpstream = u;
+    }
+
+    /** An eligible upstream, acquired, without waiting; null when none is eligible now. */
+    Upstream tryAcquire(Prepared p, Attempts a) {
+        return balancer.acquire(Balancer.servingModel(p.tier().upstreams(), p.facts().model()), p.facts().affinityKey(), a.tried);
+    }
+
+    /** Every attempt failed, or no upstream became eligible in time (as {@link #giveUp} on a thread). */
+    void gaveUp(ResponseWriter client, Prepared p, Attempts a, boolean timedOut) {
+        try {
+            giveUp(client, p.tier(), timedOut ? null : a.last, a.lastUpstream, a.last);
+        } catch (ApiError.GatewayException e) {
+            writeError(client, e.error());
+        } catch (IOException gone) {
+            client.abort();
+        }
+    }
+
+    GatewayConfig.ProxyConfig proxyConfig() {
+        return config.proxy();
     }
 
     /** Applies a retryable failure to the upstream's health and the metrics. */
@@ -152,7 +252,7 @@ public final class ProxyHandler implements AutoCloseable {
         }
     }
 
-    private void finish(Tier tier, Upstream u, Outcome o, long start) {
+    void finish(Tier tier, Upstream u, Outcome o, long start) {
         long total = System.nanoTime() - start;
         switch (o) {
             case Outcome.Relayed r -> {
@@ -304,6 +404,7 @@ public final class ProxyHandler implements AutoCloseable {
     @Override
     public void close() {
         if (relays != null) relays.close();
+        loopUpstreams.values().forEach(LoopUpstreams::close);
         upstreams.close();
     }
 }

@@ -49,11 +49,14 @@ public final class GatewayBench {
         for (TierConfig t : d.tiers())
             tiers.add(t.name().equals("fast") ? t.withUpstreams(List.of(StaticUpstream.of("mock", upstream))) : t);
         // -Dbench.virtualThreads=true (GATEWAY_JAVA_OPTS) measures the gateway on virtual threads,
-        // -Dbench.relayLoop=false with a thread per stream, -Dbench.shortSlice=false with the kernel's default slice
+        // -Dbench.eventLoops=N with N event loops (0: a thread per connection), -Dbench.relayLoop=false (with none)
+        // with a thread per stream, -Dbench.shortSlice=false with the kernel's default slice
         boolean virtual = Boolean.getBoolean("bench.virtualThreads");
+        int events = Integer.getInteger("bench.eventLoops", d.proxy().eventLoops());
         boolean loop = Boolean.parseBoolean(System.getProperty("bench.relayLoop", "true"));
         boolean slice = Boolean.parseBoolean(System.getProperty("bench.shortSlice", "true"));
-        return d.withTiers(tiers).withProxy(d.proxy().withThreads(d.proxy().maxThreads(), virtual).withRelayLoop(loop).withShortSlice(slice));
+        return d.withTiers(tiers).withProxy(d.proxy().withThreads(d.proxy().maxThreads(), virtual).withRelayLoop(loop)
+                .withShortSlice(slice).withEventLoops(events));
     }
 
     private static void gateway(int port, String upstream) throws InterruptedException {

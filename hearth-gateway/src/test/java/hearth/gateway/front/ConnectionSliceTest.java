@@ -29,19 +29,35 @@ class ConnectionSliceTest {
         probe.join();
         assumeThat(supported.get()).as("this kernel has no per-thread slice (Linux 6.12+)").isTrue();
 
-        assertThat(sliceOfServingThread(true)).isEqualTo(ShortSlice.SLICE_NANOS);
-        assertThat(sliceOfServingThread(false)).isNotEqualTo(ShortSlice.SLICE_NANOS);
+        for (boolean loop : new boolean[] {false, true}) {
+            assertThat(sliceOfServingThread(true, loop)).as("event loop " + loop).isEqualTo(ShortSlice.SLICE_NANOS);
+            assertThat(sliceOfServingThread(false, loop)).as("event loop " + loop).isNotEqualTo(ShortSlice.SLICE_NANOS);
+        }
     }
 
-    /** The se.slice the kernel reports for the thread that answers a request. */
-    private static long sliceOfServingThread(boolean shortSlice) throws Exception {
+    /** The se.slice the kernel reports for the thread that answers a request: the connection's, or the event loop's. */
+    private static long sliceOfServingThread(boolean shortSlice, boolean eventLoop) throws Exception {
         FrontServer.Handler own = new FrontServer.Handler() {
             @Override
             public void handle(FrontRequest req, ResponseWriter res) throws Exception {
-                String slice = Files.readString(SCHED).lines().filter(l -> l.startsWith("se.slice"))
-                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("none");
-                byte[] b = slice.getBytes(StandardCharsets.UTF_8);
+                byte[] b = slice().getBytes(StandardCharsets.UTF_8);
                 res.write(b, 0, b.length, true);
+            }
+
+            @Override
+            public boolean start(FrontRequest req, Exchange ex) {
+                try {
+                    handle(req, ex.response());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                ex.done();
+                return true;
+            }
+
+            private static String slice() throws java.io.IOException {
+                return Files.readString(SCHED).lines().filter(l -> l.startsWith("se.slice"))
+                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("none");
             }
 
             @Override
@@ -49,7 +65,7 @@ class ConnectionSliceTest {
                 return message.getBytes(StandardCharsets.UTF_8);
             }
         };
-        FrontServer server = new FrontServer(own, new FrontServer.Options(16, false, Duration.ofSeconds(5), Duration.ofSeconds(5), shortSlice))
+        FrontServer server = new FrontServer(own, new FrontServer.Options(16, false, Duration.ofSeconds(5), Duration.ofSeconds(5), shortSlice, eventLoop ? 1 : 0, Duration.ZERO))
                 .start("127.0.0.1", 0);
         try (HttpClient client = HttpClient.newHttpClient()) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/slice")).build(),

@@ -2,7 +2,7 @@ package hearth.gateway.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
+import hearth.gateway.testing.RawResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,10 +18,18 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The front end's HTTP/1.1 over raw sockets: what a client sends byte for byte and what comes back. The handler
- * echoes the request (method, path, body) so framing errors show as wrong bodies.
+ * echoes the request (method, path, body) so framing errors show as wrong bodies. Paths under {@code /l/} are
+ * answered on the event loop where there is one ({@link LoopFrontServerTest}), on the connection's thread here.
  */
 @Timeout(30)
 class FrontServerTest {
+    private static final int BIG = 3 << 20; // more than the socket buffers hold: the writes back up
+
+    /** Connections live on an event loop. */
+    boolean eventLoop() {
+        return false;
+    }
+
     private FrontServer server;
     private final CountDownLatch streamGate = new CountDownLatch(1);
 
@@ -46,11 +54,26 @@ class FrontServerTest {
                     return;
                 }
                 if (req.path().equals("/fail")) throw new IllegalStateException("handler bug");
-                byte[] body = req.body().readAllBytes();
-                String text = req.method() + " " + req.pathAndQuery() + " " + new String(body, StandardCharsets.UTF_8);
-                byte[] b = text.getBytes(StandardCharsets.UTF_8);
+                byte[] b = req.path().equals("/l/big") ? big() : echo(req);
                 res.setHeader("Content-Type", "text/plain");
                 res.write(b, 0, b.length, true);
+            }
+
+            @Override
+            public boolean start(FrontRequest req, Exchange ex) {
+                if (!req.path().startsWith("/l/")) return false;
+                if (req.path().equals("/l/thread")) { // begun on the loop, finished on a thread
+                    ex.onThread(res -> handle(req, res));
+                    return true;
+                }
+                try {
+                    byte[] b = req.path().equals("/l/big") ? big() : echo(req);
+                    ex.response().write(b, 0, b.length, true);
+                } catch (IOException gone) {
+                    // the front end closes the connection
+                }
+                ex.done();
+                return true;
             }
 
             @Override
@@ -58,8 +81,19 @@ class FrontServerTest {
                 return ("{\"error\":{\"message\":\"" + message + "\"}}").getBytes(StandardCharsets.UTF_8);
             }
         };
-        server = new FrontServer(echo, new FrontServer.Options(16, false, Duration.ofMillis(700), Duration.ofSeconds(2), false))
-                .start("127.0.0.1", 0);
+        server = new FrontServer(echo, new FrontServer.Options(16, false, Duration.ofMillis(700), Duration.ofSeconds(2), false,
+                eventLoop() ? 2 : 0, Duration.ZERO)).start("127.0.0.1", 0);
+    }
+
+    private static byte[] echo(FrontRequest req) throws IOException {
+        byte[] body = req.body().readAllBytes();
+        return (req.method() + " " + req.pathAndQuery() + " " + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] big() {
+        byte[] b = new byte[BIG];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) ('a' + i % 26);
+        return b;
     }
 
     @AfterEach
@@ -72,13 +106,13 @@ class FrontServerTest {
     void servesSeveralRequestsOnOneKeptAliveConnection() throws IOException {
         try (Socket s = connect()) {
             send(s, "POST /a?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello");
-            Response r1 = Response.read(s.getInputStream());
+            RawResponse r1 = RawResponse.read(s.getInputStream());
             send(s, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n");
-            Response r2 = Response.read(s.getInputStream());
-            assertThat(r1.status).isEqualTo(200);
-            assertThat(r1.body).isEqualTo("POST /a?x=1 hello");
-            assertThat(r1.head).containsIgnoringCase("content-length: 17").doesNotContainIgnoringCase("connection: close");
-            assertThat(r2.body).isEqualTo("GET /b ");
+            RawResponse r2 = RawResponse.read(s.getInputStream());
+            assertThat(r1.status()).isEqualTo(200);
+            assertThat(r1.body()).isEqualTo("POST /a?x=1 hello");
+            assertThat(r1.head()).containsIgnoringCase("content-length: 17").doesNotContainIgnoringCase("connection: close");
+            assertThat(r2.body()).isEqualTo("GET /b ");
         }
     }
 
@@ -89,9 +123,50 @@ class FrontServerTest {
                     + "POST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nde"
                     + "GET /3 HTTP/1.1\r\nHost: h\r\n\r\n");
             InputStream in = s.getInputStream();
-            assertThat(Response.read(in).body).isEqualTo("POST /1 abc");
-            assertThat(Response.read(in).body).isEqualTo("POST /2 de");
-            assertThat(Response.read(in).body).isEqualTo("GET /3 ");
+            assertThat(RawResponse.read(in).body()).isEqualTo("POST /1 abc");
+            assertThat(RawResponse.read(in).body()).isEqualTo("POST /2 de");
+            assertThat(RawResponse.read(in).body()).isEqualTo("GET /3 ");
+        }
+    }
+
+    @Test
+    void answersPipelinedRequestsInOrderWhereverEachIsServed() throws IOException {
+        try (Socket s = connect()) {
+            send(s, "POST /l/1 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
+                    + "POST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nde"
+                    + "POST /l/thread HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nf"
+                    + "POST /l/4 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\ng\r\n0\r\n\r\n"
+                    + "GET /l/5 HTTP/1.1\r\nHost: h\r\n\r\n");
+            InputStream in = s.getInputStream();
+            assertThat(RawResponse.read(in).body()).isEqualTo("POST /l/1 abc");
+            assertThat(RawResponse.read(in).body()).isEqualTo("POST /2 de");
+            assertThat(RawResponse.read(in).body()).isEqualTo("POST /l/thread f");
+            assertThat(RawResponse.read(in).body()).isEqualTo("POST /l/4 g");
+            assertThat(RawResponse.read(in).body()).isEqualTo("GET /l/5 ");
+        }
+    }
+
+    @Test
+    void readsABodyThatArrivesInPieces() throws Exception {
+        try (Socket s = connect()) {
+            send(s, "POST /l/p HTTP/1.1\r\nHost: h\r\nContent-");
+            Thread.sleep(50);
+            send(s, "Length: 10\r\n\r\n0123");
+            Thread.sleep(50);
+            send(s, "456789");
+            assertThat(RawResponse.read(s.getInputStream()).body()).isEqualTo("POST /l/p 0123456789");
+        }
+    }
+
+    @Test
+    void aClientThatReadsSlowlyGetsAllOfALargeAnswerAndTheConnectionGoesOn() throws Exception {
+        try (Socket s = connect()) {
+            send(s, "GET /l/big HTTP/1.1\r\nHost: h\r\n\r\nGET /l/after HTTP/1.1\r\nHost: h\r\n\r\n");
+            Thread.sleep(300); // the server's writes back up meanwhile
+            InputStream in = s.getInputStream();
+            RawResponse r = RawResponse.read(in);
+            assertThat(r.body()).hasSize(BIG).isEqualTo(new String(big(), StandardCharsets.UTF_8));
+            assertThat(RawResponse.read(in).body()).isEqualTo("GET /l/after ");
         }
     }
 
@@ -102,8 +177,8 @@ class FrontServerTest {
                     + "4;ext=1\r\nwiki\r\n5\r\npedia\r\n0\r\nX-Trailer: t\r\n\r\n"
                     + "GET /after HTTP/1.1\r\nHost: h\r\n\r\n");
             InputStream in = s.getInputStream();
-            assertThat(Response.read(in).body).isEqualTo("POST /c wikipedia");
-            assertThat(Response.read(in).body).isEqualTo("GET /after ");
+            assertThat(RawResponse.read(in).body()).isEqualTo("POST /c wikipedia");
+            assertThat(RawResponse.read(in).body()).isEqualTo("GET /after ");
         }
     }
 
@@ -112,16 +187,16 @@ class FrontServerTest {
         try (Socket s = connect()) {
             send(s, "POST /e HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
             InputStream in = s.getInputStream();
-            Response interim = Response.read(in);
-            assertThat(interim.status).isEqualTo(100);
+            RawResponse interim = RawResponse.read(in);
+            assertThat(interim.status()).isEqualTo(100);
             send(s, "body");
-            assertThat(Response.read(in).body).isEqualTo("POST /e body");
+            assertThat(RawResponse.read(in).body()).isEqualTo("POST /e body");
         }
         try (Socket s = connect()) { // refused from its head: no 100, and the connection ends after the answer
             send(s, "POST /early HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
-            Response r = Response.read(s.getInputStream());
-            assertThat(r.status).isEqualTo(401);
-            assertThat(r.head).containsIgnoringCase("connection: close");
+            RawResponse r = RawResponse.read(s.getInputStream());
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.head()).containsIgnoringCase("connection: close");
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
     }
@@ -129,11 +204,12 @@ class FrontServerTest {
     @Test
     void closesAfterAnAnswerThatLeftTheBodyUnreadButTheClientStillGetsIt() throws IOException {
         try (Socket s = connect()) {
-            send(s, "POST /early HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1000));
-            Response r = Response.read(s.getInputStream());
-            assertThat(r.status).isEqualTo(401);
-            assertThat(r.body).isEqualTo("no");
-            assertThat(r.head).containsIgnoringCase("connection: close");
+            // larger than what an event loop reads before it answers (LoopConnection.MAX_BODY)
+            send(s, "POST /early HTTP/1.1\r\nHost: h\r\nContent-Length: 2000000\r\n\r\n" + "x".repeat(1000));
+            RawResponse r = RawResponse.read(s.getInputStream());
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.body()).isEqualTo("no");
+            assertThat(r.head()).containsIgnoringCase("connection: close");
         }
     }
 
@@ -142,13 +218,13 @@ class FrontServerTest {
         try (Socket s = connect()) {
             send(s, "GET /stream HTTP/1.1\r\nHost: h\r\n\r\n");
             InputStream in = s.getInputStream();
-            String head = Response.readHead(in);
+            String head = RawResponse.readHead(in);
             assertThat(head).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("transfer-encoding: chunked");
             // the first event arrives while the handler still waits: nothing was held back
-            assertThat(Response.readChunk(in)).isEqualTo("data: one\n\n");
+            assertThat(RawResponse.readChunk(in)).isEqualTo("data: one\n\n");
             streamGate.countDown();
-            assertThat(Response.readChunk(in)).isEqualTo("data: two\n\n");
-            assertThat(Response.readChunk(in)).isEmpty();
+            assertThat(RawResponse.readChunk(in)).isEqualTo("data: two\n\n");
+            assertThat(RawResponse.readChunk(in)).isEmpty();
         }
     }
 
@@ -156,17 +232,17 @@ class FrontServerTest {
     void speaksHttp10WithAndWithoutKeepAlive() throws IOException {
         try (Socket s = connect()) {
             send(s, "GET /old HTTP/1.0\r\n\r\n");
-            Response r = Response.read(s.getInputStream());
-            assertThat(r.head).startsWith("HTTP/1.0 200");
-            assertThat(r.body).isEqualTo("GET /old ");
+            RawResponse r = RawResponse.read(s.getInputStream());
+            assertThat(r.head()).startsWith("HTTP/1.0 200");
+            assertThat(r.body()).isEqualTo("GET /old ");
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
         try (Socket s = connect()) {
             send(s, "GET /k HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-            Response r = Response.read(s.getInputStream());
-            assertThat(r.head).containsIgnoringCase("connection: keep-alive");
+            RawResponse r = RawResponse.read(s.getInputStream());
+            assertThat(r.head()).containsIgnoringCase("connection: keep-alive");
             send(s, "GET /k2 HTTP/1.0\r\n\r\n");
-            assertThat(Response.read(s.getInputStream()).body).isEqualTo("GET /k2 ");
+            assertThat(RawResponse.read(s.getInputStream()).body()).isEqualTo("GET /k2 ");
         }
     }
 
@@ -187,15 +263,15 @@ class FrontServerTest {
         for (String[] c : cases) {
             try (Socket s = connect()) {
                 send(s, c[0]);
-                Response r = Response.read(s.getInputStream());
-                assertThat(r.status).as(c[0].lines().findFirst().orElse("")).isEqualTo(Integer.parseInt(c[1]));
-                assertThat(r.body).startsWith("{\"error\":");
-                assertThat(r.head).containsIgnoringCase("connection: close");
+                RawResponse r = RawResponse.read(s.getInputStream());
+                assertThat(r.status()).as(c[0].lines().findFirst().orElse("")).isEqualTo(Integer.parseInt(c[1]));
+                assertThat(r.body()).startsWith("{\"error\":");
+                assertThat(r.head()).containsIgnoringCase("connection: close");
             }
         }
         try (Socket s = connect()) { // the server is still fine
             send(s, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n");
-            assertThat(Response.read(s.getInputStream()).body).isEqualTo("GET /ok ");
+            assertThat(RawResponse.read(s.getInputStream()).body()).isEqualTo("GET /ok ");
         }
     }
 
@@ -203,13 +279,13 @@ class FrontServerTest {
     void answersAHandlerFailureWith500AndKeepsServing() throws IOException {
         try (Socket s = connect()) {
             send(s, "GET /fail HTTP/1.1\r\nHost: h\r\n\r\n");
-            Response r = Response.read(s.getInputStream());
-            assertThat(r.status).isEqualTo(500);
-            assertThat(r.body).contains("internal gateway error");
+            RawResponse r = RawResponse.read(s.getInputStream());
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.body()).contains("internal gateway error");
         }
         try (Socket s = connect()) {
             send(s, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n");
-            assertThat(Response.read(s.getInputStream()).status).isEqualTo(200);
+            assertThat(RawResponse.read(s.getInputStream()).status()).isEqualTo(200);
         }
     }
 
@@ -217,7 +293,7 @@ class FrontServerTest {
     void closesAConnectionLeftIdlePastTheKeepAliveTime() throws IOException {
         try (Socket s = connect()) {
             send(s, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
-            assertThat(Response.read(s.getInputStream()).status).isEqualTo(200);
+            assertThat(RawResponse.read(s.getInputStream()).status()).isEqualTo(200);
             long start = System.nanoTime();
             assertThat(s.getInputStream().read()).isEqualTo(-1); // closed by the server, not by the read timeout
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(5));
@@ -229,9 +305,9 @@ class FrontServerTest {
         try (Socket s = connect()) {
             send(s, "HEAD /h HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
             InputStream in = s.getInputStream();
-            String head = Response.readHead(in);
+            String head = RawResponse.readHead(in);
             assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: 8");
-            assertThat(Response.read(in).body).isEqualTo("GET /next "); // no body bytes came between
+            assertThat(RawResponse.read(in).body()).isEqualTo("GET /next "); // no body bytes came between
         }
     }
 
@@ -245,59 +321,5 @@ class FrontServerTest {
         OutputStream out = s.getOutputStream();
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-    }
-
-    /** A response read off the socket: head text, status, and the body by Content-Length or chunks. */
-    private record Response(int status, String head, String body) {
-        static Response read(InputStream in) throws IOException {
-            String head = readHead(in);
-            int status = Integer.parseInt(head.substring(9, 12));
-            if (status == 100) return new Response(status, head, "");
-            String lower = head.toLowerCase();
-            String body;
-            int cl = lower.indexOf("content-length: ");
-            if (cl >= 0) {
-                int len = Integer.parseInt(lower.substring(cl + 16, lower.indexOf('\r', cl)).trim());
-                body = new String(in.readNBytes(len), StandardCharsets.UTF_8);
-            } else if (lower.contains("transfer-encoding: chunked")) {
-                StringBuilder sb = new StringBuilder();
-                for (String c = readChunk(in); !c.isEmpty(); c = readChunk(in)) sb.append(c);
-                body = sb.toString();
-            } else {
-                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            return new Response(status, head, body);
-        }
-
-        static String readHead(InputStream in) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            while (true) {
-                int c = in.read();
-                if (c < 0) throw new IOException("closed inside a response head: " + b);
-                b.write(c);
-                byte[] a = b.toByteArray();
-                int n = a.length;
-                if (n >= 4 && a[n - 4] == '\r' && a[n - 3] == '\n' && a[n - 2] == '\r' && a[n - 1] == '\n')
-                    return b.toString(StandardCharsets.ISO_8859_1);
-            }
-        }
-
-        /** One chunk's data; empty for the last chunk (its trailing CRLF consumed). */
-        static String readChunk(InputStream in) throws IOException {
-            String size = line(in);
-            int n = Integer.parseInt(size.trim(), 16);
-            String data = new String(in.readNBytes(n), StandardCharsets.UTF_8);
-            line(in);
-            return data;
-        }
-
-        private static String line(InputStream in) throws IOException {
-            StringBuilder sb = new StringBuilder();
-            for (int c = in.read(); c != '\n'; c = in.read()) {
-                if (c < 0) throw new IOException("closed inside a line");
-                if (c != '\r') sb.append((char) c);
-            }
-            return sb.toString();
-        }
     }
 }

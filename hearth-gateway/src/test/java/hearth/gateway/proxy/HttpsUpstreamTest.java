@@ -72,7 +72,7 @@ class HttpsUpstreamTest {
         var p = c.proxy();
         return c.withProxy(new GatewayConfig.ProxyConfig(p.connectTimeout(), p.headersTimeout(), p.idleTimeout(), 1,
                 p.queueTimeout(), p.retryAfter(), p.cooldown(), p.cooldownMax(), p.maxBodyBytes(), p.responseBufferBytes(),
-                p.maxThreads(), p.virtualThreads(), p.relayLoop(), p.shortSlice(), p.caFile()));
+                p.maxThreads(), p.virtualThreads(), p.relayLoop(), p.shortSlice(), p.eventLoops(), p.caFile()));
     }
 
     private static void eventually(BooleanSupplier condition) throws InterruptedException {

@@ -26,11 +26,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Streams after their first event, as the relay loop takes them: through a gateway whose one upstream is a raw socket
  * server writing exactly the bytes (and pauses) each case needs. {@link RelayWithoutLoopTest} runs the same cases
- * with a thread per stream ({@code relay_loop: false}).
+ * with a thread per stream ({@code relay_loop: false}), {@link EventLoopRelayTest} on the event loop, which serves
+ * the whole request ({@code event_loop: true}, the default); here connections have threads ({@code event_loop: false}).
  */
 class RelayLoopTest {
     boolean relayLoop() {
         return true;
+    }
+
+    boolean eventLoop() {
+        return false;
     }
 
     private static final Duration IDLE = Duration.ofMillis(600);
@@ -44,7 +49,7 @@ class RelayLoopTest {
         GatewayConfig c = Configs.withoutActiveChecks(Configs.fast());
         ProxyConfig p = c.proxy();
         c = c.withProxy(new ProxyConfig(p.connectTimeout(), p.headersTimeout(), IDLE, 1, p.queueTimeout(), p.retryAfter(),
-                p.cooldown(), p.cooldownMax(), p.maxBodyBytes(), p.responseBufferBytes()).withRelayLoop(relayLoop()));
+                p.cooldown(), p.cooldownMax(), p.maxBodyBytes(), p.responseBufferBytes()).withRelayLoop(relayLoop()).withEventLoops(eventLoop() ? 2 : 0));
         List<TierConfig> tiers = new ArrayList<>();
         for (TierConfig t : c.tiers())
             tiers.add(t.name().equals("fast")
