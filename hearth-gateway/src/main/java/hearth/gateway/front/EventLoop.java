@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,6 +27,14 @@ public final class EventLoop implements AutoCloseable {
     /** What a channel's key is attached to: told when the channel is ready, on the loop's thread. */
     public interface Handler {
         void ready(SelectionKey key);
+
+        /**
+         * Served before the others that are ready at the same time: a request on its way to its first byte waits
+         * for no stream's next event.
+         */
+        default boolean urgent() {
+            return false;
+        }
 
         /** The loop is shutting down; the channel is closed after this. */
         default void shutDown() {}
@@ -135,7 +144,18 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void handleSelected() {
-        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        Set<SelectionKey> selected = selector.selectedKeys();
+        if (selected.size() > 1) { // the urgent first, then the rest
+            Iterator<SelectionKey> keys = selected.iterator();
+            while (keys.hasNext()) {
+                SelectionKey k = keys.next();
+                if (k.isValid() && k.attachment() instanceof Handler h && h.urgent()) {
+                    keys.remove();
+                    guarded(() -> h.ready(k));
+                }
+            }
+        }
+        Iterator<SelectionKey> keys = selected.iterator();
         while (keys.hasNext()) {
             SelectionKey k = keys.next();
             keys.remove();

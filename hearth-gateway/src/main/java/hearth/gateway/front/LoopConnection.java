@@ -110,6 +110,12 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
         key.interestOps(ops);
     }
 
+    /** Reading a request: it goes before the events of streams already under way. */
+    @Override
+    public boolean urgent() {
+        return state == State.READING || state == State.BODY;
+    }
+
     @Override
     public void ready(SelectionKey k) {
         if (!k.isValid()) return;

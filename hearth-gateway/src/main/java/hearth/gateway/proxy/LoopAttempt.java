@@ -479,6 +479,12 @@ final class LoopAttempt implements LoopUpstreams.User {
         exchange.done();
     }
 
+    /** Before the client's first byte: ahead of the events of streams under way. */
+    @Override
+    public boolean urgent() {
+        return phase != Phase.RELAY && phase != Phase.OVER;
+    }
+
     @Override
     public void shutDown() {
         if (phase == Phase.OVER) return;

@@ -63,6 +63,9 @@ final class LoopUpstreams {
 
         /** The loop is shutting down. */
         void shutDown();
+
+        /** What the connection awaits now leads to a response's first byte. */
+        boolean urgent();
     }
 
     /** One upstream connection on the loop. */
@@ -82,6 +85,11 @@ final class LoopUpstreams {
         public void ready(SelectionKey k) {
             if (user != null) user.ready(this, k);
             else close(); // idle: the upstream closed it (or sent what nobody asked for)
+        }
+
+        @Override
+        public boolean urgent() {
+            return user != null && user.urgent();
         }
 
         @Override
