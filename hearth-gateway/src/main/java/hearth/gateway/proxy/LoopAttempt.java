@@ -30,8 +30,6 @@ import java.util.List;
  * TLS, the request goes on on a thread from where it stands ({@link ProxyHandler#forward}).
  */
 final class LoopAttempt implements LoopUpstreams.User {
-    private static final int BUFFER = 16 * 1024;
-
     private enum Phase { CONNECT, SEND, HEAD, ERROR_BODY, BUFFER, FIRST, RELAY, OVER }
 
     private final ProxyHandler handler;
@@ -41,8 +39,8 @@ final class LoopAttempt implements LoopUpstreams.User {
     private final ProxyHandler.Attempts attempts;
     private final LoopUpstreams pool;
     private final ProxyConfig config;
-    private final ByteBuffer in = ByteBuffer.allocate(BUFFER);
-    private final byte[] data = new byte[BUFFER];
+    private final byte[] data; // the loop's scratch for decoded body bytes, used only within a step
+    private ByteBuffer in; // what arrived from the upstream and is not yet used: the connection's buffer
 
     // the attempt in progress
     private Upstream u;
@@ -69,6 +67,7 @@ final class LoopAttempt implements LoopUpstreams.User {
         this.attempts = attempts;
         this.pool = pool;
         this.config = handler.proxyConfig();
+        this.data = pool.scratch();
     }
 
     /** Starts the next attempt, gives up, or goes on on a thread. */
@@ -108,15 +107,16 @@ final class LoopAttempt implements LoopUpstreams.User {
     /** A pooled connection, else a new one. */
     private void open() {
         request.rewind();
-        in.clear();
         conn = pool.pooled(u.url(), this);
         if (conn != null) {
+            in = conn.buffer();
             send();
             return;
         }
         phase = Phase.CONNECT;
         waitUpTo(pool.connectTimeout().toNanos());
         conn = pool.connect(u.url(), this);
+        in = conn.buffer();
     }
 
     private void waitUpTo(long nanos) {

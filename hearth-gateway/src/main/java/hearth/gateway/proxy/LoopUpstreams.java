@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -25,11 +26,13 @@ import java.util.Set;
 final class LoopUpstreams {
     private static final int MAX_IDLE_PER_ADDRESS = 256;
     private static final long MAX_IDLE_NANOS = Duration.ofSeconds(20).toNanos();
+    private static final int BUFFER = 16 * 1024;
 
     private final EventLoop loop;
     private final Duration connectTimeout;
     private final Map<String, ArrayDeque<Conn>> idle = new HashMap<>();
     private final Set<LoopAttempt> attempts = new LinkedHashSet<>();
+    private final byte[] scratch = new byte[BUFFER];
 
     /** On the loop's thread: it also keeps the deadlines of the attempts that use these connections. */
     LoopUpstreams(EventLoop loop, Duration connectTimeout) {
@@ -39,6 +42,11 @@ final class LoopUpstreams {
             long now = System.nanoTime();
             for (LoopAttempt a : List.copyOf(attempts)) a.sweep(now);
         });
+    }
+
+    /** A buffer for the loop's steps to decode into; nothing may keep it past a step. */
+    byte[] scratch() {
+        return scratch;
     }
 
     /** An attempt in progress, whose deadline the loop looks at every tick. */
@@ -76,6 +84,7 @@ final class LoopUpstreams {
         User user;
         long idleSince;
         boolean reused; // it served a request before: the upstream may have closed it meanwhile
+        private final ByteBuffer in = ByteBuffer.allocate(BUFFER);
 
         private Conn(String key) {
             this.key = key;
@@ -95,6 +104,11 @@ final class LoopUpstreams {
         @Override
         public void shutDown() {
             if (user != null) user.shutDown();
+        }
+
+        /** What arrives on the connection, kept for the request using it; empty when it is handed out. */
+        ByteBuffer buffer() {
+            return in;
         }
 
         void interest(int ops) {
@@ -136,6 +150,7 @@ final class LoopUpstreams {
             if (System.nanoTime() - c.idleSince < MAX_IDLE_NANOS && c.selection.isValid() && c.channel.isOpen()) {
                 c.user = user;
                 c.interest(0);
+                c.in.clear();
                 return c;
             }
             c.close();
