@@ -151,7 +151,7 @@ public final class EventLoop implements AutoCloseable {
                 SelectionKey k = keys.next();
                 if (k.isValid() && k.attachment() instanceof Handler h && h.urgent()) {
                     keys.remove();
-                    guarded(() -> h.ready(k));
+                    ready(h, k);
                 }
             }
         }
@@ -159,9 +159,16 @@ public final class EventLoop implements AutoCloseable {
         while (keys.hasNext()) {
             SelectionKey k = keys.next();
             keys.remove();
-            if (!k.isValid()) continue;
-            Handler h = (Handler) k.attachment();
-            guarded(() -> h.ready(k));
+            if (k.isValid()) ready((Handler) k.attachment(), k);
+        }
+    }
+
+    /** As {@link #guarded}, without a lambda per event. */
+    private static void ready(Handler h, SelectionKey k) {
+        try {
+            h.ready(k);
+        } catch (RuntimeException e) {
+            LOG.warn("event loop step failed", e);
         }
     }
 

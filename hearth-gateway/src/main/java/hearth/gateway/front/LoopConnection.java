@@ -43,6 +43,7 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
     private ResponseWriter response;
     private Runnable drained;
     private FrontServer.Step afterDrain; // a move to a thread that waits for the previous response's last bytes
+    private byte[] scratch = new byte[2048];
     private boolean advancing;
     private boolean again;
 
@@ -84,6 +85,7 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
     }
 
     private void reading() {
+        if (response != null && response.scratch().length <= 64 * 1024) scratch = response.scratch(); // for the next response
         state = State.READING;
         request = null;
         response = null;
@@ -206,7 +208,7 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
         head = null;
         body = null;
         request = req;
-        response = new ResponseWriter(output, req, null);
+        response = new ResponseWriter(output, req, null, scratch);
         state = State.ASYNC;
         watched.remove(this);
         interest();

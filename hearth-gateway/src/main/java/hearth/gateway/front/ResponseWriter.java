@@ -48,7 +48,7 @@ public final class ResponseWriter {
     private byte[] kept; // the response's last bytes, sent by complete() with its end
     private int keptOff;
     private int keptLen;
-    private byte[] scratch = new byte[2048];
+    private byte[] scratch;
 
     /**
      * @param mayKeepAlive asked when the head goes out: whether the connection can serve another request after
@@ -56,6 +56,12 @@ public final class ResponseWriter {
      *     taken for the next request)
      */
     ResponseWriter(OutputStream out, boolean http11, boolean headOnly, BooleanSupplier mayKeepAlive, SocketChannel channel) {
+        this(out, http11, headOnly, mayKeepAlive, channel, new byte[2048]);
+    }
+
+    private ResponseWriter(OutputStream out, boolean http11, boolean headOnly, BooleanSupplier mayKeepAlive, SocketChannel channel,
+            byte[] scratch) {
+        this.scratch = scratch;
         this.out = out;
         this.http11 = http11;
         this.headOnly = headOnly;
@@ -65,7 +71,18 @@ public final class ResponseWriter {
 
     /** {@code channel}: the client connection's channel, which a relay may write the rest of a stream to (null: none). */
     ResponseWriter(OutputStream out, FrontRequest request, SocketChannel channel) {
-        this(out, request.http11(), request.method().equals("HEAD"), () -> request.keepAlive() && request.bodyConsumed(), channel);
+        this(out, request, channel, new byte[2048]);
+    }
+
+    /** {@code scratch}: where the bytes of each write are put together; a connection may hand it from one response to the next. */
+    ResponseWriter(OutputStream out, FrontRequest request, SocketChannel channel, byte[] scratch) {
+        this(out, request.http11(), request.method().equals("HEAD"), () -> request.keepAlive() && request.bodyConsumed(), channel,
+                scratch);
+    }
+
+    /** The scratch buffer, as large as the writes have made it. */
+    byte[] scratch() {
+        return scratch;
     }
 
     public void status(int status) {
@@ -204,8 +221,10 @@ public final class ResponseWriter {
     }
 
     private int chunkSize(int n, int len) {
-        n = ascii(n, Integer.toHexString(len));
-        return crlf(n);
+        int digits = Math.max(1, (Integer.SIZE - Integer.numberOfLeadingZeros(len) + 3) / 4);
+        ensure(n + digits + 4);
+        for (int i = digits - 1; i >= 0; i--, len >>>= 4) scratch[n + i] = (byte) "0123456789abcdef".charAt(len & 0xf);
+        return crlf(n + digits);
     }
 
     private int crlf(int n) {
