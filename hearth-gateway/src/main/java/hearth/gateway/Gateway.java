@@ -32,7 +32,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,7 +112,8 @@ public final class Gateway implements AutoCloseable {
         var p = config.proxy();
         this.front = new FrontServer(new Routes(), new FrontServer.Options(p.virtualThreads() ? Integer.MAX_VALUE : p.maxThreads(), p.virtualThreads(),
                 FrontServer.Options.defaults().keepAlive(), FrontServer.Options.defaults().readTimeout(), p.shortSlice(),
-                p.virtualThreads() ? 0 : p.eventLoops(), finest(p.connectTimeout(), finest(p.headersTimeout(), p.idleTimeout()))));
+                p.virtualThreads() ? 0 : p.eventLoops(),
+                Units.finest(p.connectTimeout(), Units.finest(p.headersTimeout(), p.idleTimeout()))));
     }
 
     /** The front end's dispatch: own routes to Javalin through the relay, the rest to the proxy. */
@@ -134,13 +134,6 @@ public final class Gateway implements AutoCloseable {
             String type = status >= 500 ? "server_error" : "invalid_request_error";
             return new ApiError(status, type, message, null, null, null).json();
         }
-    }
-
-    /** The shorter of two timeouts, zero meaning none. */
-    private static Duration finest(Duration a, Duration b) {
-        if (a.isZero()) return b;
-        if (b.isZero()) return a;
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Static upstreams from the config, as registry entries that never expire. */

@@ -7,6 +7,13 @@ import java.util.Locale;
 public final class Units {
     private Units() {}
 
+    /** The shorter of two timeouts, zero meaning none. */
+    public static Duration finest(Duration a, Duration b) {
+        if (a.isZero()) return b;
+        if (b.isZero()) return a;
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     public static Duration duration(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         try {

@@ -59,7 +59,7 @@ public final class ProxyHandler implements AutoCloseable {
         this.inspector = new RequestInspector(config.affinity());
         this.balancer = new Balancer(config.affinity().maxImbalance());
         var p = config.proxy();
-        this.upstreams = new Http1Client(p.connectTimeout(), finest(p.headersTimeout(), p.idleTimeout()), tls);
+        this.upstreams = new Http1Client(p.connectTimeout(), Units.finest(p.headersTimeout(), p.idleTimeout()), tls);
         this.relays = p.relayLoop() ? relayLoop(p) : null;
         this.forwarder = new Forwarder(upstreams, config.proxy(), relays);
     }
@@ -71,8 +71,8 @@ public final class ProxyHandler implements AutoCloseable {
 
     /** Goes on with a request the event loop began, on a thread, from where its attempts stand. */
     void forwardOnThread(ResponseWriter client, Prepared p, Attempts a) {
-        answering(client, p.in().method() + " " + p.tier().prefix() + p.in().pathAndQuery().substring(1),
-                () -> forward(client, p, a));
+        String what = p.in().method() + " " + p.in().pathAndQuery() + " (tier " + p.tier().name() + ")";
+        answering(client, what, () -> forward(client, p, a));
     }
 
     private interface Work {
@@ -384,13 +384,6 @@ public final class ProxyHandler implements AutoCloseable {
         } catch (ResponseWriter.ClientGone ignored) {
             // nobody left to tell
         }
-    }
-
-    /** The shorter of two timeouts, zero meaning none. */
-    private static java.time.Duration finest(java.time.Duration a, java.time.Duration b) {
-        if (a.isZero()) return b;
-        if (b.isZero()) return a;
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static RelayLoop relayLoop(GatewayConfig.ProxyConfig p) {
