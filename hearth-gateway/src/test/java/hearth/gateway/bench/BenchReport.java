@@ -21,11 +21,11 @@ final class BenchReport {
      * @param alone per path, one run per round of the path alone under {@code throughput}
      */
     static String render(List<Shape> shapes, Shape throughput, List<String> paths, Map<String, Map<String, List<Run>>> mixed,
-            Map<String, List<Run>> alone, int rounds, int seconds) {
+            Map<String, List<Run>> alone, int rounds, int seconds, int lightLonger) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Latency: the paths interleaved request by request (%d s per round, %d rounds); "
-                + "\"added\" is the path's percentile minus the direct path's in the same round, median over rounds.%n%n",
-                seconds * paths.size(), rounds));
+        b.append(String.format(Locale.ROOT, "Latency: the paths interleaved request by request (%d s per round, %d s for the light "
+                + "load, %d rounds); \"added\" is the path's percentile minus the direct path's in the same round, median over "
+                + "rounds.%n%n", seconds * paths.size(), seconds * paths.size() * lightLonger, rounds));
         for (Shape s : shapes) {
             var byPath = mixed.get(s.name());
             List<Run> direct = byPath.get("direct");

@@ -86,7 +86,9 @@ public final class GatewayBench {
         Map<String, List<Run>> alone = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (Shape s : shapes) {
-                List<Run> runs = measured(client, urls, paths, s, seconds * paths.size(), pids);
+                // the light load's rounds are longer: at its rate a p99 needs more requests
+                int roundSeconds = seconds * paths.size() * (s == light ? LIGHT_ROUNDS_LONGER : 1);
+                List<Run> runs = measured(client, urls, paths, s, roundSeconds, pids);
                 for (int i = 0; i < paths.size(); i++) {
                     mixed.computeIfAbsent(s.name(), k -> new LinkedHashMap<>()).computeIfAbsent(paths.get(i), k -> new ArrayList<>()).add(runs.get(i));
                     log(round, s.name() + ", mixed", paths.get(i), runs.get(i));
@@ -99,7 +101,7 @@ public final class GatewayBench {
                 log(round, "throughput", paths.get(p), r);
             }
         }
-        System.out.print(BenchReport.render(shapes, saturating, paths, mixed, alone, rounds, seconds));
+        System.out.print(BenchReport.render(shapes, saturating, paths, mixed, alone, rounds, seconds, LIGHT_ROUNDS_LONGER));
     }
 
     /**
@@ -121,6 +123,7 @@ public final class GatewayBench {
     }
 
     private static final int SETTLE_SECONDS = 180;
+    private static final int LIGHT_ROUNDS_LONGER = 3;
 
     /** One run, with the CPU each proxy spent meanwhile shared out over the requests it served. */
     private static List<Run> measured(HttpClient client, List<String> urls, List<String> paths, Shape s, int seconds,
