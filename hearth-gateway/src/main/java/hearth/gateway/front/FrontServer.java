@@ -31,11 +31,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's HTTP/1.1 front end, requests of a connection served in turn (keep-alive and pipelining), in one of
- * two ways. With {@code eventLoop} (the default), connections live on one {@link EventLoop}: it reads each request
- * and gives it to {@link Handler#start}, which answers it without blocking (the proxy sends it upstream and relays
- * the answer on the same loop); a request the handler cannot take so (or whose body is chunked, expects 100-continue
- * or is large) is served on a thread of its own, after which the connection goes back to the loop. Without it, each
- * connection has a thread of its own with blocking reads and writes. A general-purpose server (Jetty) adds a
+ * two ways. With {@code eventLoops} (by default one per core), each connection lives on one of that many
+ * {@link EventLoop}s, which take new connections in turn: its loop reads each request and gives it to
+ * {@link Handler#start}, which answers it without blocking (the proxy sends it upstream and relays the answer on the
+ * same loop); a request the handler cannot take so (or whose body is chunked, expects 100-continue or is large) is
+ * served on a thread of its own, after which the connection goes back to its loop. With none, each connection has a
+ * thread of its own with blocking reads and writes. A general-purpose server (Jetty) adds a
  * selector thread, a hand-off to a worker and a wake-up to re-arm the connection for every request, which doubled
  * the gateway's CPU per request against nginx's (docs/performance.md). At most {@code maxConnections} connections
  * are served at once; further ones wait in the listen backlog.
@@ -180,8 +181,8 @@ public final class FrontServer implements AutoCloseable {
                     workers.execute(c);
                 }
             } catch (IOException | RuntimeException e) {
-                if (c == null || !open.contains(c)) slots.release();
-                if (c != null) c.end();
+                if (c != null) c.end(); // closes it and frees its place
+                else slots.release();
                 closeQuietly(ch.socket());
                 if (!closed) LOG.warn("could not serve a connection: {}", e.toString());
             }

@@ -39,6 +39,7 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
     private RequestParser.Head head;
     private byte[] body;
     private int bodyFilled;
+    private int scanned; // buffered bytes of the next head already searched for its end
     private FrontRequest request;
     private ResponseWriter response;
     private Runnable drained;
@@ -174,16 +175,19 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
         int start = in.pos;
         RequestParser.Head h;
         try {
-            h = RequestParser.buffered(in, HEAD_LIMIT);
+            h = RequestParser.buffered(in, HEAD_LIMIT, scanned);
         } catch (RequestParser.BadRequest e) {
             in.pos = start;
+            scanned = 0;
             toThread(FrontServer.Connection::serveOne); // it parses the head again and refuses it
             return;
         }
         if (h == null) {
-            watch(in.available() > 0 ? server.options().readTimeout().toNanos() : server.options().keepAlive().toNanos());
+            scanned = in.available();
+            watch(scanned > 0 ? server.options().readTimeout().toNanos() : server.options().keepAlive().toNanos());
             return;
         }
+        scanned = 0;
         if (h.chunked() || h.expectContinue() || h.contentLength() > MAX_BODY) {
             in.pos = start;
             toThread(FrontServer.Connection::serveOne);

@@ -30,10 +30,12 @@ final class RequestParser {
      * requests. Everything after the head stays buffered in {@code in} for the body and later requests.
      */
     static Head read(ClientInput in, int maxHead) throws IOException {
+        int scanned = 0;
         while (true) {
-            Head head = buffered(in, maxHead);
+            Head head = buffered(in, maxHead, scanned);
             if (head != null) return head;
-            boolean idle = in.available() == 0;
+            scanned = in.available();
+            boolean idle = scanned == 0;
             try {
                 if (!in.fill()) {
                     if (idle) return null;
@@ -48,12 +50,13 @@ final class RequestParser {
 
     /**
      * The next request's head when {@code in} holds all of it, else null (nothing is consumed but empty lines);
-     * for a reader that must not wait.
+     * for a reader that must not wait. {@code scanned}: how many buffered bytes an earlier call already looked at
+     * without finding the head's end, so that a head arriving in many small reads is not searched again each time.
      */
-    static Head buffered(ClientInput in, int maxHead) throws BadRequest {
+    static Head buffered(ClientInput in, int maxHead, int scanned) throws BadRequest {
         // empty lines before a request line are ignored (RFC 9112 §2.2)
         while (in.pos < in.end && (in.buf[in.pos] == '\r' || in.buf[in.pos] == '\n')) in.pos++;
-        int endOfHead = endOfHead(in, in.pos);
+        int endOfHead = endOfHead(in, Math.max(in.pos, in.pos + scanned - 3));
         if (endOfHead >= 0) return parse(in, endOfHead);
         if (in.available() >= maxHead || (in.pos == 0 && in.end == in.buf.length))
             throw new BadRequest(431, "request head larger than " + maxHead + " bytes");
