@@ -60,10 +60,24 @@ public final class EventLoop implements AutoCloseable {
         this.thread = Thread.ofPlatform().daemon().name(name).start(this::run);
     }
 
-    /** Runs {@code task} on the loop's thread, soon (after what is running now). */
+    /** How often to look at deadlines for timeouts no shorter than {@code finest}: a tenth of it, within 5 ms and 1 s. */
+    public static Duration tick(Duration finest) {
+        long f = finest.isZero() || finest.isNegative() ? Duration.ofSeconds(10).toNanos() : finest.toNanos();
+        return Duration.ofNanos(Math.clamp(f / 10, Duration.ofMillis(5).toNanos(), Duration.ofSeconds(1).toNanos()));
+    }
+
+    /**
+     * Runs {@code task} on the loop's thread, soon (after what is running now). A loop that has stopped drops it: see
+     * {@link #running}.
+     */
     public void execute(Runnable task) {
         tasks.add(task);
         if (Thread.currentThread() != thread) selector.wakeup();
+    }
+
+    /** False once the loop's thread has ended (closed, or killed by an Error): tasks given to it are dropped. */
+    public boolean running() {
+        return thread.isAlive();
     }
 
     public boolean inLoop() {

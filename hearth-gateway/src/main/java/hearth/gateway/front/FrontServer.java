@@ -80,11 +80,11 @@ public final class FrontServer implements AutoCloseable {
                     Runtime.getRuntime().availableProcessors(), Duration.ZERO);
         }
 
-        /** A tenth of the shortest timeout, within 5 ms and 1 s. */
+        /** See {@link EventLoop#tick}: for the shortest of the front's and the handler's timeouts. */
         Duration tick() {
             long finest = Math.min(keepAlive.toNanos(), readTimeout.toNanos());
             if (!finestTimeout.isZero() && !finestTimeout.isNegative()) finest = Math.min(finest, finestTimeout.toNanos());
-            return Duration.ofNanos(Math.clamp(finest / 10, Duration.ofMillis(5).toNanos(), Duration.ofSeconds(1).toNanos()));
+            return EventLoop.tick(Duration.ofNanos(finest));
         }
     }
 

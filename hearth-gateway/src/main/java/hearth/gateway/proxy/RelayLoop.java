@@ -1,26 +1,23 @@
 package hearth.gateway.proxy;
 
-import hearth.gateway.ShortSlice;
+import hearth.gateway.front.EventLoop;
 import hearth.gateway.front.ResponseWriter;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * queue their wake-ups behind each other on the cores. The response's last bytes (the end of the body, or an error
  * event when the upstream fails or stays silent past the idle timeout) go back to the connection's thread, which
  * sends them after its bookkeeping, as in the blocking relay. A client that stops reading is given the idle timeout,
- * then treated as gone; a client that has gone cancels the upstream request (its connection is closed).
+ * then treated as gone; a client that has gone cancels the upstream request (its connection is closed). The selector
+ * thread is an {@link EventLoop} of its own (with {@code event_loops: 0} connections have threads and no loop).
  */
 final class RelayLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
@@ -43,25 +41,16 @@ final class RelayLoop implements AutoCloseable {
     /** How a relay ended, and the bytes the connection's thread still has to send with the end of the response (or null). */
     record Ended(Outcome outcome, byte[] last) {}
 
-    private final Selector selector;
-    private final Thread thread;
-    private final long tickNanos;
-    private final boolean shortSlice;
-    private final ConcurrentLinkedQueue<Stream> incoming = new ConcurrentLinkedQueue<>();
-    private final Set<Stream> active = new LinkedHashSet<>();
-    private final List<Stream> ending = new ArrayList<>();
-    private volatile boolean closed;
+    private final EventLoop loop;
+    private final Set<Stream> active = new LinkedHashSet<>(); // on the loop's thread only
 
     /**
      * {@code finest}: the shortest idle timeout streams will have; it sets how often deadlines are looked at.
-     * {@code shortSlice}: the loop's thread asks for a short scheduler slice ({@link ShortSlice}).
+     * {@code shortSlice}: the loop's thread asks for a short scheduler slice.
      */
     RelayLoop(Duration finest, String name, boolean shortSlice) throws IOException {
-        this.shortSlice = shortSlice;
-        long f = finest.isZero() || finest.isNegative() ? Duration.ofSeconds(10).toNanos() : finest.toNanos();
-        this.tickNanos = Math.clamp(f / 10, Duration.ofMillis(5).toNanos(), Duration.ofSeconds(1).toNanos());
-        this.selector = Selector.open();
-        this.thread = Thread.ofPlatform().daemon().name(name).start(this::run);
+        this.loop = new EventLoop(name, EventLoop.tick(finest), shortSlice);
+        loop.execute(() -> loop.everyTick(this::sweep));
     }
 
     /**
@@ -72,21 +61,20 @@ final class RelayLoop implements AutoCloseable {
     Ended relay(Http1Response.Handoff upstream, SocketChannel from, ResponseWriter client, SocketChannel to,
             Forwarder.EventTail tail, String name, int status, long firstByte, Duration idle) throws InterruptedException {
         Stream s = new Stream(upstream, from, client, to, tail, name, status, firstByte, idle);
-        if (closed) return abandoned(s);
-        incoming.add(s);
-        selector.wakeup();
+        loop.execute(() -> start(s));
         try {
             while (true) {
                 try {
                     return s.done.get(1, TimeUnit.SECONDS);
                 } catch (TimeoutException stillRunning) {
-                    // a loop that has stopped (closed just now, or killed by an Error) never takes a queued stream
-                    if (!thread.isAlive() && incoming.remove(s)) return abandoned(s);
+                    // a loop that has stopped (closed just now, or killed by an Error) drops the streams queued for it
+                    if (!loop.running() && s.settle()) return abandoned(s);
                 }
             }
         } catch (InterruptedException e) {
-            s.cancelled = true; // ended by the loop within a tick; the channels are not touched here before that
-            selector.wakeup();
+            loop.execute(() -> { // the channels are not touched here before the loop has let go of them
+                if (!s.finished) gone(s);
+            });
             try {
                 s.done.get(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException | InterruptedException ignored) {
@@ -98,8 +86,8 @@ final class RelayLoop implements AutoCloseable {
         }
     }
 
-    /** One stream being relayed; touched only by the loop's thread (but for the cancel flag and the result). */
-    private static final class Stream {
+    /** One stream being relayed; touched only by the loop's thread (but for the result and who settles it). */
+    private final class Stream implements EventLoop.Handler {
         final Http1Response.Handoff up;
         final SocketChannel from;
         final ResponseWriter client;
@@ -110,9 +98,10 @@ final class RelayLoop implements AutoCloseable {
         final long firstByte;
         final long idleNanos;
         final CompletableFuture<Ended> done = new CompletableFuture<>();
+        /** Set by whoever decides what becomes of both connections: the hand-back, or abandoning them. */
+        final AtomicBoolean settled = new AtomicBoolean();
         final ByteBuffer in = ByteBuffer.allocate(BUFFER);
         final byte[] data = new byte[BUFFER];
-        volatile boolean cancelled;
         SelectionKey fromKey;
         SelectionKey toKey;
         ByteBuffer pending; // framed bytes the client has not taken yet
@@ -134,79 +123,51 @@ final class RelayLoop implements AutoCloseable {
             this.idleNanos = idle.toNanos();
             in.put(up.buffered());
         }
-    }
 
-    private void run() {
-        if (shortSlice) ShortSlice.request();
-        try {
-            loop();
-        } finally {
-            shutDown(); // also after an Error: no stream may wait for a loop that has gone
+        boolean settle() {
+            return settled.compareAndSet(false, true);
         }
-    }
 
-    private void loop() {
-        long lastSweep = System.nanoTime();
-        while (!closed) {
+        /** A bug in one stream's step ends that stream with an error event, not the loop. */
+        @Override
+        public void ready(SelectionKey k) {
+            if (finished) return;
             try {
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(tickNanos)));
-            } catch (IOException e) {
-                LOG.warn("relay selector failed: {}", e.toString());
-                continue;
-            }
-            for (Stream next = incoming.poll(); next != null; next = incoming.poll()) {
-                Stream s = next;
-                guarded(s, () -> start(s));
-            }
-            handleSelected();
-            long now = System.nanoTime();
-            if (now - lastSweep >= tickNanos) {
-                lastSweep = now;
-                for (Stream s : List.copyOf(active)) guarded(s, () -> sweep(s, now));
-            }
-            while (!ending.isEmpty()) {
-                handBack();
-                handleSelected(); // what handing back selected: a later select() would not report it again
+                if (k == toKey && k.isWritable()) flush(this);
+                else if (k == fromKey && k.isReadable()) read(this);
+            } catch (RuntimeException e) {
+                failed(this, e);
             }
         }
-    }
 
-    private void handleSelected() {
-        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-        while (keys.hasNext()) {
-            SelectionKey k = keys.next();
-            keys.remove();
-            Stream s = (Stream) k.attachment();
-            if (s.finished || !k.isValid()) continue;
-            if (k == s.toKey && k.isWritable()) guarded(s, () -> flush(s));
-            else if (k == s.fromKey && k.isReadable()) guarded(s, () -> read(s));
-        }
-    }
-
-    /** Runs a step of one stream; a bug in it ends that stream with an error event, not the loop. */
-    private void guarded(Stream s, Runnable step) {
-        try {
-            step.run();
-        } catch (RuntimeException e) {
-            LOG.warn("relaying from upstream {} failed: {}", s.name, e.toString());
-            if (!s.finished) broken(s, "gateway relay failed");
+        @Override
+        public void shutDown() {
+            if (settle()) done.complete(abandoned(this));
         }
     }
 
     private void start(Stream s) {
         s.lastProgress = System.nanoTime();
         try {
-            s.from.configureBlocking(false);
-            s.to.configureBlocking(false);
-            s.fromKey = s.from.register(selector, 0, s);
-            s.toKey = s.to.register(selector, 0, s);
-        } catch (IOException e) {
-            gone(s); // a channel closed meanwhile: the gateway is closing the client's connection
+            s.fromKey = loop.register(s.from, 0, s);
+            s.toKey = loop.register(s.to, 0, s);
+        } catch (IOException e) { // a channel closed meanwhile: the gateway is closing the client's connection
+            s.finished = true;
+            if (s.settle()) s.done.complete(abandoned(s));
             return;
         }
         active.add(s);
-        consume(s);
+        try {
+            consume(s);
+        } catch (RuntimeException e) {
+            failed(s, e);
+        }
         if (!s.finished && s.pending == null) s.fromKey.interestOps(SelectionKey.OP_READ);
+    }
+
+    private void failed(Stream s, RuntimeException e) {
+        LOG.warn("relaying from upstream {} failed: {}", s.name, e.toString());
+        if (!s.finished) broken(s, "gateway relay failed");
     }
 
     private void read(Stream s) {
@@ -271,11 +232,16 @@ final class RelayLoop implements AutoCloseable {
         s.fromKey.interestOps(SelectionKey.OP_READ);
     }
 
-    private void sweep(Stream s, long now) {
-        if (s.cancelled) gone(s);
-        else if (s.idleNanos > 0 && now - s.lastProgress > s.idleNanos) {
-            if (s.pending != null) gone(s); // the client has not read for the whole idle timeout
-            else broken(s, Forwarder.silent(s.name, Duration.ofNanos(s.idleNanos)));
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Stream s : List.copyOf(active)) {
+            if (s.idleNanos <= 0 || now - s.lastProgress <= s.idleNanos) continue;
+            try {
+                if (s.pending != null) gone(s); // the client has not read for the whole idle timeout
+                else broken(s, Forwarder.silent(s.name, Duration.ofNanos(s.idleNanos)));
+            } catch (RuntimeException e) {
+                failed(s, e);
+            }
         }
     }
 
@@ -290,44 +256,29 @@ final class RelayLoop implements AutoCloseable {
         end(s, new Ended(new Outcome.ClientGone(s.status), null), false);
     }
 
+    /** Hands both channels back in blocking mode (the selector lets go of them first) and wakes the stream's thread. */
     private void end(Stream s, Ended result, boolean reusable) {
         s.finished = true;
         s.result = result;
         s.reusable = reusable;
         active.remove(s);
-        if (s.fromKey != null) s.fromKey.cancel();
-        if (s.toKey != null) s.toKey.cancel();
-        ending.add(s);
+        loop.deregister(s.toKey, toBlocking -> loop.deregister(s.fromKey, fromBlocking -> handBack(s, toBlocking, fromBlocking)));
     }
 
-    /** Puts the ended streams' channels back in blocking mode (their keys must be gone first) and wakes their threads. */
-    private void handBack() {
-        try {
-            selector.selectNow(); // deregisters the cancelled keys; what it selects is handled in the next round
-        } catch (IOException e) {
-            LOG.warn("relay selector failed: {}", e.toString());
-        }
-        List<Stream> ended = List.copyOf(ending);
-        ending.clear();
-        for (Stream s : ended) {
+    private static void handBack(Stream s, boolean toBlocking, boolean fromBlocking) {
+        if (!s.settle()) return; // abandoned as the loop shut down
+        if (!toBlocking) s.client.abort(); // its connection is closing anyway
+        boolean released = false;
+        if (s.reusable && fromBlocking) {
             try {
-                s.to.configureBlocking(true);
-            } catch (IOException | RuntimeException e) {
-                s.client.abort(); // its connection is closing anyway
+                s.up.conn().release();
+                released = true;
+            } catch (RuntimeException e) {
+                // not reusable after all
             }
-            boolean released = false;
-            if (s.reusable) {
-                try {
-                    s.from.configureBlocking(true);
-                    s.up.conn().release();
-                    released = true;
-                } catch (IOException | RuntimeException e) {
-                    // not reusable after all
-                }
-            }
-            if (!released) s.up.conn().close();
-            s.done.complete(s.result);
         }
+        if (!released) s.up.conn().close();
+        s.done.complete(s.result);
     }
 
     /** A stream the loop will not relay (it is closing or has stopped): both connections are cut. */
@@ -337,26 +288,8 @@ final class RelayLoop implements AutoCloseable {
         return new Ended(new Outcome.ClientGone(s.status), null);
     }
 
-    private void shutDown() {
-        for (Stream s; (s = incoming.poll()) != null; ) active.add(s);
-        for (Stream s : active) s.done.complete(abandoned(s));
-        active.clear();
-        for (Stream s : ending) { // their channels were not put back in blocking mode: the connection is cut instead
-            s.client.abort();
-            s.up.conn().close();
-            s.done.complete(s.result);
-        }
-        ending.clear();
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        selector.wakeup();
+        loop.close();
     }
 }
