@@ -41,6 +41,7 @@ final class LoopAttempt implements LoopUpstreams.User {
     private final ProxyConfig config;
     private final byte[] data; // the loop's scratch for decoded body bytes, used only within a step
     private ByteBuffer in; // what arrived from the upstream and is not yet used: the connection's buffer
+    private int headScanned; // how much of a response head in has been searched for its end
 
     // the attempt in progress
     private Upstream u;
@@ -107,6 +108,7 @@ final class LoopAttempt implements LoopUpstreams.User {
     /** A pooled connection, else a new one. */
     private void open() {
         request.rewind();
+        headScanned = 0;
         conn = pool.pooled(u.url(), this);
         if (conn != null) {
             in = conn.buffer();
@@ -203,6 +205,7 @@ final class LoopAttempt implements LoopUpstreams.User {
             String text = new String(in.array(), 0, end, StandardCharsets.ISO_8859_1);
             in.flip().position(end);
             in.compact();
+            headScanned = 0;
             Http1Response.Head h;
             boolean headRequest = p.in().method().equals("HEAD");
             try {
@@ -232,14 +235,16 @@ final class LoopAttempt implements LoopUpstreams.User {
         }
     }
 
+    /** The end of the head in {@code in}, or -1; the search resumes where the last one stopped (a head may trickle in). */
     private int endOfHead() {
         byte[] b = in.array();
         int limit = in.position();
-        for (int i = 0; i < limit; i++) {
+        for (int i = headScanned; i < limit; i++) {
             if (b[i] != '\n') continue;
             if (i + 1 < limit && b[i + 1] == '\n') return i + 2;
             if (i + 2 < limit && b[i + 1] == '\r' && b[i + 2] == '\n') return i + 3;
         }
+        headScanned = Math.max(0, limit - 2); // a line end that the next bytes may complete is looked at again
         return -1;
     }
 

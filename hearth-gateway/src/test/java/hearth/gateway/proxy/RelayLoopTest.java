@@ -105,6 +105,24 @@ class RelayLoopTest {
     }
 
     @Test
+    void aResponseHeadThatTricklesInFewBytesAtATimeIsReadWhole() throws Exception {
+        upstream.add((in, out) -> {
+            readRequest(in);
+            String head = HEAD.replace("\r\n\r\n", "\r\nX-Padding: " + "p".repeat(40) + "\r\n\r\n");
+            // pieces of one to three bytes: the blank line that ends the head is cut at every place in turn
+            for (int at = 0, piece = 1; at < head.length(); at += piece, piece = piece % 3 + 1) {
+                write(out, head.substring(at, Math.min(head.length(), at + piece)));
+                Thread.sleep(1);
+            }
+            write(out, chunk(event(0)) + chunk(event(1)) + chunk("data: [DONE]\n\n") + "0\r\n\r\n");
+        });
+        Client.Stream s = client.stream("/v1/chat/completions", Client.chat("m", "hi", 2, true));
+        assertThat(s.completed()).as(s.toString()).isTrue();
+        assertThat(s.events()).hasSize(2);
+        assertThat(content(s, 1)).isEqualTo("t1");
+    }
+
+    @Test
     void anUpstreamThatFallsSilentMidStreamEndsItWithAnErrorEventAfterTheIdleTimeout() throws Exception {
         upstream.add((in, out) -> {
             readRequest(in);
