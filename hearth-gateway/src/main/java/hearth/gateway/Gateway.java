@@ -112,7 +112,7 @@ public final class Gateway implements AutoCloseable {
         var p = config.proxy();
         this.front = new FrontServer(new Routes(), new FrontServer.Options(p.virtualThreads() ? Integer.MAX_VALUE : p.maxThreads(), p.virtualThreads(),
                 FrontServer.Options.defaults().keepAlive(), FrontServer.Options.defaults().readTimeout(), p.shortSlice(),
-                p.virtualThreads() ? 0 : p.eventLoops(),
+                p.loops(),
                 Units.finest(p.connectTimeout(), Units.finest(p.headersTimeout(), p.idleTimeout()))));
     }
 
@@ -217,7 +217,7 @@ public final class Gateway implements AutoCloseable {
                 h.path(), h.active() ? Units.format(h.interval()) : "never", h.fall(), h.rise(), p.maxAttempts(),
                 Units.format(p.queueTimeout()), p.maxBodyBytes(),
                 p.virtualThreads() ? "virtual threads" : "up to " + p.maxThreads() + " connections",
-                p.virtualThreads() || p.eventLoops() == 0 ? "off" : p.eventLoops(), p.relayLoop() ? "on" : "off",
+                p.loops() == 0 ? "off" : p.loops(), p.relayLoop() ? "on" : "off",
                 p.shortSlice() && !p.virtualThreads() ? "asked" : "off", config.keys().size(), config.routeByModel());
         return this;
     }

@@ -154,6 +154,11 @@ public record GatewayConfig(
                     cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, shortSlice, n, caFile);
         }
 
+        /** The event loops the front end runs: none on virtual threads, which have a thread per connection. */
+        public int loops() {
+            return virtualThreads ? 0 : eventLoops;
+        }
+
         public ProxyConfig withCaFile(Path file) {
             return new ProxyConfig(connectTimeout, headersTimeout, idleTimeout, maxAttempts, queueTimeout, retryAfter,
                     cooldown, cooldownMax, maxBodyBytes, responseBufferBytes, maxThreads, virtualThreads, relayLoop, shortSlice, eventLoops, file);
