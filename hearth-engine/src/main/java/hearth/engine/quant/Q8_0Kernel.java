@@ -190,33 +190,34 @@ final class Q8_0Kernel extends TiledKernel {
         int k = a.k, nb = k / BLOCK;
         float[] xf = a.qf;
         float[] xd = a.d;
+        // fixed offsets plus multiples of the block number: the JIT hoists the bounds checks out of the block loop
+        int x0 = t * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
+        int d0 = t * nb, d1 = d0 + nb, d2 = d1 + nb, d3 = d2 + nb;
         float[] h = new float[32];
         for (int r = rowFrom; r < rowTo; r++) {
             long o = r * rowBytes;
             FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            for (int b = 0; b < nb; b++, o += BYTES) {
-                IntVector q = IntVector.fromMemorySegment(I256, w, o + 2, LE);
+            for (int b = 0; b < nb; b++) {
+                long ob = o + (long) b * BYTES;
+                IntVector q = IntVector.fromMemorySegment(I256, w, ob + 2, LE);
                 FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
                 FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
                 FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
                 FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0);
-                float dw = Float.float16ToFloat(w.get(U16, o));
-                int x = t * k + b * BLOCK, d = t * nb + b;
-                FloatVector s0 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                x += k;
-                FloatVector s1 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                x += k;
-                FloatVector s2 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                x += k;
-                FloatVector s3 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x)))));
-                acc0 = s0.fma(FloatVector.broadcast(F256, dw * xd[d]), acc0);
-                acc1 = s1.fma(FloatVector.broadcast(F256, dw * xd[d + nb]), acc1);
-                acc2 = s2.fma(FloatVector.broadcast(F256, dw * xd[d + 2 * nb]), acc2);
-                acc3 = s3.fma(FloatVector.broadcast(F256, dw * xd[d + 3 * nb]), acc3);
+                float dw = Float.float16ToFloat(w.get(U16, ob));
+                int e = b * BLOCK;
+                FloatVector s0 = w3.fma(FloatVector.fromArray(F256, xf, x0 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x0 + e + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x0 + e + 8), w0.mul(FloatVector.fromArray(F256, xf, x0 + e)))));
+                FloatVector s1 = w3.fma(FloatVector.fromArray(F256, xf, x1 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x1 + e + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x1 + e + 8), w0.mul(FloatVector.fromArray(F256, xf, x1 + e)))));
+                FloatVector s2 = w3.fma(FloatVector.fromArray(F256, xf, x2 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x2 + e + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x2 + e + 8), w0.mul(FloatVector.fromArray(F256, xf, x2 + e)))));
+                FloatVector s3 = w3.fma(FloatVector.fromArray(F256, xf, x3 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x3 + e + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x3 + e + 8), w0.mul(FloatVector.fromArray(F256, xf, x3 + e)))));
+                acc0 = s0.fma(FloatVector.broadcast(F256, dw * xd[d0 + b]), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F256, dw * xd[d1 + b]), acc1);
+                acc2 = s2.fma(FloatVector.broadcast(F256, dw * xd[d2 + b]), acc2);
+                acc3 = s3.fma(FloatVector.broadcast(F256, dw * xd[d3 + b]), acc3);
             }
             acc0.intoArray(h, 0);
             acc1.intoArray(h, 8);
