@@ -137,10 +137,20 @@ final class Q4_0Kernel extends TiledKernel {
         return true;
     }
 
-    /** On the repacked path with 512-bit vectors: the rows held by the 8-row interleaved copy go to its kernels. */
+    /**
+     * On the repacked path with 512-bit vectors: the rows held by the 8-row interleaved copy go to its kernels; with
+     * 256-bit vectors, batches of eight activation rows and more go to {@link Q4_0Batch8}.
+     */
     @Override
     public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         Q4_0Repacked p = a.path == GgmlPath.REPACKED_Q4_0 && Q4_0Repacked.ENABLED ? Q4_0Repacked.of(w, rowBytes) : null;
+        if (p == null && a.path == GgmlPath.REPACKED_Q4_0 && Simd.ENABLED && a.n >= Q4_0Batch8.MIN_ROWS) {
+            Q4_0Batch8.matMul(w, rowBytes, rowFrom, rowTo, a, out, outStride);
+            int t = a.n / 8 * 8;
+            for (; t + 4 <= a.n; t += 4) rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+            for (; t < a.n; t++) rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+            return;
+        }
         if (p == null) {
             super.matMul(w, rowBytes, rowFrom, rowTo, a, out, outStride);
             return;

@@ -1,0 +1,175 @@
+package hearth.engine.quant;
+
+import static hearth.engine.quant.Simd.B128;
+import static hearth.engine.quant.Simd.F256;
+import static hearth.engine.quant.Simd.LE;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static hearth.engine.quant.Simd.U16;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Batches (prefill) on the repacked Q4_0 path with 256-bit vectors, eight activation rows per vector: lane u of
+ * every vector belongs to activation row 8g + u. ggml's q4_0_8x8 gemm keeps one float sum per output and adds each
+ * block's exact integer total times d_w * d_x to it with one fused multiply-add; here the block total of eight
+ * outputs at once is 32 fused multiply-adds of a broadcast weight (decoded once per slice of rows to the exact float
+ * q - 8) with the eight rows' activations of that element, and the scale is one vector multiply of d_w with the
+ * eight rows' d_x. Totals of products of |q - 8| <= 8 and |x| <= 127 stay far below 2^24, so the float sums are the
+ * integer totals exactly, in any order: the outputs are those of {@link Q4_0Kernel#rows4} bit for bit, at about a
+ * third of its instructions per product (it widens nibbles to shorts and transposes int lanes per block).
+ */
+final class Q4_0Batch8 {
+    private Q4_0Batch8() {}
+
+    /** Fewer activation rows than this use the row kernels. */
+    static final int MIN_ROWS = 8;
+
+    /**
+     * Cache blocking: the blocks are taken in chunks whose activations (all groups of eight rows) fit in about
+     * {@code X_FLOATS} floats, and the weight rows in slices whose decoded chunk fits in {@code W_FLOATS}; both stay in
+     * L2 while the slice passes over every group. Each output's running sum is kept in {@code out} between chunks
+     * (stored and reloaded as the same float: the order of its fused multiply-adds is ggml's).
+     */
+    private static final int X_FLOATS = 64 * 1024, W_FLOATS = 32 * 1024;
+
+    /**
+     * A slice's chunk of weights as floats q - 8 and its scales (row i of the slice at i * chunk elements); the
+     * activations of each group of eight rows element-major (x[((g * nb + b) * 32 + e) * 8 + u], row 8g + u) and
+     * their block scales (dx[(g * nb + b) * 8 + u]).
+     */
+    private record Scratch(float[] weights, float[] scales, float[] x, float[] dx) {}
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(() -> new Scratch(new float[0], new float[0], new float[0], new float[0]));
+
+    private static Scratch scratch(int sliceFloats, int sliceBlocks, int k, int groups) {
+        Scratch s = SCRATCH.get();
+        int nb = k / 32;
+        if (s.weights.length < sliceFloats || s.scales.length < sliceBlocks || s.x.length < groups * 8 * k || s.dx.length < groups * 8 * nb) {
+            s = new Scratch(new float[Math.max(s.weights.length, sliceFloats)], new float[Math.max(s.scales.length, sliceBlocks)],
+                    new float[Math.max(s.x.length, groups * 8 * k)], new float[Math.max(s.dx.length, groups * 8 * nb)]);
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    /** Blocks per chunk for {@code groups} groups of eight activation rows (at least 1, at most nb). */
+    static int chunkBlocks(int nb, int groups) {
+        return Math.clamp(X_FLOATS / (groups * 256), 1, nb);
+    }
+
+    /** Weight rows per slice for chunks of {@code chunk} blocks (at least 2). */
+    static int sliceRows(int chunk) {
+        return Math.max(2, W_FLOATS / (chunk * 32));
+    }
+
+    /** Outputs of activation rows [0, 8 * (n / 8)) for weight rows [rowFrom, rowTo); the caller does the rest. */
+    static void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
+        int k = a.k, nb = k / 32, groups = a.n / 8;
+        int chunk = chunkBlocks(nb, groups), slice = sliceRows(chunk);
+        Scratch s = scratch(slice * chunk * 32, slice * chunk, k, groups);
+        transpose(a, groups, s);
+        for (int b0 = 0; b0 < nb; b0 += chunk) {
+            int b1 = Math.min(nb, b0 + chunk);
+            for (int r0 = rowFrom; r0 < rowTo; r0 += slice) {
+                int r1 = Math.min(rowTo, r0 + slice);
+                for (int r = r0; r < r1; r++)
+                    decodeRow(w, r * rowBytes + (long) b0 * Q4_0Kernel.BYTES, b1 - b0, s.weights, (r - r0) * chunk * 32, s.scales, (r - r0) * chunk);
+                for (int g = 0; g < groups; g++) group(s, r0, r1, nb, chunk, b0, b1, g, out, outStride);
+            }
+        }
+    }
+
+    private static void transpose(Activations a, int groups, Scratch s) {
+        int k = a.k, nb = k / 32;
+        short[] q = a.q;
+        float[] x = s.x, dx = s.dx;
+        for (int g = 0; g < groups; g++) {
+            for (int u = 0; u < 8; u++) {
+                int row = 8 * g + u, src = row * k, dst = g * 8 * k + u;
+                for (int i = 0; i < k; i++) x[dst + 8 * i] = q[src + i];
+                for (int b = 0; b < nb; b++) dx[(g * nb + b) * 8 + u] = a.d[row * nb + b];
+            }
+        }
+    }
+
+    /** Element j < 16 of a block is the low nibble of byte j, element j + 16 its high nibble; each as q - 8. */
+    private static void decodeRow(MemorySegment w, long offset, int nb, float[] dst, int dstOff, float[] scales, int scaleOff) {
+        long o = offset;
+        for (int b = 0; b < nb; b++, o += Q4_0Kernel.BYTES) {
+            int y = dstOff + b * 32;
+            ByteVector q = ByteVector.fromMemorySegment(B128, w, o + 2, LE);
+            ByteVector lo = q.and((byte) 15).sub((byte) 8), hi = q.lanewise(LSHR, 4).sub((byte) 8);
+            lo.convertShape(B2F, F256, 0).reinterpretAsFloats().intoArray(dst, y);
+            lo.convertShape(B2F, F256, 1).reinterpretAsFloats().intoArray(dst, y + 8);
+            hi.convertShape(B2F, F256, 0).reinterpretAsFloats().intoArray(dst, y + 16);
+            hi.convertShape(B2F, F256, 1).reinterpretAsFloats().intoArray(dst, y + 24);
+            scales[scaleOff + b] = Float.float16ToFloat(w.get(U16, o));
+        }
+    }
+
+    /**
+     * Weight rows [r0, r1) of the decoded slice against activation rows 8g .. 8g+7, blocks [b0, b1): two weight rows
+     * at a time share the activation loads, each with four partial sums (short dependency chains).
+     */
+    private static void group(Scratch s, int r0, int r1, int nb, int chunk, int b0, int b1, int g, float[] out, int outStride) {
+        float[] ws = s.weights, sc = s.scales, x = s.x, dx = s.dx;
+        int xg = g * nb * 256, dg = g * nb * 8, n = b1 - b0;
+        float[] h = new float[16];
+        int r = r0;
+        for (; r + 2 <= r1; r += 2) {
+            int wo = (r - r0) * chunk * 32, vo = wo + chunk * 32, so = (r - r0) * chunk, vso = so + chunk;
+            FloatVector acc0 = running(out, outStride, g, r, b0, h, 0), acc1 = running(out, outStride, g, r + 1, b0, h, 8);
+            for (int i = 0; i < n; i++) {
+                int xb = xg + 256 * (b0 + i), wb = wo + 32 * i, vb = vo + 32 * i;
+                FloatVector p0 = FloatVector.zero(F256), p1 = p0, p2 = p0, p3 = p0;
+                FloatVector q0 = p0, q1 = p0, q2 = p0, q3 = p0;
+                for (int e = 0; e < 32; e += 4) {
+                    FloatVector x0 = FloatVector.fromArray(F256, x, xb + 8 * e), x1 = FloatVector.fromArray(F256, x, xb + 8 * e + 8);
+                    FloatVector x2 = FloatVector.fromArray(F256, x, xb + 8 * e + 16), x3 = FloatVector.fromArray(F256, x, xb + 8 * e + 24);
+                    p0 = x0.fma(FloatVector.broadcast(F256, ws[wb + e]), p0);
+                    q0 = x0.fma(FloatVector.broadcast(F256, ws[vb + e]), q0);
+                    p1 = x1.fma(FloatVector.broadcast(F256, ws[wb + e + 1]), p1);
+                    q1 = x1.fma(FloatVector.broadcast(F256, ws[vb + e + 1]), q1);
+                    p2 = x2.fma(FloatVector.broadcast(F256, ws[wb + e + 2]), p2);
+                    q2 = x2.fma(FloatVector.broadcast(F256, ws[vb + e + 2]), q2);
+                    p3 = x3.fma(FloatVector.broadcast(F256, ws[wb + e + 3]), p3);
+                    q3 = x3.fma(FloatVector.broadcast(F256, ws[vb + e + 3]), q3);
+                }
+                FloatVector d = FloatVector.fromArray(F256, dx, dg + 8 * (b0 + i));
+                acc0 = p0.add(p1).add(p2.add(p3)).fma(d.mul(sc[so + i]), acc0);
+                acc1 = q0.add(q1).add(q2.add(q3)).fma(d.mul(sc[vso + i]), acc1);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            for (int u = 0; u < 8; u++) {
+                out[(8 * g + u) * outStride + r] = h[u];
+                out[(8 * g + u) * outStride + r + 1] = h[8 + u];
+            }
+        }
+        for (; r < r1; r++) { // the odd row left over
+            int wo = (r - r0) * chunk * 32, so = (r - r0) * chunk;
+            FloatVector acc0 = running(out, outStride, g, r, b0, h, 0);
+            for (int i = 0; i < n; i++) {
+                int xb = xg + 256 * (b0 + i), wb = wo + 32 * i;
+                FloatVector p0 = FloatVector.zero(F256), p1 = p0;
+                for (int e = 0; e < 32; e += 2) {
+                    p0 = FloatVector.fromArray(F256, x, xb + 8 * e).fma(FloatVector.broadcast(F256, ws[wb + e]), p0);
+                    p1 = FloatVector.fromArray(F256, x, xb + 8 * e + 8).fma(FloatVector.broadcast(F256, ws[wb + e + 1]), p1);
+                }
+                acc0 = p0.add(p1).fma(FloatVector.fromArray(F256, dx, dg + 8 * (b0 + i)).mul(sc[so + i]), acc0);
+            }
+            acc0.intoArray(h, 0);
+            for (int u = 0; u < 8; u++) out[(8 * g + u) * outStride + r] = h[u];
+        }
+    }
+
+    /** The eight outputs' sums so far (zero before the first chunk), via h[at .. at + 8). */
+    private static FloatVector running(float[] out, int outStride, int g, int r, int b0, float[] h, int at) {
+        if (b0 == 0) return FloatVector.zero(F256);
+        for (int u = 0; u < 8; u++) h[at + u] = out[(8 * g + u) * outStride + r];
+        return FloatVector.fromArray(F256, h, at);
+    }
+}
