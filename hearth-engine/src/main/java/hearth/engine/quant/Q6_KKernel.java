@@ -21,6 +21,7 @@ import static hearth.engine.quant.Simd.hsumGrouped8;
 import static hearth.engine.quant.Simd.hsum8;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -260,10 +261,16 @@ final class Q6_KKernel extends TiledKernel {
         float[] xf = a.qf;
         float[] xd = a.d;
         float[] h = new float[64];
+        float[] scales = new float[16];
         for (int r = rowFrom; r < rowTo; r++) {
             long o = r * rowBytes;
             java.util.Arrays.fill(h, 0f);
             for (int b = 0; b < nb; b++, o += BYTES) {
+                // the 16 int8 group scales in one load: in this large method C2 did not inline the bounds checks of
+                // the byte reads (a call per read); some of the chunk loop's segment reads still are not
+                ByteVector s8 = ByteVector.fromMemorySegment(B128, w, o + 192, LE);
+                s8.convertShape(B2F, F256, 0).reinterpretAsFloats().intoArray(scales, 0);
+                s8.convertShape(B2F, F256, 1).reinterpretAsFloats().intoArray(scales, 8);
                 FloatVector i0 = FloatVector.zero(F256), i1 = i0, i2 = i0, i3 = i0, i4 = i0, i5 = i0, i6 = i0, i7 = i0;
                 for (int c = 0; c < 8; c++) {
                     int half = c >> 2, quarter = c & 3;
@@ -275,8 +282,7 @@ final class Q6_KKernel extends TiledKernel {
                     FloatVector w1 = (FloatVector) q.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0);
                     FloatVector w2 = (FloatVector) q.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0);
                     FloatVector w3 = (FloatVector) q.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0);
-                    FloatVector sc = FloatVector.broadcast(F256, (float) w.get(JAVA_BYTE, o + 192 + 2 * c))
-                            .blend((float) w.get(JAVA_BYTE, o + 193 + 2 * c), SECOND_GROUP);
+                    FloatVector sc = FloatVector.broadcast(F256, scales[2 * c]).blend(scales[2 * c + 1], SECOND_GROUP);
                     int x = t * k + b * BLOCK + 32 * c;
                     i0 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
                             w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i0);
