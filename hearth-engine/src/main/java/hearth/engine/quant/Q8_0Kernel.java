@@ -155,6 +155,62 @@ final class Q8_0Kernel extends TiledKernel {
         }
     }
 
+    /**
+     * {@link #rows1} for activation rows t and t + 1 (two sequences decoding): each pair of weight blocks is loaded and
+     * split into even and odd bytes once for both; every output takes the operations of rows1 in its order.
+     */
+    @Override
+    void rows2(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / BLOCK, xo = t * k, yo = xo + k, bo = t * nb, co = bo + nb;
+        short[] xq = a.qeo;
+        float[] xd = a.d;
+        float[] h = new float[32];
+        int half = (rowTo - rowFrom) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowFrom + i, r1 = r + half;
+            long o0 = r * rowBytes, o1 = r1 * rowBytes;
+            FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (int b = 0; b < nb; b++, o0 += BYTES, o1 += BYTES) {
+                int e = b * BLOCK;
+                ShortVector s0 = ShortVector.fromMemorySegment(S256, w, o0 + 2, LE);
+                ShortVector s1 = ShortVector.fromMemorySegment(S256, w, o1 + 2, LE);
+                ShortVector e0 = s0.lanewise(LSHL, 8).lanewise(ASHR, 8), d0 = s0.lanewise(ASHR, 8);
+                ShortVector e1 = s1.lanewise(LSHL, 8).lanewise(ASHR, 8), d1 = s1.lanewise(ASHR, 8);
+                float dw0 = Float.float16ToFloat(w.get(U16, o0)), dw1 = Float.float16ToFloat(w.get(U16, o1));
+                ShortVector xe = ShortVector.fromArray(S256, xq, xo + e), xodd = ShortVector.fromArray(S256, xq, xo + e + 16);
+                float dx = xd[bo + b];
+                IntVector p0 = e0.mul(xe).add(d0.mul(xodd)).reinterpretAsInts();
+                IntVector p1 = e1.mul(xe).add(d1.mul(xodd)).reinterpretAsInts();
+                p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                p1 = p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw0 * dx), acc0);
+                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw1 * dx), acc1);
+                xe = ShortVector.fromArray(S256, xq, yo + e);
+                xodd = ShortVector.fromArray(S256, xq, yo + e + 16);
+                dx = xd[co + b];
+                p0 = e0.mul(xe).add(d0.mul(xodd)).reinterpretAsInts();
+                p1 = e1.mul(xe).add(d1.mul(xodd)).reinterpretAsInts();
+                p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                p1 = p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16));
+                acc2 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw0 * dx), acc2);
+                acc3 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw1 * dx), acc3);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            acc2.intoArray(h, 16);
+            acc3.intoArray(h, 24);
+            out[t * outStride + r] = hsum8(h, 0);
+            out[t * outStride + r1] = hsum8(h, 8);
+            out[(t + 1) * outStride + r] = hsum8(h, 16);
+            out[(t + 1) * outStride + r1] = hsum8(h, 24);
+        }
+        if (rowFrom + 2 * half < rowTo) { // the odd row left over
+            int r = rowFrom + 2 * half;
+            rows1(w, rowBytes, r, r + 1, a, t, out, outStride);
+            rows1(w, rowBytes, r, r + 1, a, t + 1, out, outStride);
+        }
+    }
+
     @Override
     boolean floatDecoded() {
         return true;

@@ -28,7 +28,7 @@ abstract class TiledKernel implements QuantKernel {
     }
 
     /**
-     * Whether this kernel has row micro-kernels ({@link #rows1}, {@link #rows4}): methods that hold the whole loop nest
+     * Whether this kernel has row micro-kernels ({@link #rows1}, {@link #rows2}, {@link #rows4}): methods that hold the whole loop nest
      * (weight rows, blocks, activation rows) with the vector code written out, no vector-valued helper calls. C2
      * compiles each as one unit; helpers that take or return vectors and miss its inlining budget box every vector.
      */
@@ -39,6 +39,12 @@ abstract class TiledKernel implements QuantKernel {
     /** out[t * outStride + r] = row r · activation row t for r in [rowFrom, rowTo). */
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         throw new UnsupportedOperationException();
+    }
+
+    /** Like {@link #rows1} for activation rows t and t + 1; the same outputs bit for bit. */
+    void rows2(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+        rows1(w, rowBytes, rowFrom, rowTo, a, t + 1, out, outStride);
     }
 
     /** Like {@link #rows1} for activation rows t .. t+3, each weight block decoded once for the four. */
@@ -71,6 +77,10 @@ abstract class TiledKernel implements QuantKernel {
             }
             int t = 0;
             for (; t + 4 <= n; t += 4) rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+            if (t + 2 <= n) {
+                rows2(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+                t += 2;
+            }
             for (; t < n; t++) rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
             return;
         }

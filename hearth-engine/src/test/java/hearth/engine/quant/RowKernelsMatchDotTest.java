@@ -30,9 +30,9 @@ class RowKernelsMatchDotTest {
         MemorySegment w = RandomWeights.rows(type, ROWS, k, 31L * k + type.id);
         long rowBytes = type.bytesFor(k);
         // with every reordered copy (the 512-bit four-row path where the CPU has it), and without the pair layout
-        // (the 256-bit four-row path that CPUs without 512-bit vectors take)
+        // (the 256-bit four-row path that CPUs without 512-bit vectors take); 7 = four, two and one activation rows
         int[][] variants = {{Activations.ALL_LAYOUTS, 1}, {Activations.ALL_LAYOUTS, 2}, {Activations.ALL_LAYOUTS, 5},
-                {Activations.ALL_LAYOUTS, 9}, {Activations.ALL_LAYOUTS & ~Activations.QF2, 5}};
+                {Activations.ALL_LAYOUTS, 7}, {Activations.ALL_LAYOUTS, 9}, {Activations.ALL_LAYOUTS & ~Activations.QF2, 5}};
         for (int[] v : variants) {
             int layouts = v[0], n = v[1];
             float[] x = RandomWeights.activations(n, k, n * 77L + k);
