@@ -146,9 +146,7 @@ final class Q4_0Kernel extends TiledKernel {
         Q4_0Repacked p = a.path == GgmlPath.REPACKED_Q4_0 && Q4_0Repacked.ENABLED ? Q4_0Repacked.of(w, rowBytes) : null;
         if (p == null && a.path == GgmlPath.REPACKED_Q4_0 && Simd.ENABLED && a.n >= Q4_0Batch8.MIN_ROWS) {
             Q4_0Batch8.matMul(w, rowBytes, rowFrom, rowTo, a, out, outStride);
-            int t = a.n / 8 * 8;
-            for (; t + 4 <= a.n; t += 4) rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-            for (; t < a.n; t++) rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+            rowsFrom(a.n / 8 * 8, w, rowBytes, rowFrom, rowTo, a, out, outStride);
             return;
         }
         if (p == null) {

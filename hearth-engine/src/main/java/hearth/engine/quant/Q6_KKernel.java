@@ -230,7 +230,7 @@ final class Q6_KKernel extends TiledKernel {
         }
     }
 
-    /** Batches of eight activation rows per weight-row pass ({@link #rows8}), then fours and ones. */
+    /** Batches of eight activation rows per weight-row pass ({@link #rows8}), then the other row kernels. */
     @Override
     public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         if (!Simd.ENABLED || a.n < 8) {
@@ -239,8 +239,7 @@ final class Q6_KKernel extends TiledKernel {
         }
         int t = 0;
         for (; t + 8 <= a.n; t += 8) rows8(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-        for (; t + 4 <= a.n; t += 4) rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-        for (; t < a.n; t++) rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+        rowsFrom(t, w, rowBytes, rowFrom, rowTo, a, out, outStride);
     }
 
     /** Lanes 4..7: the second group's scale in a 32-value chunk (ggml's int lanes 4..7 are elements 16..31). */

@@ -28,9 +28,10 @@ abstract class TiledKernel implements QuantKernel {
     }
 
     /**
-     * Whether this kernel has row micro-kernels ({@link #rows1}, {@link #rows2}, {@link #rows4}): methods that hold the whole loop nest
-     * (weight rows, blocks, activation rows) with the vector code written out, no vector-valued helper calls. C2
-     * compiles each as one unit; helpers that take or return vectors and miss its inlining budget box every vector.
+     * Whether this kernel has row micro-kernels ({@link #rows1}, {@link #rows2}, {@link #rows4}): methods that hold
+     * the whole loop nest (weight rows, blocks, activation rows) with the vector code written out, no vector-valued
+     * helper calls. C2 compiles each as one unit; helpers that take or return vectors and miss its inlining budget box
+     * every vector.
      */
     boolean rowKernels() {
         return false;
@@ -50,6 +51,17 @@ abstract class TiledKernel implements QuantKernel {
     /** Like {@link #rows1} for activation rows t .. t+3, each weight block decoded once for the four. */
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         throw new UnsupportedOperationException();
+    }
+
+    /** Activation rows t .. n-1 through the row micro-kernels: fours, then a two, then a one. */
+    void rowsFrom(int t, MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
+        int n = a.n;
+        for (; t + 4 <= n; t += 4) rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+        if (t + 2 <= n) {
+            rows2(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+            t += 2;
+        }
+        for (; t < n; t++) rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
     }
 
     /** Whether batches of {@link DecodedBatch#MIN_ROWS}+ activation rows go through {@link DecodedBatch}. */
@@ -75,13 +87,7 @@ abstract class TiledKernel implements QuantKernel {
                 DecodedBatch.matMul(this, w, rowBytes, rowFrom, rowTo, a, out, outStride);
                 return;
             }
-            int t = 0;
-            for (; t + 4 <= n; t += 4) rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-            if (t + 2 <= n) {
-                rows2(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-                t += 2;
-            }
-            for (; t < n; t++) rows1(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+            rowsFrom(0, w, rowBytes, rowFrom, rowTo, a, out, outStride);
             return;
         }
         int tile = Simd.ENABLED ? tile() : 1;
