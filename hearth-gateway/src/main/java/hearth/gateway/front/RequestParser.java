@@ -12,7 +12,7 @@ import java.util.Locale;
  * be smuggled past a proxy: no whitespace before a header's colon, no folded lines, Content-Length and
  * Transfer-Encoding not both, one Content-Length value, chunked as the only transfer coding.
  */
-final class RequestParser {
+public final class RequestParser {
     private RequestParser() {}
 
     /** A request the gateway must refuse before a handler sees it; the connection closes after the answer. */
@@ -56,7 +56,7 @@ final class RequestParser {
     static Head buffered(ClientInput in, int maxHead, int scanned) throws BadRequest {
         // empty lines before a request line are ignored (RFC 9112 §2.2)
         while (in.pos < in.end && (in.buf[in.pos] == '\r' || in.buf[in.pos] == '\n')) in.pos++;
-        int endOfHead = endOfHead(in, Math.max(in.pos, in.pos + scanned - 3));
+        int endOfHead = endOfHead(in.buf, Math.max(in.pos, in.pos + scanned - 3), in.end);
         if (endOfHead >= 0) return parse(in, endOfHead);
         if (in.available() >= maxHead || (in.pos == 0 && in.end == in.buf.length))
             throw new BadRequest(431, "request head larger than " + maxHead + " bytes");
@@ -64,12 +64,15 @@ final class RequestParser {
     }
 
     /** Index just past the blank line ending the head, or -1. */
-    private static int endOfHead(ClientInput in, int from) {
-        byte[] b = in.buf;
-        for (int i = from; i < in.end; i++) {
+    /**
+     * Where an HTTP/1 head in b[.., end) ends (just after its blank line, LF or CRLF), searching from {@code from}; -1
+     * when it has not arrived whole. Request heads here, response heads on the event loops ({@code LoopAttempt}).
+     */
+    public static int endOfHead(byte[] b, int from, int end) {
+        for (int i = from; i < end; i++) {
             if (b[i] != '\n') continue;
-            if (i + 1 < in.end && b[i + 1] == '\n') return i + 2;
-            if (i + 2 < in.end && b[i + 1] == '\r' && b[i + 2] == '\n') return i + 3;
+            if (i + 1 < end && b[i + 1] == '\n') return i + 2;
+            if (i + 2 < end && b[i + 1] == '\r' && b[i + 2] == '\n') return i + 3;
         }
         return -1;
     }

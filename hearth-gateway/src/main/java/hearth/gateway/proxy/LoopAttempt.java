@@ -4,6 +4,7 @@ import hearth.gateway.GatewayConfig.ProxyConfig;
 import hearth.gateway.Units;
 import hearth.gateway.Upstream;
 import hearth.gateway.front.Exchange;
+import hearth.gateway.front.RequestParser;
 import hearth.gateway.front.ResponseWriter;
 import hearth.gateway.health.HealthState.Failure;
 import java.io.ByteArrayOutputStream;
@@ -237,15 +238,10 @@ final class LoopAttempt implements LoopUpstreams.User {
 
     /** The end of the head in {@code in}, or -1; the search resumes where the last one stopped (a head may trickle in). */
     private int endOfHead() {
-        byte[] b = in.array();
         int limit = in.position();
-        for (int i = headScanned; i < limit; i++) {
-            if (b[i] != '\n') continue;
-            if (i + 1 < limit && b[i + 1] == '\n') return i + 2;
-            if (i + 2 < limit && b[i + 1] == '\r' && b[i + 2] == '\n') return i + 3;
-        }
-        headScanned = Math.max(0, limit - 2); // a line end that the next bytes may complete is looked at again
-        return -1;
+        int end = RequestParser.endOfHead(in.array(), headScanned, limit);
+        if (end < 0) headScanned = Math.max(0, limit - 2); // a line end that the next bytes may complete is looked at again
+        return end;
     }
 
     private static List<String> lines(String head) {
