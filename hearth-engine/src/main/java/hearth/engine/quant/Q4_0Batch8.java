@@ -8,8 +8,11 @@ import static jdk.incubator.vector.VectorOperators.LSHR;
 import static hearth.engine.quant.Simd.U16;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Batches (prefill) on the repacked Q4_0 path with 256-bit vectors, eight activation rows per vector: lane u of
@@ -65,8 +68,11 @@ final class Q4_0Batch8 {
         return Math.max(2, W_FLOATS / (chunk * 32));
     }
 
-    /** Outputs of activation rows [0, 8 * (n / 8)) for weight rows [rowFrom, rowTo); the caller does the rest. */
-    static void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
+    /**
+     * Outputs of activation rows [0, 8 * (n / 8)) for weight rows [rowFrom, rowTo); the caller does the rest. The
+     * weights are read from the interleaved copy {@code p} where it is given (rowTo <= p.rows), else from {@code w}.
+     */
+    static void matMul(MemorySegment w, long rowBytes, Q4_0Repacked p, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         int k = a.k, nb = k / 32, groups = a.n / 8;
         int chunk = chunkBlocks(nb, groups), slice = sliceRows(chunk);
         Scratch s = scratch(slice * chunk * 32, slice * chunk, k, groups);
@@ -75,7 +81,8 @@ final class Q4_0Batch8 {
             int b1 = Math.min(nb, b0 + chunk);
             for (int r0 = rowFrom; r0 < rowTo; r0 += slice) {
                 int r1 = Math.min(rowTo, r0 + slice);
-                for (int r = r0; r < r1; r++)
+                if (p != null) decodeRows(p, r0, r1, b0, b1 - b0, chunk, s.weights, s.scales);
+                else for (int r = r0; r < r1; r++)
                     decodeRow(w, r * rowBytes + (long) b0 * Q4_0Kernel.BYTES, b1 - b0, s.weights, (r - r0) * chunk * 32, s.scales, (r - r0) * chunk);
                 for (int g = 0; g < groups; g++) group(s, r0, r1, nb, chunk, b0, b1, g, out, outStride);
             }
@@ -109,6 +116,42 @@ final class Q4_0Batch8 {
             scales[scaleOff + b] = Float.float16ToFloat(w.get(U16, o));
         }
     }
+
+    /**
+     * Like {@link #decodeRow(MemorySegment, long, int, float[], int, float[], int)} for rows [r0, r1) of the copy,
+     * blocks b0 .. b0 + nb (row r at (r - r0) * chunk blocks). The 8 bytes at 16 + 8j of a group-block are quant byte
+     * j of the group's 8 rows; two 8 x 8 byte transposes turn the 16 longs back into the rows' 16 quant bytes, as
+     * in the source.
+     */
+    private static void decodeRows(Q4_0Repacked p, int r0, int r1, int b0, int nb, int chunk, float[] dst, float[] scales) {
+        MemorySegment w = p.data;
+        long[] q = new long[16];
+        for (int g = r0 >>> 3; g <= (r1 - 1) >>> 3; g++) {
+            int lo = Math.max(r0, 8 * g), hi = Math.min(r1, 8 * g + 8);
+            long o = ((long) g * p.blocksPerRow + b0) * Q4_0Repacked.GROUP_BLOCK;
+            for (int b = 0; b < nb; b++, o += Q4_0Repacked.GROUP_BLOCK) {
+                for (int j = 0; j < 8; j++) {
+                    q[2 * j] = w.get(LONG, o + 16 + 8 * j);
+                    q[2 * j + 1] = w.get(LONG, o + 80 + 8 * j);
+                }
+                Q4_0Repacked.transpose8x8(q, 0, 2); // the even longs: bytes 0..7, the odd ones: bytes 8..15
+                Q4_0Repacked.transpose8x8(q, 1, 2);
+                for (int r = lo; r < hi; r++) {
+                    int i = r & 7, y = ((r - r0) * chunk + b) * 32;
+                    ByteVector bytes = LongVector.fromArray(L128, q, 2 * i).reinterpretAsBytes();
+                    ByteVector low = bytes.and((byte) 15).sub((byte) 8), high = bytes.lanewise(LSHR, 4).sub((byte) 8);
+                    low.convertShape(B2F, F256, 0).reinterpretAsFloats().intoArray(dst, y);
+                    low.convertShape(B2F, F256, 1).reinterpretAsFloats().intoArray(dst, y + 8);
+                    high.convertShape(B2F, F256, 0).reinterpretAsFloats().intoArray(dst, y + 16);
+                    high.convertShape(B2F, F256, 1).reinterpretAsFloats().intoArray(dst, y + 24);
+                    scales[(r - r0) * chunk + b] = Float.float16ToFloat(w.get(U16, o + 2 * i));
+                }
+            }
+        }
+    }
+
+    private static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 
     /**
      * Weight rows [r0, r1) of the decoded slice against activation rows 8g .. 8g+7, blocks [b0, b1): two weight rows

@@ -138,24 +138,30 @@ final class Q4_0Kernel extends TiledKernel {
     }
 
     /**
-     * On the repacked path with 512-bit vectors: the rows held by the 8-row interleaved copy go to its kernels; with
-     * 256-bit vectors, batches of eight activation rows and more go to {@link Q4_0Batch8}.
+     * On the repacked path, the rows held by the 8-row interleaved copy go to its kernels: with 512-bit vectors all of
+     * them to {@link Q4_0Interleaved}; with 256-bit vectors groups of eight activation rows to {@link Q4_0Batch8} and
+     * the others to {@link Q4_0Interleaved256}. The rows past the copy (or all, without one) go to {@link Q4_0Batch8} and
+     * the row kernels.
      */
     @Override
     public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
-        Q4_0Repacked p = a.path == GgmlPath.REPACKED_Q4_0 && Q4_0Repacked.ENABLED ? Q4_0Repacked.of(w, rowBytes) : null;
-        if (p == null && a.path == GgmlPath.REPACKED_Q4_0 && Simd.ENABLED && a.n >= Q4_0Batch8.MIN_ROWS) {
-            Q4_0Batch8.matMul(w, rowBytes, rowFrom, rowTo, a, out, outStride);
-            rowsFrom(a.n / 8 * 8, w, rowBytes, rowFrom, rowTo, a, out, outStride);
-            return;
+        boolean repacked = a.path == GgmlPath.REPACKED_Q4_0 && Simd.ENABLED;
+        Q4_0Repacked p = repacked && Q4_0Repacked.ENABLED ? Q4_0Repacked.of(w, rowBytes) : null;
+        int split = p == null ? rowFrom : Math.max(rowFrom, Math.min(rowTo, p.rows));
+        int batched = repacked && a.n >= Q4_0Batch8.MIN_ROWS ? a.n / 8 * 8 : 0;
+        if (rowFrom < split) {
+            if (Simd.WIDE) {
+                Q4_0Interleaved.matMul(p, rowFrom, split, a, out, outStride);
+            } else {
+                if (batched > 0) Q4_0Batch8.matMul(w, rowBytes, p, rowFrom, split, a, out, outStride);
+                Q4_0Interleaved256.matMul(p, rowFrom, split, a, batched, out, outStride);
+            }
         }
-        if (p == null) {
-            super.matMul(w, rowBytes, rowFrom, rowTo, a, out, outStride);
-            return;
+        if (split < rowTo) {
+            if (batched > 0) Q4_0Batch8.matMul(w, rowBytes, null, split, rowTo, a, out, outStride);
+            if (repacked) rowsFrom(batched, w, rowBytes, split, rowTo, a, out, outStride);
+            else super.matMul(w, rowBytes, split, rowTo, a, out, outStride);
         }
-        int split = Math.max(rowFrom, Math.min(rowTo, p.rows));
-        if (rowFrom < split) Q4_0Interleaved.matMul(p, rowFrom, split, a, out, outStride);
-        if (split < rowTo) super.matMul(w, rowBytes, split, rowTo, a, out, outStride);
     }
 
     /** Per activation block of row t: the sum of its 32 int8 values, into xs[0 .. nb). */

@@ -7,11 +7,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import jdk.incubator.vector.ShortVector;
 
 /**
- * A Q4_0 weight matrix with every 8 rows interleaved, so that one 512-bit vector serves all 8 rows (see
- * {@link Q4_0Interleaved}). Group g (rows 8g .. 8g+7), block b sits at {@code (g * blocksPerRow + b) * 144}: the 8 rows'
+ * A Q4_0 weight matrix with every 8 rows interleaved, so that one vector serves all 8 rows (see
+ * {@link Q4_0Interleaved} for 512-bit vectors, {@link Q4_0Interleaved256} and {@link Q4_0Batch8} for 256-bit ones). Group g (rows 8g .. 8g+7), block b sits at {@code (g * blocksPerRow + b) * 144}: the 8 rows'
  * fp16 scales (row order), then 4 chunks of 32 quant bytes: byte i of chunk m is quant byte {@code 4m + i / 8} of row
  * {@code i % 8} (the byte holding elements 4m + i/8 and 4m + i/8 + 16). 144 = 8 x 18: the copy is as large as the rows.
  *
@@ -27,11 +26,11 @@ final class Q4_0Repacked {
     static final int GROUP_BLOCK = 144;
 
     /**
-     * Whether Q4_0 mat-muls on ggml's repacked path use the interleaved copy: with 512-bit vectors in hardware (else
-     * the row kernels of {@link Q4_0Kernel}); {@code -Dhearth.q4_0.repack=false} turns it off.
+     * Whether Q4_0 mat-muls on ggml's repacked path use the interleaved copy: with vector kernels (256-bit vectors or
+     * more); {@code -Dhearth.q4_0.repack=false} turns it off (then the row kernels of {@link Q4_0Kernel} and
+     * {@link Q4_0Batch8} read the weights as they are).
      */
-    static final boolean ENABLED = Simd.ENABLED && ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512
-            && !"false".equals(System.getProperty("hearth.q4_0.repack"));
+    static final boolean ENABLED = Simd.ENABLED && !"false".equals(System.getProperty("hearth.q4_0.repack"));
 
     /** Source bytes between two hand-backs of the copied file pages (bounds the extra resident memory). */
     private static final long UNLOAD_EVERY = 1 << 20;
@@ -161,21 +160,28 @@ final class Q4_0Repacked {
      * former byte j of a[o + r]. Quant byte j of the 8 rows becomes one long: the 8 bytes of chunk lanes 8j' .. 8j'+7.
      */
     static void transpose8x8(long[] a, int o) {
-        for (int r = o; r < o + 4; r++) { // 4 x 4 blocks of bytes
-            long x = a[r], y = a[r + 4];
+        transpose8x8(a, o, 1);
+    }
+
+    /** Like {@link #transpose8x8(long[], int)} for the matrix a[o + s * r], r = 0 .. 7. */
+    static void transpose8x8(long[] a, int o, int s) {
+        for (int i = 0; i < 4; i++) { // 4 x 4 blocks of bytes
+            int r = o + s * i;
+            long x = a[r], y = a[r + 4 * s];
             a[r] = (x & 0xFFFFFFFFL) | (y << 32);
-            a[r + 4] = (x >>> 32) | (y & 0xFFFFFFFF00000000L);
+            a[r + 4 * s] = (x >>> 32) | (y & 0xFFFFFFFF00000000L);
         }
-        for (int i = 0; i < 4; i++) { // 2 x 2 blocks: rows o, o + 1, o + 4, o + 5 with the row 2 further
-            int r = o + i % 2 + 4 * (i / 2);
-            long x = a[r], y = a[r + 2];
+        for (int i = 0; i < 4; i++) { // 2 x 2 blocks: rows 0, 1, 4, 5 with the row 2 further
+            int r = o + s * (i % 2 + 4 * (i / 2));
+            long x = a[r], y = a[r + 2 * s];
             a[r] = (x & 0x0000FFFF0000FFFFL) | ((y & 0x0000FFFF0000FFFFL) << 16);
-            a[r + 2] = ((x >>> 16) & 0x0000FFFF0000FFFFL) | (y & 0xFFFF0000FFFF0000L);
+            a[r + 2 * s] = ((x >>> 16) & 0x0000FFFF0000FFFFL) | (y & 0xFFFF0000FFFF0000L);
         }
-        for (int r = o; r < o + 8; r += 2) { // single bytes
-            long x = a[r], y = a[r + 1];
+        for (int i = 0; i < 8; i += 2) { // single bytes
+            int r = o + s * i;
+            long x = a[r], y = a[r + s];
             a[r] = (x & 0x00FF00FF00FF00FFL) | ((y & 0x00FF00FF00FF00FFL) << 8);
-            a[r + 1] = ((x >>> 8) & 0x00FF00FF00FF00FFL) | (y & 0xFF00FF00FF00FF00L);
+            a[r + s] = ((x >>> 8) & 0x00FF00FF00FF00FFL) | (y & 0xFF00FF00FF00FF00L);
         }
     }
 

@@ -19,9 +19,9 @@ import static hearth.engine.quant.Simd.SWAP_PAIRS;
 import static hearth.engine.quant.Simd.U16;
 import static hearth.engine.quant.Simd.hsumGrouped8;
 import static hearth.engine.quant.Simd.hsum8;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -140,11 +140,13 @@ final class Q6_KKernel extends TiledKernel {
         int k = a.k, nb = k / BLOCK;
         short[] xq = a.qg;
         float[] h = new float[8];
+        int[] sc16 = new int[16];
         for (int r = rowFrom; r < rowTo; r++) {
             long o = r * rowBytes;
             FloatVector acc = FloatVector.zero(F256);
             for (int b = 0; b < nb; b++, o += BYTES) {
                 int xi = t * k + b * BLOCK;
+                scales(w, o, sc16);
                 IntVector isum = IntVector.zero(I256);
                 // c = 4 * half + quarter in ggml's order; quarters 0 and 2 (1 and 3) of a half read the same 32 ql bytes
                 // (low and high nibbles), and all four the half's 32 qh bytes: each is loaded once
@@ -165,7 +167,7 @@ final class Q6_KKernel extends TiledKernel {
                             int x = xi + 32 * c;
                             IntVector p = g1.mul(ShortVector.fromArray(S256, xq, x)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
                             p = p.lanewise(ASHR, 16).add(p.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                            long sc = ((long) w.get(JAVA_BYTE, o + 193 + 2 * c) << 32) | (w.get(JAVA_BYTE, o + 192 + 2 * c) & 0xffffffffL);
+                            long sc = ((long) sc16[2 * c + 1] << 32) | (sc16[2 * c] & 0xffffffffL);
                             isum = isum.add(p.mul(LongVector.broadcast(L256, sc).reinterpretAsInts()));
                         }
                     }
@@ -177,17 +179,29 @@ final class Q6_KKernel extends TiledKernel {
         }
     }
 
+    /**
+     * The super-block's 16 int8 group scales (at o + 192) into sc16, with one vector load: in the large row kernels C2
+     * at times left the bounds checks of 16 single-byte reads as calls, which made a whole run of decoding slower.
+     */
+    private static void scales(MemorySegment w, long o, int[] sc16) {
+        ByteVector s8 = ByteVector.fromMemorySegment(B128, w, o + 192, LE);
+        s8.convertShape(B2I, I256, 0).reinterpretAsInts().intoArray(sc16, 0);
+        s8.convertShape(B2I, I256, 1).reinterpretAsInts().intoArray(sc16, 8);
+    }
+
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         int k = a.k, nb = k / BLOCK;
         short[] xq = a.qg;
         float[] xd = a.d;
         float[] h = new float[32];
+        int[] sc16 = new int[16];
         for (int r = rowFrom; r < rowTo; r++) {
             long o = r * rowBytes;
             FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             for (int b = 0; b < nb; b++, o += BYTES) {
                 int xi = t * k + b * BLOCK;
+                scales(w, o, sc16);
                 IntVector i0 = IntVector.zero(I256), i1 = i0, i2 = i0, i3 = i0;
                 for (int c = 0; c < 8; c++) {
                     int half = c >> 2, quarter = c & 3, ls = 4 * (quarter >> 1), hs = 2 * quarter;
@@ -200,7 +214,7 @@ final class Q6_KKernel extends TiledKernel {
                     ShortVector hi = l1.lanewise(ASHR, ls).and((short) 15).or(h1.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
                     ShortVector g1 = lo.blend(hi, ODD_PAIRS);
                     ShortVector g2 = hi.blend(lo, ODD_PAIRS).reinterpretAsInts().rearrange(SWAP_PAIRS).reinterpretAsShorts();
-                    long scBits = ((long) w.get(JAVA_BYTE, o + 193 + 2 * c) << 32) | (w.get(JAVA_BYTE, o + 192 + 2 * c) & 0xffffffffL);
+                    long scBits = ((long) sc16[2 * c + 1] << 32) | (sc16[2 * c] & 0xffffffffL);
                     IntVector sc = LongVector.broadcast(L256, scBits).reinterpretAsInts();
                     int x = xi + 32 * c;
                     IntVector p0 = g1.mul(ShortVector.fromArray(S256, xq, x)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();

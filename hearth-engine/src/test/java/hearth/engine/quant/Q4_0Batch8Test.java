@@ -9,9 +9,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Q4_0 batches of eight activation rows and more on the repacked path ({@link Q4_0Batch8} where the 8-row interleaved
- * copy is off) give bit for bit ggml's per-output sums ({@link Q4_0Kernel#dot} on that path): across chunks of
- * blocks (the sums carried over in the output), slices of weight rows, row ranges with an odd number of rows that start inside a slice, and activation rows past the last group of
+ * Q4_0 batches of eight activation rows and more on the repacked path ({@link Q4_0Batch8}, reading the 8-row
+ * interleaved copy or the weights as they are) give bit for bit ggml's per-output sums ({@link Q4_0Kernel#dot} on that
+ * path): across chunks of blocks (the sums carried over in the output), slices of weight rows, row ranges with an odd
+ * number of rows that start inside a slice (and a group of the copy), and activation rows past the last group of
  * eight (four and single ones).
  */
 class Q4_0Batch8Test {
@@ -31,6 +32,16 @@ class Q4_0Batch8Test {
         kern.matMul(w, rowBytes, 0, 5, a, out, rows);
         kern.matMul(w, rowBytes, 5, rows - 3, a, out, rows);
         kern.matMul(w, rowBytes, rows - 3, rows, a, out, rows);
+        assertEqualsDot(kern, w, rowBytes, a, out, rows, n);
+        // the batch kernel on the weights as they are (the path without a copy), over the same odd row ranges
+        float[] direct = new float[n * rows];
+        Q4_0Batch8.matMul(w, rowBytes, null, 0, 5, a, direct, rows);
+        Q4_0Batch8.matMul(w, rowBytes, null, 5, rows - 3, a, direct, rows);
+        Q4_0Batch8.matMul(w, rowBytes, null, rows - 3, rows, a, direct, rows);
+        assertEqualsDot(kern, w, rowBytes, a, direct, rows, n / 8 * 8);
+    }
+
+    private static void assertEqualsDot(QuantKernel kern, MemorySegment w, long rowBytes, Activations a, float[] out, int rows, int n) {
         for (int t = 0; t < n; t++) {
             for (int r = 0; r < rows; r++) {
                 float dot = kern.dot(w, r * rowBytes, a, t);

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Q4_0 mat-muls on the 8-row interleaved copy (512-bit machines) give bit for bit the repacked path's dot product,
+ * Q4_0 mat-muls on the 8-row interleaved copy (machines with 256-bit vectors or more) give bit for bit the repacked path's dot product,
  * whatever the row range, activation rows and scale values, and the source weights stay readable.
  */
 class Q4_0RepackedTest {
@@ -102,8 +102,8 @@ class Q4_0RepackedTest {
     }
 
     @Test
-    void theInterleavedCopyIsUsedOnWideVectorMachines() {
-        assumeTrue(Q4_0Repacked.ENABLED, "no 512-bit vectors: the row kernels of Q4_0Kernel serve the repacked path");
+    void theInterleavedCopyIsUsedWhereTheVectorKernelsAre() {
+        assumeTrue(Q4_0Repacked.ENABLED, "no 256-bit vectors or -Dhearth.q4_0.repack=false: the row kernels of Q4_0Kernel serve the repacked path");
         Q4_0Repacked p = Q4_0Repacked.of(RandomWeights.rows(GgmlType.Q4_0, ROWS, 64, 14), GgmlType.Q4_0.bytesFor(64));
         assertThat(p).isNotNull();
         assertThat(p.rows).isEqualTo(40);
@@ -112,7 +112,7 @@ class Q4_0RepackedTest {
 
     @Test
     void theCopyOfWeightsWhoseMemoryIsClosedIsFreed() {
-        assumeTrue(Q4_0Repacked.ENABLED, "no 512-bit vectors: nothing is copied");
+        assumeTrue(Q4_0Repacked.ENABLED, "no 256-bit vectors or -Dhearth.q4_0.repack=false: nothing is copied");
         int k = 256;
         Arena arena = Arena.ofShared();
         MemorySegment w = arena.allocate(GgmlType.Q4_0.bytesFor((long) ROWS * k));
