@@ -124,7 +124,8 @@ final class Q4_0Kernel extends TiledKernel {
     // times the activations (natural order) and pair-summed, each int lane holds four products of q * x (0 <= q < 16,
     // so every partial sum fits 16 bits). A transposing reduction (TOTALS) turns the four outputs' int vectors into
     // one vector of their block totals; minus 8 * (sum of the activation block) that is sum((q - 8) * x), exact.
-    // Other paths (weights with rows not a multiple of 8, rare) use the dot product per output.
+    // Other paths (weights with rows not a multiple of 8, rare) use the dot product per output. With the interleaved
+    // copy (see matMul) these kernels serve only the rows it does not hold, or all rows with -Dhearth.q4_0.repack=false.
 
     /** Lanes 1, 3, 5, 7 (int lanes) and lanes 2, 3, 6, 7: the blend masks of the two halving steps. */
     private static final VectorMask<Integer> ODD = VectorMask.fromLong(I256, 0b1010_1010), PAIRS = VectorMask.fromLong(I256, 0b1100_1100);
