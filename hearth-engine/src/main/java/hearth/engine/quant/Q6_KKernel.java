@@ -11,18 +11,13 @@ import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
 import static hearth.engine.quant.Simd.B128;
-import static hearth.engine.quant.Simd.L256;
 import static hearth.engine.quant.Simd.LE;
-import static hearth.engine.quant.Simd.ODD_PAIRS;
 import static hearth.engine.quant.Simd.S256;
-import static hearth.engine.quant.Simd.SWAP_PAIRS;
 import static hearth.engine.quant.Simd.U16;
-import static hearth.engine.quant.Simd.hsumGrouped8;
 import static hearth.engine.quant.Simd.hsum8;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.B2I;
-import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -32,7 +27,6 @@ import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
@@ -125,20 +119,27 @@ final class Q6_KKernel extends TiledKernel {
         return hsum(acc);
     }
 
-    // Row micro-kernels: the dot product's arithmetic (same int lanes, same float order) with every vector operation
-    // written out in the loop nest (see TiledKernel#rowKernels). Per 32 values c: groups 2c and 2c+1 as 6-bit values
-    // minus 32, arranged by Simd.grouped1/grouped2, times the grouped activations, pair sums, times the two group
-    // scales (even int lanes the first group's, odd lanes the second's), summed over the super-block.
+    // Row micro-kernels: the dot product's arithmetic (the same int lanes, added in the same float order) with every
+    // vector operation written out in the loop nest (see TiledKernel#rowKernels).
 
     @Override
     boolean rowKernels() {
         return true;
     }
 
+    /**
+     * One activation row, lanes in ggml's natural order (int lane j: elements 4j..4j+3 of a 32-value chunk, the
+     * chunk's first group scale in lanes 0..3 and its second in 4..7), the int lanes of {@link #dot} (which keeps them
+     * in the order of {@link Simd#dot32}) in ggml's own order. Per chunk the 32 ql and qh bytes loaded as int lanes give, as in {@link #rows8}, the 6-bit two's
+     * complement of q - 32 in every byte; read as 16 short lanes (lane s: elements 2s and 2s + 1), two shift pairs
+     * sign-extend the even and the odd element, two 16-bit multiplies with the even and odd activations (qeo) and one
+     * add give the pair sums (|sum| <= 2 * 32 * 128), and one int pair sum the four-element lanes. About 21 vector
+     * operations per chunk where the grouped arrangement took some 27.
+     */
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qg;
+        short[] xq = a.qeo;
         float[] h = new float[8];
         int[] sc16 = new int[16];
         for (int r = rowFrom; r < rowTo; r++) {
@@ -148,36 +149,32 @@ final class Q6_KKernel extends TiledKernel {
                 int xi = t * k + b * BLOCK;
                 scales(w, o, sc16);
                 IntVector isum = IntVector.zero(I256);
-                // c = 4 * half + quarter in ggml's order; quarters 0 and 2 (1 and 3) of a half read the same 32 ql bytes
-                // (low and high nibbles), and all four the half's 32 qh bytes: each is loaded once
                 for (int half = 0; half < 2; half++) {
-                    long hb = o + 128 + 32 * half;
-                    ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, hb, LE).convertShape(B2S, S256, 0);
-                    ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, hb + 16, LE).convertShape(B2S, S256, 0);
+                    IntVector qh = IntVector.fromMemorySegment(I256, w, o + 128 + 32 * half, LE);
                     for (int odd = 0; odd < 2; odd++) {
-                        long lb = o + 64 * half + 32 * odd;
-                        ShortVector l0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb, LE).convertShape(B2S, S256, 0);
-                        ShortVector l1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb + 16, LE).convertShape(B2S, S256, 0);
+                        IntVector ql = IntVector.fromMemorySegment(I256, w, o + 64 * half + 32 * odd, LE);
                         for (int high = 0; high < 2; high++) {
-                            int quarter = odd + 2 * high, c = 4 * half + quarter, ls = 4 * high, hs = 2 * quarter;
-                            ShortVector lo = l0.lanewise(ASHR, ls).and((short) 15).or(h0.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
-                            ShortVector hi = l1.lanewise(ASHR, ls).and((short) 15).or(h1.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
-                            ShortVector g1 = lo.blend(hi, ODD_PAIRS);
-                            ShortVector g2 = hi.blend(lo, ODD_PAIRS).reinterpretAsInts().rearrange(SWAP_PAIRS).reinterpretAsShorts();
+                            int quarter = odd + 2 * high, c = 4 * half + quarter;
+                            ShortVector q = ql.lanewise(LSHR, 4 * high).and(0x0f0f_0f0f)
+                                    .or(qh.lanewise(LSHR, 2 * quarter).and(0x0303_0303).lanewise(LSHL, 4)).lanewise(XOR, 0x2020_2020)
+                                    .reinterpretAsShorts();
                             int x = xi + 32 * c;
-                            IntVector p = g1.mul(ShortVector.fromArray(S256, xq, x)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                            p = p.lanewise(ASHR, 16).add(p.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                            long sc = ((long) sc16[2 * c + 1] << 32) | (sc16[2 * c] & 0xffffffffL);
-                            isum = isum.add(p.mul(LongVector.broadcast(L256, sc).reinterpretAsInts()));
+                            IntVector p = q.lanewise(LSHL, 10).lanewise(ASHR, 10).mul(ShortVector.fromArray(S256, xq, x))
+                                    .add(q.lanewise(LSHL, 2).lanewise(ASHR, 10).mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
+                            p = p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                            isum = isum.add(p.mul(IntVector.broadcast(I256, sc16[2 * c]).blend(sc16[2 * c + 1], SECOND_HALF)));
                         }
                     }
                 }
                 acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, a.d[t * nb + b] * Float.float16ToFloat(w.get(U16, o + 208))), acc);
             }
             acc.intoArray(h, 0);
-            out[t * outStride + r] = hsumGrouped8(h, 0);
+            out[t * outStride + r] = hsum8(h, 0);
         }
     }
+
+    /** Int lanes 4..7: the second group of a 32-value chunk (elements 16..31). */
+    private static final VectorMask<Integer> SECOND_HALF = VectorMask.fromLong(I256, 0xf0);
 
     /**
      * The super-block's 16 int8 group scales (at o + 192) into sc16, with one vector load: in the large row kernels C2
@@ -189,42 +186,39 @@ final class Q6_KKernel extends TiledKernel {
         s8.convertShape(B2I, I256, 1).reinterpretAsInts().intoArray(sc16, 8);
     }
 
+    /** Like {@link #rows1} for activation rows t .. t+3, each chunk decoded once for the four. */
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qg;
+        short[] xq = a.qeo;
         float[] xd = a.d;
         float[] h = new float[32];
         int[] sc16 = new int[16];
+        int x0 = t * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
         for (int r = rowFrom; r < rowTo; r++) {
             long o = r * rowBytes;
             FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             for (int b = 0; b < nb; b++, o += BYTES) {
-                int xi = t * k + b * BLOCK;
                 scales(w, o, sc16);
                 IntVector i0 = IntVector.zero(I256), i1 = i0, i2 = i0, i3 = i0;
                 for (int c = 0; c < 8; c++) {
-                    int half = c >> 2, quarter = c & 3, ls = 4 * (quarter >> 1), hs = 2 * quarter;
-                    long lb = o + 64 * half + 32 * (quarter & 1), hb = o + 128 + 32 * half;
-                    ShortVector l0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb, LE).convertShape(B2S, S256, 0);
-                    ShortVector l1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, lb + 16, LE).convertShape(B2S, S256, 0);
-                    ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, hb, LE).convertShape(B2S, S256, 0);
-                    ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, hb + 16, LE).convertShape(B2S, S256, 0);
-                    ShortVector lo = l0.lanewise(ASHR, ls).and((short) 15).or(h0.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
-                    ShortVector hi = l1.lanewise(ASHR, ls).and((short) 15).or(h1.lanewise(ASHR, hs).and((short) 3).lanewise(LSHL, 4)).sub((short) 32);
-                    ShortVector g1 = lo.blend(hi, ODD_PAIRS);
-                    ShortVector g2 = hi.blend(lo, ODD_PAIRS).reinterpretAsInts().rearrange(SWAP_PAIRS).reinterpretAsShorts();
-                    long scBits = ((long) sc16[2 * c + 1] << 32) | (sc16[2 * c] & 0xffffffffL);
-                    IntVector sc = LongVector.broadcast(L256, scBits).reinterpretAsInts();
-                    int x = xi + 32 * c;
-                    IntVector p0 = g1.mul(ShortVector.fromArray(S256, xq, x)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                    IntVector p1 = g1.mul(ShortVector.fromArray(S256, xq, x + k)).add(g2.mul(ShortVector.fromArray(S256, xq, x + k + 16))).reinterpretAsInts();
-                    IntVector p2 = g1.mul(ShortVector.fromArray(S256, xq, x + 2 * k)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 2 * k + 16))).reinterpretAsInts();
-                    IntVector p3 = g1.mul(ShortVector.fromArray(S256, xq, x + 3 * k)).add(g2.mul(ShortVector.fromArray(S256, xq, x + 3 * k + 16))).reinterpretAsInts();
-                    i0 = i0.add(p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16)).mul(sc));
-                    i1 = i1.add(p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16)).mul(sc));
-                    i2 = i2.add(p2.lanewise(ASHR, 16).add(p2.lanewise(LSHL, 16).lanewise(ASHR, 16)).mul(sc));
-                    i3 = i3.add(p3.lanewise(ASHR, 16).add(p3.lanewise(LSHL, 16).lanewise(ASHR, 16)).mul(sc));
+                    int half = c >> 2, quarter = c & 3;
+                    IntVector ql = IntVector.fromMemorySegment(I256, w, o + 64 * half + 32 * (quarter & 1), LE);
+                    IntVector qh = IntVector.fromMemorySegment(I256, w, o + 128 + 32 * half, LE);
+                    ShortVector q = ql.lanewise(LSHR, 4 * (quarter >> 1)).and(0x0f0f_0f0f)
+                            .or(qh.lanewise(LSHR, 2 * quarter).and(0x0303_0303).lanewise(LSHL, 4)).lanewise(XOR, 0x2020_2020)
+                            .reinterpretAsShorts();
+                    ShortVector even = q.lanewise(LSHL, 10).lanewise(ASHR, 10), odd = q.lanewise(LSHL, 2).lanewise(ASHR, 10);
+                    IntVector sc = IntVector.broadcast(I256, sc16[2 * c]).blend(sc16[2 * c + 1], SECOND_HALF);
+                    int e = b * BLOCK + 32 * c;
+                    IntVector p0 = even.mul(ShortVector.fromArray(S256, xq, x0 + e)).add(odd.mul(ShortVector.fromArray(S256, xq, x0 + e + 16))).reinterpretAsInts();
+                    IntVector p1 = even.mul(ShortVector.fromArray(S256, xq, x1 + e)).add(odd.mul(ShortVector.fromArray(S256, xq, x1 + e + 16))).reinterpretAsInts();
+                    IntVector p2 = even.mul(ShortVector.fromArray(S256, xq, x2 + e)).add(odd.mul(ShortVector.fromArray(S256, xq, x2 + e + 16))).reinterpretAsInts();
+                    IntVector p3 = even.mul(ShortVector.fromArray(S256, xq, x3 + e)).add(odd.mul(ShortVector.fromArray(S256, xq, x3 + e + 16))).reinterpretAsInts();
+                    i0 = i0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc));
+                    i1 = i1.add(p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc));
+                    i2 = i2.add(p2.add(p2.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc));
+                    i3 = i3.add(p3.add(p3.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc));
                 }
                 float dw = Float.float16ToFloat(w.get(U16, o + 208));
                 int bi = t * nb + b;
@@ -237,10 +231,10 @@ final class Q6_KKernel extends TiledKernel {
             acc1.intoArray(h, 8);
             acc2.intoArray(h, 16);
             acc3.intoArray(h, 24);
-            out[t * outStride + r] = hsumGrouped8(h, 0);
-            out[(t + 1) * outStride + r] = hsumGrouped8(h, 8);
-            out[(t + 2) * outStride + r] = hsumGrouped8(h, 16);
-            out[(t + 3) * outStride + r] = hsumGrouped8(h, 24);
+            out[t * outStride + r] = hsum8(h, 0);
+            out[(t + 1) * outStride + r] = hsum8(h, 8);
+            out[(t + 2) * outStride + r] = hsum8(h, 16);
+            out[(t + 3) * outStride + r] = hsum8(h, 24);
         }
     }
 
