@@ -58,6 +58,17 @@ final class Q4_0Interleaved {
     private static final ThreadLocal<short[][]> SCRATCH = ThreadLocal.withInitial(() -> new short[2][0]);
 
     /**
+     * This thread's scratch for {@code rows} activation rows of nb blocks: [0] for the expanded activations (EXPANDED
+     * shorts a block, in both kernels' layouts), [1] for -8 * sum(x) per block.
+     */
+    static short[][] scratch(int rows, int nb) {
+        short[][] s = SCRATCH.get();
+        if (s[0].length < rows * nb * EXPANDED) s[0] = new short[rows * nb * EXPANDED];
+        if (s[1].length < rows * nb) s[1] = new short[rows * nb];
+        return s;
+    }
+
+    /**
      * Activation rows t .. t + count - 1 of {@code a}, block by block, into xa (row u at u * nb * EXPANDED) and xc (row
      * u at u * nb): the expanded XL / Y vectors and -8 times the block sum.
      */
@@ -80,10 +91,7 @@ final class Q4_0Interleaved {
     /** out[t * outStride + r] = row r · activation row t for r in [rowFrom, rowTo) (rowTo <= p.rows) and every t. */
     static void matMul(Q4_0Repacked p, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         int nb = p.blocksPerRow, n = a.n;
-        short[][] s = SCRATCH.get();
-        int rowsAtOnce = Math.min(n, 2);
-        if (s[0].length < rowsAtOnce * nb * EXPANDED) s[0] = new short[rowsAtOnce * nb * EXPANDED];
-        if (s[1].length < rowsAtOnce * nb) s[1] = new short[rowsAtOnce * nb];
+        short[][] s = scratch(Math.min(n, 2), nb);
         short[] xa = s[0], xc = s[1];
         int g0 = rowFrom / 8, g1 = (rowTo + 7) / 8;
         int t = 0;
@@ -97,13 +105,13 @@ final class Q4_0Interleaved {
         }
     }
 
-    /** Writes the 8 outputs of group g held in h[0 .. 8) to out[outIndex + 8g + r], the rows within [rowFrom, rowTo). */
-    private static void store(float[] h, int g, float[] out, int outIndex, int rowFrom, int rowTo) {
+    /** Writes the 8 outputs of group g held in h[at .. at + 8) to out[outIndex + 8g + r], the rows within [rowFrom, rowTo). */
+    static void store(float[] h, int at, int g, float[] out, int outIndex, int rowFrom, int rowTo) {
         int r0 = 8 * g;
         if (r0 >= rowFrom && r0 + 8 <= rowTo) {
-            System.arraycopy(h, 0, out, outIndex + r0, 8);
+            System.arraycopy(h, at, out, outIndex + r0, 8);
         } else {
-            for (int r = Math.max(r0, rowFrom); r < Math.min(r0 + 8, rowTo); r++) out[outIndex + r] = h[r - r0];
+            for (int r = Math.max(r0, rowFrom); r < Math.min(r0 + 8, rowTo); r++) out[outIndex + r] = h[at + r - r0];
         }
     }
 
@@ -131,7 +139,7 @@ final class Q4_0Interleaved {
                 sums = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + b]), sums);
             }
             sums.intoArray(h, 0);
-            store(h, g, out, outIndex, rowFrom, rowTo);
+            store(h, 0, g, out, outIndex, rowFrom, rowTo);
         }
     }
 
@@ -171,9 +179,8 @@ final class Q4_0Interleaved {
             }
             sums0.intoArray(h, 0);
             sums1.intoArray(h, 8);
-            for (int u = 0; u < 2; u++) {
-                for (int r = Math.max(8 * g, rowFrom); r < Math.min(8 * g + 8, rowTo); r++) out[outIndex + u * outStride + r] = h[8 * u + r - 8 * g];
-            }
+            store(h, 0, g, out, outIndex, rowFrom, rowTo);
+            store(h, 8, g, out, outIndex + outStride, rowFrom, rowTo);
         }
     }
 }

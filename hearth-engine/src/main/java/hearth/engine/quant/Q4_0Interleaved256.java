@@ -40,8 +40,8 @@ final class Q4_0Interleaved256 {
 
     private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
 
-    /** Shorts of expanded activations per block: XL and Y of the eight pieces, 16 lanes each. */
-    static final int EXPANDED = 256;
+    /** Shorts of expanded activations per block: XL and Y of the eight pieces, 16 lanes each (as many as 512-bit's). */
+    static final int EXPANDED = Q4_0Interleaved.EXPANDED;
 
     /** Piece L's lanes: element 2L (lanes 0..7) and 2L + 1 (lanes 8..15) of a 16-element half block. */
     private static final VectorShuffle<Short>[] PIECE = pieces();
@@ -56,9 +56,6 @@ final class Q4_0Interleaved256 {
         }
         return s;
     }
-
-    /** Per-thread scratch: expanded activations of up to 2 rows, and per block -8 * sum(x). */
-    private static final ThreadLocal<short[][]> SCRATCH = ThreadLocal.withInitial(() -> new short[2][0]);
 
     /**
      * Activation rows t .. t + count - 1 of {@code a}, block by block, into xa (row u at u * nb * EXPANDED) and xc (row
@@ -88,10 +85,7 @@ final class Q4_0Interleaved256 {
     static void matMul(Q4_0Repacked p, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         int nb = p.blocksPerRow, n = a.n;
         if (t >= n) return;
-        short[][] s = SCRATCH.get();
-        int rowsAtOnce = Math.min(n - t, 2);
-        if (s[0].length < rowsAtOnce * nb * EXPANDED) s[0] = new short[rowsAtOnce * nb * EXPANDED];
-        if (s[1].length < rowsAtOnce * nb) s[1] = new short[rowsAtOnce * nb];
+        short[][] s = Q4_0Interleaved.scratch(Math.min(n - t, 2), nb);
         short[] xa = s[0], xc = s[1];
         int g0 = rowFrom / 8, g1 = (rowTo + 7) / 8;
         for (; t + 2 <= n; t += 2) {
@@ -101,16 +95,6 @@ final class Q4_0Interleaved256 {
         if (t < n) {
             expandRows(a, t, 1, xa, xc);
             rows1(p.data, nb, g0, g1, xa, xc, a.d, t * nb, out, t * outStride, rowFrom, rowTo);
-        }
-    }
-
-    /** Writes the 8 outputs of group g held in h[at .. at + 8) to out[outIndex + 8g + r], the rows within [rowFrom, rowTo). */
-    private static void store(float[] h, int at, int g, float[] out, int outIndex, int rowFrom, int rowTo) {
-        int r0 = 8 * g;
-        if (r0 >= rowFrom && r0 + 8 <= rowTo) {
-            System.arraycopy(h, at, out, outIndex + r0, 8);
-        } else {
-            for (int r = Math.max(r0, rowFrom); r < Math.min(r0 + 8, rowTo); r++) out[outIndex + r] = h[at + r - r0];
         }
     }
 
@@ -139,7 +123,7 @@ final class Q4_0Interleaved256 {
                 sums = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + b]), sums);
             }
             sums.intoArray(h, 0);
-            store(h, 0, g, out, outIndex, rowFrom, rowTo);
+            Q4_0Interleaved.store(h, 0, g, out, outIndex, rowFrom, rowTo);
         }
     }
 
@@ -184,8 +168,8 @@ final class Q4_0Interleaved256 {
             }
             sums0.intoArray(h, 0);
             sums1.intoArray(h, 8);
-            store(h, 0, g, out, outIndex, rowFrom, rowTo);
-            store(h, 8, g, out, outIndex + outStride, rowFrom, rowTo);
+            Q4_0Interleaved.store(h, 0, g, out, outIndex, rowFrom, rowTo);
+            Q4_0Interleaved.store(h, 8, g, out, outIndex + outStride, rowFrom, rowTo);
         }
     }
 }
