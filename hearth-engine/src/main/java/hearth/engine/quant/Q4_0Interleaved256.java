@@ -5,6 +5,7 @@ import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.I256;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
+import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -73,7 +74,7 @@ final class Q4_0Interleaved256 {
                     xl.intoArray(xa, o + 32 * l);
                     hi.rearrange(PIECE[l]).sub(xl.lanewise(LSHL, 4)).intoArray(xa, o + 32 * l + 16);
                 }
-                xc[u * nb + b] = (short) (-8 * lo.add(hi).reduceLanes(jdk.incubator.vector.VectorOperators.ADD));
+                xc[u * nb + b] = (short) (-8 * lo.add(hi).reduceLanes(ADD));
             }
         }
     }
