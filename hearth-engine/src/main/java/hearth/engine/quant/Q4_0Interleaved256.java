@@ -107,8 +107,14 @@ final class Q4_0Interleaved256 {
             FloatVector sums = FloatVector.zero(F256); // lane r: output of row 8g + r
             for (int b = 0; b < nb; b++, o += Q4_0Repacked.GROUP_BLOCK) {
                 int x = b * EXPANDED;
-                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 16, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 32, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q2 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 48, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q3 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 64, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q4 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 80, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q5 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 96, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q6 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 112, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q7 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 128, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 16, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 32, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q2 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 48, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q3 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 64, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q4 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 80, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q5 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 96, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q6 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 112, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q7 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 128, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
                 ShortVector acc = q0.mul(ShortVector.fromArray(S256, xa, x)).add(q0.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 16)))
                         .add(q1.mul(ShortVector.fromArray(S256, xa, x + 32))).add(q1.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 48)))
                         .add(q2.mul(ShortVector.fromArray(S256, xa, x + 64))).add(q2.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 80)))
@@ -137,8 +143,14 @@ final class Q4_0Interleaved256 {
             // lane r of sums u: output of row 8g + r for activation row t + u
             FloatVector sums0 = FloatVector.zero(F256), sums1 = sums0;
             for (int b = 0; b < nb; b++, o += Q4_0Repacked.GROUP_BLOCK) {
-                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 16, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 32, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q2 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 48, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q3 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 64, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q4 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 80, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q5 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 96, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q6 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 112, LE).convertShape(ZERO_EXTEND_B2S, S256, 0), q7 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 128, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 16, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 32, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q2 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 48, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q3 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 64, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q4 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 80, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q5 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 96, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q6 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 112, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q7 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 128, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
                 ShortVector h0 = q0.lanewise(LSHR, 4), h1 = q1.lanewise(LSHR, 4), h2 = q2.lanewise(LSHR, 4), h3 = q3.lanewise(LSHR, 4);
                 ShortVector h4 = q4.lanewise(LSHR, 4), h5 = q5.lanewise(LSHR, 4), h6 = q6.lanewise(LSHR, 4), h7 = q7.lanewise(LSHR, 4);
                 IntVector d16 = (IntVector) ShortVector.fromMemorySegment(S128, w, o, LE).convertShape(ZERO_EXTEND_S2I, I256, 0);
