@@ -34,13 +34,6 @@ class DecodedBatchTest {
         float[] out = new float[n * rows];
         kern.matMul(w, rowBytes, 0, 5, a, out, rows);
         kern.matMul(w, rowBytes, 5, rows, a, out, rows);
-        for (int t = 0; t < n; t++) {
-            for (int r = 0; r < rows; r++) {
-                float dot = kern.dot(w, r * rowBytes, a, t);
-                assertThat(Float.floatToRawIntBits(out[t * rows + r]))
-                        .as("row %d activation row %d: %s vs dot %s", r, t, out[t * rows + r], dot)
-                        .isEqualTo(Float.floatToRawIntBits(dot));
-            }
-        }
+        MatchesDot.assertEveryOutput(type.toString(), kern, w, rowBytes, a, out, rows, n);
     }
 }

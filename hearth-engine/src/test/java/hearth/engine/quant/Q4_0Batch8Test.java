@@ -32,23 +32,12 @@ class Q4_0Batch8Test {
         kern.matMul(w, rowBytes, 0, 5, a, out, rows);
         kern.matMul(w, rowBytes, 5, rows - 3, a, out, rows);
         kern.matMul(w, rowBytes, rows - 3, rows, a, out, rows);
-        assertEqualsDot(kern, w, rowBytes, a, out, rows, n);
+        MatchesDot.assertEveryOutput("through the kernel", kern, w, rowBytes, a, out, rows, n);
         // the batch kernel on the weights as they are (the path without a copy), over the same odd row ranges
         float[] direct = new float[n * rows];
         Q4_0Batch8.matMul(w, rowBytes, null, 0, 5, a, direct, rows);
         Q4_0Batch8.matMul(w, rowBytes, null, 5, rows - 3, a, direct, rows);
         Q4_0Batch8.matMul(w, rowBytes, null, rows - 3, rows, a, direct, rows);
-        assertEqualsDot(kern, w, rowBytes, a, direct, rows, n / 8 * 8);
-    }
-
-    private static void assertEqualsDot(QuantKernel kern, MemorySegment w, long rowBytes, Activations a, float[] out, int rows, int n) {
-        for (int t = 0; t < n; t++) {
-            for (int r = 0; r < rows; r++) {
-                float dot = kern.dot(w, r * rowBytes, a, t);
-                assertThat(Float.floatToRawIntBits(out[t * rows + r]))
-                        .as("row %d activation row %d: %s vs dot %s", r, t, out[t * rows + r], dot)
-                        .isEqualTo(Float.floatToRawIntBits(dot));
-            }
-        }
+        MatchesDot.assertEveryOutput("weights as they are", kern, w, rowBytes, a, direct, rows, n / 8 * 8);
     }
 }

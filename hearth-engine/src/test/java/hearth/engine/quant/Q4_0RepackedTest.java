@@ -37,14 +37,7 @@ class Q4_0RepackedTest {
             float[] out = new float[n * ROWS];
             kern.matMul(w, rowBytes, 0, split, a, out, ROWS);
             kern.matMul(w, rowBytes, split, ROWS, a, out, ROWS);
-            for (int t = 0; t < n; t++) {
-                for (int r = 0; r < ROWS; r++) {
-                    float dot = kern.dot(w, r * rowBytes, a, t);
-                    assertThat(Float.floatToRawIntBits(out[t * ROWS + r]))
-                            .as("k=%d n=%d row %d activation row %d: %s vs dot %s", k, n, r, t, out[t * ROWS + r], dot)
-                            .isEqualTo(Float.floatToRawIntBits(dot));
-                }
-            }
+            MatchesDot.assertEveryOutput("k=" + k + " n=" + n, kern, w, rowBytes, a, out, ROWS, n);
         }
     }
 

@@ -1,7 +1,5 @@
 package hearth.engine.quant;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.util.stream.Stream;
@@ -41,14 +39,7 @@ class RowKernelsMatchDotTest {
             float[] out = new float[n * ROWS];
             kern.matMul(w, rowBytes, 0, 3, a, out, ROWS);
             kern.matMul(w, rowBytes, 3, ROWS, a, out, ROWS);
-            for (int t = 0; t < n; t++) {
-                for (int r = 0; r < ROWS; r++) {
-                    float dot = kern.dot(w, r * rowBytes, a, t);
-                    assertThat(Float.floatToRawIntBits(out[t * ROWS + r]))
-                            .as("n=%d row %d activation row %d: %s vs dot %s", n, r, t, out[t * ROWS + r], dot)
-                            .isEqualTo(Float.floatToRawIntBits(dot));
-                }
-            }
+            MatchesDot.assertEveryOutput("n=" + n, kern, w, rowBytes, a, out, ROWS, n);
         }
     }
 }
