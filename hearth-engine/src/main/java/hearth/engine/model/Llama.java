@@ -72,7 +72,7 @@ public final class Llama implements Model {
 
     @Override
     public KvCache newCache(int slots, KvCacheType typeK, KvCacheType typeV) {
-        return new KvCache(c.layers(), slots, c.kvDimK(), c.kvDimV(), typeK, typeV);
+        return new KvCache(c.layers(), slots, c.kvHeads(), c.kvDimK(), c.kvDimV(), typeK, typeV);
     }
 
     /** Activation buffers for up to {@code n} tokens, reused between steps (the model is driven by one thread). */

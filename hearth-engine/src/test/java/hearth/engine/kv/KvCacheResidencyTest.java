@@ -27,7 +27,9 @@ class KvCacheResidencyTest {
         try (KvCache cache = new KvCache(layers, slots, dim, dim, KvCacheType.F16, KvCacheType.F16)) {
             assertThat(cache.byteSize()).isEqualTo(256L << 20);
             long reserved = residentKiB() - before;
-            assertThat(reserved).as("resident KiB after creating a 256 MiB cache").isLessThan(16 * 1024);
+            // a quarter of the cache: the JIT and GC threads of the same JVM move the resident set by several MiB
+            // meanwhile (17.5 MiB seen with another test before this one), a cache touched eagerly would add 256
+            assertThat(reserved).as("resident KiB after creating a 256 MiB cache").isLessThan(64 * 1024);
 
             float[] key = new float[dim], value = new float[dim];
             for (int i = 0; i < dim; i++) {
