@@ -208,10 +208,12 @@ public final class Llama implements Model {
                 BlockTable table = batch.tables()[t0];
                 int rows = batch.positions()[t1 - 1] + 1;
                 float[] kb = grow(buf, 0, rows * hdK), vb = grow(buf, 1, rows * hdV);
-                for (int p = 0; p < rows; p++) {
-                    int slot = table.slot(p);
-                    cache.loadK(l, slot, kvh * hdK, kb, p * hdK, hdK);
-                    cache.loadV(l, slot, kvh * hdV, vb, p * hdV, hdV);
+                // the positions of a block sit in consecutive slots: one read per block
+                for (int p = 0, bs = table.blockSize(); p < rows; ) {
+                    int slot = table.slot(p), run = Math.min(rows - p, bs - p % bs);
+                    cache.loadK(l, slot, run, kvh * hdK, kb, p * hdK, hdK);
+                    cache.loadV(l, slot, run, kvh * hdV, vb, p * hdV, hdV);
+                    p += run;
                 }
                 for (int t = t0; t < t1; t++) {
                     int positions = batch.positions()[t] + 1;

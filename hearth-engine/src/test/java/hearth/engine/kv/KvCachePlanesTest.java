@@ -47,6 +47,11 @@ class KvCachePlanesTest {
                         assertSame(planes, rows, l, slot, s.headDim() / 2, s.headDim() + 3, s + " across a boundary");
                     }
                 }
+                for (int l = 0; l < layers; l++) {
+                    assertRunIsEachSlot(planes, l, 2, 5, s.headDim(), s.headDim(), s + " head 1, five slots");
+                    assertRunIsEachSlot(planes, l, 0, 3, 0, dim, s + " whole rows, three slots");
+                    assertRunIsEachSlot(planes, l, 9, 4, 1, s.headDim(), s + " unaligned piece, four slots");
+                }
             }
         }
     }
@@ -59,6 +64,19 @@ class KvCachePlanesTest {
         rows.loadV(layer, slot, off, d, 0, n);
         assertThat(a).as("K %s, layer %d slot %d", what, layer, slot).containsExactly(b);
         assertThat(c).as("V %s, layer %d slot %d", what, layer, slot).containsExactly(d);
+    }
+
+    /** Slots [first, first + count) read in one call equal each slot read on its own. */
+    private static void assertRunIsEachSlot(KvCache c, int layer, int first, int count, int off, int n, String what) {
+        float[] k = new float[count * n + 1], v = new float[count * n + 1], one = new float[n];
+        c.loadK(layer, first, count, off, k, 1, n);
+        c.loadV(layer, first, count, off, v, 1, n);
+        for (int i = 0; i < count; i++) {
+            c.loadK(layer, first + i, off, one, 0, n);
+            assertThat(java.util.Arrays.copyOfRange(k, 1 + i * n, 1 + (i + 1) * n)).as("K %s, slot %d", what, first + i).containsExactly(one);
+            c.loadV(layer, first + i, off, one, 0, n);
+            assertThat(java.util.Arrays.copyOfRange(v, 1 + i * n, 1 + (i + 1) * n)).as("V %s, slot %d", what, first + i).containsExactly(one);
+        }
     }
 
     @Test
