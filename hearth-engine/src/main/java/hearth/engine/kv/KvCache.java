@@ -3,7 +3,6 @@ package hearth.engine.kv;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Off-heap K and V storage for every layer, addressed by slot (= block * blockSize + offset in block). A slot holds
@@ -20,7 +19,7 @@ import java.nio.ByteOrder;
  * blocks, so the numbers and the bytes, are those of one row per slot.
  */
 public final class KvCache implements AutoCloseable {
-    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private final Arena arena = Arena.ofShared();
