@@ -25,16 +25,8 @@ public final class KvCache implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final int layers;
     private final int slots;
-    private final int kvDimK;
-    private final int kvDimV;
-    private final KvCacheType typeK;
-    private final KvCacheType typeV;
-    /** Values per plane row, bytes per plane row, bytes per plane (all slots). */
-    private final int planeK, planeV;
-    private final long rowBytesK, rowBytesV;
-    private final long planeBytesK, planeBytesV;
-    private final MemorySegment[] k;
-    private final MemorySegment[] v;
+    private final Planes k;
+    private final Planes v;
 
     /** A cache whose rows are not split into heads (one plane). */
     public KvCache(int layers, int slots, int kvDimK, int kvDimV, KvCacheType typeK, KvCacheType typeV) {
@@ -48,25 +40,16 @@ public final class KvCache implements AutoCloseable {
         }
         this.layers = layers;
         this.slots = slots;
-        this.kvDimK = kvDimK;
-        this.kvDimV = kvDimV;
-        this.typeK = typeK;
-        this.typeV = typeV;
-        this.planeK = planeWidth(typeK, kvHeads, kvDimK / kvHeads);
-        this.planeV = planeWidth(typeV, kvHeads, kvDimV / kvHeads);
-        this.rowBytesK = typeK.rowBytes(planeK);
-        this.rowBytesV = typeV.rowBytes(planeV);
-        this.planeBytesK = slots * rowBytesK;
-        this.planeBytesV = slots * rowBytesV;
-        this.k = new MemorySegment[layers];
-        this.v = new MemorySegment[layers];
+        long layerK = slots * typeK.rowBytes(kvDimK), layerV = slots * typeV.rowBytes(kvDimV);
         // one mapping for all layers: reserved now, resident as slots are written (see LazyMemory)
-        long layerK = kvDimK / planeK * planeBytesK, layerV = kvDimV / planeV * planeBytesV;
         MemorySegment all = LazyMemory.allocate(arena, layers * (layerK + layerV));
+        MemorySegment[] ks = new MemorySegment[layers], vs = new MemorySegment[layers];
         for (int l = 0; l < layers; l++) {
-            k[l] = all.asSlice(l * (layerK + layerV), layerK);
-            v[l] = all.asSlice(l * (layerK + layerV) + layerK, layerV);
+            ks[l] = all.asSlice(l * (layerK + layerV), layerK);
+            vs[l] = all.asSlice(l * (layerK + layerV) + layerK, layerV);
         }
+        this.k = new Planes(typeK, kvDimK, planeWidth(typeK, kvHeads, kvDimK / kvHeads), slots, ks);
+        this.v = new Planes(typeV, kvDimV, planeWidth(typeV, kvHeads, kvDimV / kvHeads), slots, vs);
     }
 
     /** Values of a plane row: the fewest whole heads that fill whole blocks of the type (all heads if none do). */
@@ -84,11 +67,11 @@ public final class KvCache implements AutoCloseable {
     }
 
     public KvCacheType typeK() {
-        return typeK;
+        return k.type;
     }
 
     public KvCacheType typeV() {
-        return typeV;
+        return v.type;
     }
 
     public int slots() {
@@ -96,27 +79,23 @@ public final class KvCache implements AutoCloseable {
     }
 
     public long byteSize() {
-        return slots * bytesPerToken(layers, kvDimK, kvDimV, typeK, typeV);
+        return slots * bytesPerToken(layers, k.dim, v.dim, k.type, v.type);
     }
 
     /** Stores one token's keys k[kOff .. +kvDimK) and values v[vOff .. +kvDimV) at {@code slot} of {@code layer}. */
     public void store(int layer, int slot, float[] key, int kOff, float[] value, int vOff) {
-        for (int p = 0; p * planeK < kvDimK; p++) {
-            write(k[layer], typeK, p * planeBytesK + slot * rowBytesK, key, kOff + p * planeK, planeK);
-        }
-        for (int p = 0; p * planeV < kvDimV; p++) {
-            write(v[layer], typeV, p * planeBytesV + slot * rowBytesV, value, vOff + p * planeV, planeV);
-        }
+        k.store(layer, slot, key, kOff);
+        v.store(layer, slot, value, vOff);
     }
 
     /** Copies n key values of {@code slot}, starting at element {@code off} of the slot, into dst as floats. */
     public void loadK(int layer, int slot, int off, float[] dst, int dstOff, int n) {
-        loadK(layer, slot, 1, off, dst, dstOff, n);
+        k.load(layer, slot, 1, off, dst, dstOff, n);
     }
 
     /** Copies n value entries of {@code slot}, starting at element {@code off} of the slot, into dst as floats. */
     public void loadV(int layer, int slot, int off, float[] dst, int dstOff, int n) {
-        loadV(layer, slot, 1, off, dst, dstOff, n);
+        v.load(layer, slot, 1, off, dst, dstOff, n);
     }
 
     /**
@@ -124,42 +103,76 @@ public final class KvCache implements AutoCloseable {
      * dst[dstOff + i * n ..]. A piece that is one whole plane row (a head) is one run of memory for all the slots.
      */
     public void loadK(int layer, int firstSlot, int count, int off, float[] dst, int dstOff, int n) {
-        load(k[layer], typeK, planeK, planeBytesK, rowBytesK, firstSlot, count, off, dst, dstOff, n);
+        k.load(layer, firstSlot, count, off, dst, dstOff, n);
     }
 
     /** {@link #loadK(int, int, int, int, float[], int, int)} for the values. */
     public void loadV(int layer, int firstSlot, int count, int off, float[] dst, int dstOff, int n) {
-        load(v[layer], typeV, planeV, planeBytesV, rowBytesV, firstSlot, count, off, dst, dstOff, n);
-    }
-
-    private static void load(MemorySegment seg, KvCacheType type, int plane, long planeBytes, long rowBytes,
-            int firstSlot, int count, int off, float[] dst, int dstOff, int n) {
-        // whole plane rows of consecutive slots are one row of count * n values, unless Q8_0 pads each row's last block
-        if (n == plane && off % plane == 0 && (type != KvCacheType.Q8_0 || plane % KvCacheType.Q8_BLOCK == 0)) {
-            read(seg, type, off / plane * planeBytes + firstSlot * rowBytes, 0, dst, dstOff, count * n);
-            return;
-        }
-        for (int s = 0; s < count; s++) {
-            long row = (firstSlot + s) * rowBytes;
-            // plane by plane
-            for (int o = off, d = dstOff + s * n, left = n; left > 0; ) {
-                int p = o / plane, i = o - p * plane, c = Math.min(left, plane - i);
-                read(seg, type, p * planeBytes + row, i, dst, d, c);
-                o += c;
-                d += c;
-                left -= c;
-            }
-        }
+        v.load(layer, firstSlot, count, off, dst, dstOff, n);
     }
 
     /** Copies every layer's K and V of slot {@code from} to slot {@code to} (copy-on-write of a shared block). */
     public void copySlot(int from, int to) {
         for (int l = 0; l < layers; l++) {
-            for (int p = 0; p * planeK < kvDimK; p++) {
-                MemorySegment.copy(k[l], p * planeBytesK + from * rowBytesK, k[l], p * planeBytesK + to * rowBytesK, rowBytesK);
+            k.copy(l, from, to);
+            v.copy(l, from, to);
+        }
+    }
+
+    /**
+     * The keys or the values of every layer: rows of {@code dim} values in the cache type, split into planes of
+     * {@code plane} values (see the class comment). Plane p of a layer starts at byte p * planeBytes of its segment;
+     * the slot's row in it at slot * rowBytes.
+     */
+    private static final class Planes {
+        final KvCacheType type;
+        final int dim;
+        final int plane;
+        final long rowBytes;
+        final long planeBytes;
+        /** Whether the rows of consecutive slots read as one row: not where Q8_0 pads each row's last block. */
+        final boolean packed;
+        final MemorySegment[] layers;
+
+        Planes(KvCacheType type, int dim, int plane, int slots, MemorySegment[] layers) {
+            this.type = type;
+            this.dim = dim;
+            this.plane = plane;
+            this.rowBytes = type.rowBytes(plane);
+            this.planeBytes = slots * rowBytes;
+            this.packed = type != KvCacheType.Q8_0 || plane % KvCacheType.Q8_BLOCK == 0;
+            this.layers = layers;
+        }
+
+        void store(int layer, int slot, float[] src, int off) {
+            for (int p = 0; p * plane < dim; p++) {
+                write(layers[layer], type, p * planeBytes + slot * rowBytes, src, off + p * plane, plane);
             }
-            for (int p = 0; p * planeV < kvDimV; p++) {
-                MemorySegment.copy(v[l], p * planeBytesV + from * rowBytesV, v[l], p * planeBytesV + to * rowBytesV, rowBytesV);
+        }
+
+        void load(int layer, int firstSlot, int count, int off, float[] dst, int dstOff, int n) {
+            MemorySegment seg = layers[layer];
+            if (packed && n == plane && off % plane == 0) { // whole plane rows of consecutive slots: one row
+                read(seg, type, off / plane * planeBytes + firstSlot * rowBytes, 0, dst, dstOff, count * n);
+                return;
+            }
+            for (int s = 0; s < count; s++) {
+                long row = (firstSlot + s) * rowBytes;
+                // plane by plane
+                for (int o = off, d = dstOff + s * n, left = n; left > 0; ) {
+                    int p = o / plane, i = o - p * plane, c = Math.min(left, plane - i);
+                    read(seg, type, p * planeBytes + row, i, dst, d, c);
+                    o += c;
+                    d += c;
+                    left -= c;
+                }
+            }
+        }
+
+        void copy(int layer, int from, int to) {
+            MemorySegment seg = layers[layer];
+            for (int p = 0; p * plane < dim; p++) {
+                MemorySegment.copy(seg, p * planeBytes + from * rowBytes, seg, p * planeBytes + to * rowBytes, rowBytes);
             }
         }
     }
