@@ -39,6 +39,11 @@ final class ClientInput {
         expired = true;
     }
 
+    /** No room for another byte until some are consumed. */
+    boolean full() {
+        return pos == 0 && end == buf.length;
+    }
+
     /** Bytes buffered and not yet consumed. */
     int available() {
         return end - pos;

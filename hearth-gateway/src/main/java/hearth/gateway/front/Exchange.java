@@ -15,6 +15,12 @@ public interface Exchange {
     /** The client has not yet taken everything written to it. */
     boolean backlogged();
 
+    /**
+     * Runs {@code r} on the loop if the client closes its connection before the response is done, when that is seen
+     * (at once, not only at the next write): the handler can stop the upstream's work for a client who left.
+     */
+    void whenGone(Runnable r);
+
     /** Runs {@code r} on the loop once the client has taken everything written (at once when it has). */
     void whenDrained(Runnable r);
 

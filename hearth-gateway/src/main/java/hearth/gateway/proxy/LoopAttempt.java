@@ -70,6 +70,7 @@ final class LoopAttempt implements LoopUpstreams.User {
         this.pool = pool;
         this.config = handler.proxyConfig();
         this.data = pool.scratch();
+        exchange.whenGone(this::clientLeft);
     }
 
     /** Starts the next attempt, gives up, or goes on on a thread. */
@@ -422,6 +423,11 @@ final class LoopAttempt implements LoopUpstreams.User {
             client.abort();
         }
         over(new Outcome.Broken(head.status(), why));
+    }
+
+    /** The client closed its connection before its response was done: the upstream's work stops now. */
+    private void clientLeft() {
+        if (phase != Phase.OVER) clientGone();
     }
 
     private void clientGone() {

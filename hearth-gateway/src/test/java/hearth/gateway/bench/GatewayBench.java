@@ -23,7 +23,10 @@ import java.util.Map;
  *       through the three URLs and prints a markdown report: time to first token and whole-stream time (p50/p99)
  *       with what each proxy adds over going direct, measured with the paths interleaved request by request at a
  *       light and a heavy load, then each path's throughput alone; CPU per request of both proxies throughout;</li>
- *   <li>{@code load URL CONCURRENCY TOKENS DELAY_MS SECONDS [PID]}: one run against one URL, for profiling.</li>
+ *   <li>{@code load URLS CONCURRENCY TOKENS DELAY_MS SECONDS [PIDS [ROUNDS [WARMUP_SECONDS]]]}: runs against one URL, or
+ *       several interleaved request by request (comma-separated, with their proxies' PIDS, 0 for none), for profiling
+ *       and A/B comparisons: after a warm-up in the same JVM (so that the load generator's own JIT is done too), ROUNDS
+ *       measured runs, one line per URL and round.</li>
  * </ul>
  * Not a test: numbers depend on the machine; see {@code docs/performance.md}.
  */
@@ -38,7 +41,8 @@ public final class GatewayBench {
                     args.length > 7 ? Map.of("nginx", Long.parseLong(args[6]), "hearth", Long.parseLong(args[7])) : Map.of(),
                     args.length > 8 ? Integer.parseInt(args[8]) : 40);
             case "load" -> load(args[1], new Shape("load", Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4])),
-                    Integer.parseInt(args[5]), args.length > 6 ? args[6] : "");
+                    Integer.parseInt(args[5]), args.length > 6 ? args[6] : "", args.length > 7 ? Integer.parseInt(args[7]) : 1,
+                    args.length > 8 ? Integer.parseInt(args[8]) : 0);
             default -> throw new IllegalArgumentException("modes: gateway, nginx-site, compare, load");
         }
     }
@@ -150,16 +154,23 @@ public final class GatewayBench {
     }
 
     /** {@code URLS} and {@code PIDS} may be comma-separated lists: the URLs are then interleaved request by request. */
-    private static void load(String urlList, Shape shape, int seconds, String pidList) throws Exception {
+    private static void load(String urlList, Shape shape, int seconds, String pidList, int rounds, int warmUp) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<String> urls = List.of(urlList.split(","));
         String[] pidArgs = pidList.isEmpty() ? new String[0] : pidList.split(",");
         Map<String, Long> pids = new LinkedHashMap<>();
         for (int i = 0; i < pidArgs.length; i++) if (Long.parseLong(pidArgs[i]) > 0) pids.put(urls.get(i), Long.parseLong(pidArgs[i]));
-        List<Run> runs = measured(client, urls, urls, shape, seconds, pids);
-        for (Run r : runs)
-            System.out.printf(Locale.ROOT, "%7.1f req/s  ttft p50 %6.2f p99 %6.2f ms  total p50 %7.2f p99 %7.2f ms  cpu %.3f ms/req (jit %.3f)  failures %d%n",
-                    r.rps(), r.ttftMillis(50), r.ttftMillis(99), r.totalMillis(50), r.totalMillis(99), r.cpuMillisPerRequest(),
-                    r.jitMillisPerRequest(), r.failures());
+        if (warmUp > 0)
+            for (Shape s : List.of(new Shape("throughput", shape.concurrency(), shape.tokens(), 0), shape))
+                LoadGenerator.run(client, urls, s, Math.max(1, warmUp / 2));
+        for (int round = 1; round <= rounds; round++) {
+            List<Run> runs = measured(client, urls, urls, shape, seconds, pids);
+            for (int i = 0; i < runs.size(); i++) {
+                Run r = runs.get(i);
+                System.out.printf(Locale.ROOT, "%s%7.1f req/s  ttft p50 %6.2f p99 %6.2f ms  total p50 %7.2f p99 %7.2f ms  cpu %.3f ms/req (jit %.3f)  failures %d%n",
+                        rounds > 1 ? "round " + round + " " + urls.get(i) + " " : "", r.rps(), r.ttftMillis(50), r.ttftMillis(99),
+                        r.totalMillis(50), r.totalMillis(99), r.cpuMillisPerRequest(), r.jitMillisPerRequest(), r.failures());
+            }
+        }
     }
 }
