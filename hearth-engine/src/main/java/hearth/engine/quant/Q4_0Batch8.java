@@ -154,14 +154,52 @@ final class Q4_0Batch8 {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 
     /**
-     * Weight rows [r0, r1) of the decoded slice against activation rows 8g .. 8g+7, blocks [b0, b1): two weight rows
-     * at a time share the activation loads, each with four partial sums (short dependency chains).
+     * Weight rows [r0, r1) of the decoded slice against activation rows 8g .. 8g+7, blocks [b0, b1): four weight rows
+     * at a time (then two, then one) share the activation loads, each with partial sums (short dependency chains).
      */
     private static void group(Scratch s, int r0, int r1, int nb, int chunk, int b0, int b1, int g, float[] out, int outStride) {
         float[] ws = s.weights, sc = s.scales, x = s.x, dx = s.dx;
         int xg = g * nb * 256, dg = g * nb * 8, n = b1 - b0;
-        float[] h = new float[16];
+        float[] h = new float[32];
         int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            // four weight rows share each activation load: per element one load and four broadcasts for four FMAs
+            // (two rows: three loads for two), so the loop is no longer bound by its loads; two partial sums per row
+            int c = chunk * 32, wo = (r - r0) * c, so = (r - r0) * chunk;
+            FloatVector acc0 = running(out, outStride, g, r, b0, h, 0), acc1 = running(out, outStride, g, r + 1, b0, h, 8);
+            FloatVector acc2 = running(out, outStride, g, r + 2, b0, h, 16), acc3 = running(out, outStride, g, r + 3, b0, h, 24);
+            for (int i = 0; i < n; i++) {
+                int xb = xg + 256 * (b0 + i), w0 = wo + 32 * i, w1 = w0 + c, w2 = w1 + c, w3 = w2 + c;
+                FloatVector p0 = FloatVector.zero(F256), p1 = p0, q0 = p0, q1 = p0, t0 = p0, t1 = p0, u0 = p0, u1 = p0;
+                for (int e = 0; e < 32; e += 2) {
+                    FloatVector x0 = FloatVector.fromArray(F256, x, xb + 8 * e), x1 = FloatVector.fromArray(F256, x, xb + 8 * e + 8);
+                    p0 = x0.fma(FloatVector.broadcast(F256, ws[w0 + e]), p0);
+                    q0 = x0.fma(FloatVector.broadcast(F256, ws[w1 + e]), q0);
+                    t0 = x0.fma(FloatVector.broadcast(F256, ws[w2 + e]), t0);
+                    u0 = x0.fma(FloatVector.broadcast(F256, ws[w3 + e]), u0);
+                    p1 = x1.fma(FloatVector.broadcast(F256, ws[w0 + e + 1]), p1);
+                    q1 = x1.fma(FloatVector.broadcast(F256, ws[w1 + e + 1]), q1);
+                    t1 = x1.fma(FloatVector.broadcast(F256, ws[w2 + e + 1]), t1);
+                    u1 = x1.fma(FloatVector.broadcast(F256, ws[w3 + e + 1]), u1);
+                }
+                FloatVector d = FloatVector.fromArray(F256, dx, dg + 8 * (b0 + i));
+                acc0 = p0.add(p1).fma(d.mul(sc[so + i]), acc0);
+                acc1 = q0.add(q1).fma(d.mul(sc[so + chunk + i]), acc1);
+                acc2 = t0.add(t1).fma(d.mul(sc[so + 2 * chunk + i]), acc2);
+                acc3 = u0.add(u1).fma(d.mul(sc[so + 3 * chunk + i]), acc3);
+            }
+            acc0.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            acc2.intoArray(h, 16);
+            acc3.intoArray(h, 24);
+            for (int u = 0; u < 8; u++) {
+                int o = (8 * g + u) * outStride + r;
+                out[o] = h[u];
+                out[o + 1] = h[8 + u];
+                out[o + 2] = h[16 + u];
+                out[o + 3] = h[24 + u];
+            }
+        }
         for (; r + 2 <= r1; r += 2) {
             int wo = (r - r0) * chunk * 32, vo = wo + chunk * 32, so = (r - r0) * chunk, vso = so + chunk;
             FloatVector acc0 = running(out, outStride, g, r, b0, h, 0), acc1 = running(out, outStride, g, r + 1, b0, h, 8);
