@@ -218,7 +218,8 @@ public final class Gateway implements AutoCloseable {
                 Units.format(p.queueTimeout()), p.maxBodyBytes(),
                 p.virtualThreads() ? "virtual threads" : "up to " + p.maxThreads() + " connections",
                 p.loops() == 0 ? "off" : p.loops(), p.relayLoop() ? "on" : "off",
-                p.shortSlice() && !p.virtualThreads() ? "asked" : "off", config.keys().size(), config.routeByModel());
+                p.shortSlice() && !p.virtualThreads() && p.loops() == 0 ? "asked" : "off (the kernel's)", config.keys().size(),
+                config.routeByModel());
         return this;
     }
 

@@ -93,8 +93,9 @@ public record GatewayConfig(
      *     costs a poller and a scheduler hand-off (more CPU and latency per event)
      * @param relayLoop relay streams after their first event on one selector thread for all of them (plain-HTTP
      *     upstreams); false keeps each stream on its connection's thread, woken for every event
-     * @param shortSlice ask Linux (6.12+) for the shortest scheduler slice for the connection and relay threads, so
-     *     that on busy cores a thread woken by a request or an upstream's answer runs at once ({@link ShortSlice})
+     * @param shortSlice ask Linux (6.12+) for the shortest scheduler slice for the connection and relay threads of
+     *     {@code eventLoops} 0, so that on busy cores a thread woken by a request or an upstream's answer runs at once
+     *     ({@link ShortSlice}); the event loops keep the kernel's slice
      * @param eventLoops client connections and plain-HTTP upstream requests live on this many selector threads (event
      *     loops, as nginx's workers; by default one per core), where a request needs no thread of its own unless it
      *     must wait or block (no eligible upstream yet, a TLS upstream, a chunked or large request body, the gateway's

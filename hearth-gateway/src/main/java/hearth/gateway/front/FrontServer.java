@@ -66,8 +66,8 @@ public final class FrontServer implements AutoCloseable {
     /**
      * @param keepAlive how long an idle connection waits for its next request
      * @param readTimeout the longest silence inside a request head or body
-     * @param shortSlice connection threads and the event loop ask for a short scheduler slice ({@link ShortSlice};
-     *     platform threads only)
+     * @param shortSlice with {@code eventLoops} 0, connection threads ask for a short scheduler slice ({@link ShortSlice};
+     *     platform threads only); the event loops, and the threads they hand requests to, keep the kernel's
      * @param eventLoops connections live on this many {@link EventLoop}s (each its share, as nginx's workers) between
      *     requests and during those the handler {@link Handler#start starts} there; 0: a thread per connection
      * @param finestTimeout the shortest timeout the handler keeps on the event loop (zero: none); with the front's own
@@ -110,7 +110,7 @@ public final class FrontServer implements AutoCloseable {
                 ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-conn-", 1).factory())
                 : new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                         r -> Thread.ofPlatform().daemon().name("gateway-conn-" + n.incrementAndGet()).unstarted(() -> {
-                            if (options.shortSlice()) ShortSlice.request();
+                            if (options.shortSlice() && options.eventLoops() == 0) ShortSlice.request();
                             r.run();
                         }));
         Duration finest = options.keepAlive().compareTo(options.readTimeout()) < 0 ? options.keepAlive() : options.readTimeout();
@@ -123,7 +123,9 @@ public final class FrontServer implements AutoCloseable {
     private EventLoop startLoop(Options options, String name) {
         EventLoop l;
         try {
-            l = new EventLoop(name, options.tick(), options.shortSlice());
+            // the loops keep the kernel's slice: a loop that relays a burst of events was preempted every 0.1 ms with the
+            // short one, which made whole streams slower (and cost CPU) without bringing the first token sooner
+            l = new EventLoop(name, options.tick(), false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for the event loop", e);
         }
