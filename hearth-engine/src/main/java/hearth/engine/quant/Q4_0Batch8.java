@@ -155,7 +155,7 @@ final class Q4_0Batch8 {
 
     /**
      * Weight rows [r0, r1) of the decoded slice against activation rows 8g .. 8g+7, blocks [b0, b1): four weight rows
-     * at a time (then two, then one) share the activation loads, each with partial sums (short dependency chains).
+     * at a time share the activation loads, each with two partial sums (short dependency chains).
      */
     private static void group(Scratch s, int r0, int r1, int nb, int chunk, int b0, int b1, int g, float[] out, int outStride) {
         float[] ws = s.weights, sc = s.scales, x = s.x, dx = s.dx;
@@ -200,37 +200,7 @@ final class Q4_0Batch8 {
                 out[o + 3] = h[24 + u];
             }
         }
-        for (; r + 2 <= r1; r += 2) {
-            int wo = (r - r0) * chunk * 32, vo = wo + chunk * 32, so = (r - r0) * chunk, vso = so + chunk;
-            FloatVector acc0 = running(out, outStride, g, r, b0, h, 0), acc1 = running(out, outStride, g, r + 1, b0, h, 8);
-            for (int i = 0; i < n; i++) {
-                int xb = xg + 256 * (b0 + i), wb = wo + 32 * i, vb = vo + 32 * i;
-                FloatVector p0 = FloatVector.zero(F256), p1 = p0, p2 = p0, p3 = p0;
-                FloatVector q0 = p0, q1 = p0, q2 = p0, q3 = p0;
-                for (int e = 0; e < 32; e += 4) {
-                    FloatVector x0 = FloatVector.fromArray(F256, x, xb + 8 * e), x1 = FloatVector.fromArray(F256, x, xb + 8 * e + 8);
-                    FloatVector x2 = FloatVector.fromArray(F256, x, xb + 8 * e + 16), x3 = FloatVector.fromArray(F256, x, xb + 8 * e + 24);
-                    p0 = x0.fma(FloatVector.broadcast(F256, ws[wb + e]), p0);
-                    q0 = x0.fma(FloatVector.broadcast(F256, ws[vb + e]), q0);
-                    p1 = x1.fma(FloatVector.broadcast(F256, ws[wb + e + 1]), p1);
-                    q1 = x1.fma(FloatVector.broadcast(F256, ws[vb + e + 1]), q1);
-                    p2 = x2.fma(FloatVector.broadcast(F256, ws[wb + e + 2]), p2);
-                    q2 = x2.fma(FloatVector.broadcast(F256, ws[vb + e + 2]), q2);
-                    p3 = x3.fma(FloatVector.broadcast(F256, ws[wb + e + 3]), p3);
-                    q3 = x3.fma(FloatVector.broadcast(F256, ws[vb + e + 3]), q3);
-                }
-                FloatVector d = FloatVector.fromArray(F256, dx, dg + 8 * (b0 + i));
-                acc0 = p0.add(p1).add(p2.add(p3)).fma(d.mul(sc[so + i]), acc0);
-                acc1 = q0.add(q1).add(q2.add(q3)).fma(d.mul(sc[vso + i]), acc1);
-            }
-            acc0.intoArray(h, 0);
-            acc1.intoArray(h, 8);
-            for (int u = 0; u < 8; u++) {
-                out[(8 * g + u) * outStride + r] = h[u];
-                out[(8 * g + u) * outStride + r + 1] = h[8 + u];
-            }
-        }
-        for (; r < r1; r++) { // the odd row left over
+        for (; r < r1; r++) { // the rows left over (ranges of whole groups of eight leave none)
             int wo = (r - r0) * chunk * 32, so = (r - r0) * chunk;
             FloatVector acc0 = running(out, outStride, g, r, b0, h, 0);
             for (int i = 0; i < n; i++) {

@@ -5,9 +5,6 @@ import static hearth.gateway.testing.ScriptedUpstream.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hearth.gateway.Gateway;
-import hearth.gateway.GatewayConfig;
-import hearth.gateway.GatewayConfig.StaticUpstream;
-import hearth.gateway.GatewayConfig.TierConfig;
 import hearth.gateway.testing.Client;
 import hearth.gateway.testing.Configs;
 import hearth.gateway.testing.RawResponse;
@@ -17,8 +14,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -43,13 +38,7 @@ class ClientLeavesTest {
     @BeforeEach
     void start() throws IOException {
         upstream = new ScriptedUpstream();
-        GatewayConfig c = Configs.withoutActiveChecks(Configs.fast());
-        List<TierConfig> tiers = new ArrayList<>();
-        for (TierConfig t : c.tiers())
-            tiers.add(t.name().equals("fast")
-                    ? t.withUpstreams(List.of(new StaticUpstream("raw", upstream.uri().toString(), List.of("m"), null, 0)))
-                    : t);
-        gateway = new Gateway(c.withTiers(tiers)).start();
+        gateway = new Gateway(Configs.withRawUpstream(Configs.withoutActiveChecks(Configs.fast()), upstream.uri())).start();
     }
 
     @AfterEach

@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import hearth.gateway.Gateway;
 import hearth.gateway.GatewayConfig;
 import hearth.gateway.GatewayConfig.ProxyConfig;
-import hearth.gateway.GatewayConfig.StaticUpstream;
-import hearth.gateway.GatewayConfig.TierConfig;
 import hearth.gateway.testing.Client;
 import hearth.gateway.testing.Configs;
 import hearth.gateway.testing.ScriptedUpstream;
@@ -17,8 +15,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,12 +46,7 @@ class RelayLoopTest {
         ProxyConfig p = c.proxy();
         c = c.withProxy(new ProxyConfig(p.connectTimeout(), p.headersTimeout(), IDLE, 1, p.queueTimeout(), p.retryAfter(),
                 p.cooldown(), p.cooldownMax(), p.maxBodyBytes(), p.responseBufferBytes()).withRelayLoop(relayLoop()).withEventLoops(eventLoop() ? 2 : 0));
-        List<TierConfig> tiers = new ArrayList<>();
-        for (TierConfig t : c.tiers())
-            tiers.add(t.name().equals("fast")
-                    ? t.withUpstreams(List.of(new StaticUpstream("raw", upstream.uri().toString(), List.of("m"), null, 0)))
-                    : t);
-        gateway = new Gateway(c.withTiers(tiers)).start();
+        gateway = new Gateway(Configs.withRawUpstream(c, upstream.uri())).start();
         client = new Client(gateway.baseUri());
     }
 

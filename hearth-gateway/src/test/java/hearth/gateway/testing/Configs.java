@@ -41,6 +41,14 @@ public final class Configs {
         return c.withTiers(tiers);
     }
 
+    /** {@code c} with one upstream named {@code raw}, serving model {@code m}, as the {@code fast} tier's only one. */
+    public static GatewayConfig withRawUpstream(GatewayConfig c, java.net.URI upstream) {
+        List<TierConfig> tiers = new ArrayList<>();
+        for (TierConfig t : c.tiers())
+            tiers.add(t.name().equals("fast") ? t.withUpstreams(List.of(new StaticUpstream("raw", upstream.toString(), List.of("m"), null, 0))) : t);
+        return c.withTiers(tiers);
+    }
+
     public static GatewayConfig withoutActiveChecks(GatewayConfig c) {
         HealthConfig h = c.health();
         return c.withHealth(new HealthConfig(h.path(), Duration.ZERO, h.timeout(), h.fall(), h.rise()));
