@@ -63,9 +63,12 @@ final class Q4_0Batch8 {
         return Math.clamp(X_FLOATS / (groups * 256), 1, nb);
     }
 
-    /** Weight rows per slice for chunks of {@code chunk} blocks (at least 2). */
+    /**
+     * Weight rows per slice for chunks of {@code chunk} blocks: a multiple of four (at least 4), so that ranges of whole
+     * groups of eight rows pass through the four-row loop of {@link #group} whole.
+     */
     static int sliceRows(int chunk) {
-        return Math.max(2, W_FLOATS / (chunk * 32));
+        return Math.max(4, W_FLOATS / (chunk * 32) / 4 * 4);
     }
 
     /**

@@ -5,9 +5,11 @@ import hearth.gateway.GatewayConfig.HealthConfig;
 import hearth.gateway.GatewayConfig.ProxyConfig;
 import hearth.gateway.GatewayConfig.StaticUpstream;
 import hearth.gateway.GatewayConfig.TierConfig;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Gateway configs for tests: 127.0.0.1 port 0 and timeouts short enough for a bounded test run. */
 public final class Configs {
@@ -28,24 +30,22 @@ public final class Configs {
     }
 
     public static GatewayConfig withTier(GatewayConfig c, String tier, MockUpstream... ups) {
-        List<TierConfig> tiers = new ArrayList<>();
-        for (TierConfig t : c.tiers()) {
-            if (!t.name().equals(tier)) {
-                tiers.add(t);
-                continue;
-            }
+        return withUpstreams(c, tier, t -> {
             List<StaticUpstream> list = new ArrayList<>(t.upstreams());
             for (MockUpstream u : ups) list.add(new StaticUpstream(u.name(), u.url().toString(), u.models(), null, 0));
-            tiers.add(t.withUpstreams(list));
-        }
-        return c.withTiers(tiers);
+            return list;
+        });
     }
 
     /** {@code c} with one upstream named {@code raw}, serving model {@code m}, as the {@code fast} tier's only one. */
-    public static GatewayConfig withRawUpstream(GatewayConfig c, java.net.URI upstream) {
+    public static GatewayConfig withRawUpstream(GatewayConfig c, URI upstream) {
+        return withUpstreams(c, "fast", t -> List.of(new StaticUpstream("raw", upstream.toString(), List.of("m"), null, 0)));
+    }
+
+    /** {@code c} with the upstreams of tier {@code tier} replaced by what {@code upstreams} makes of that tier. */
+    private static GatewayConfig withUpstreams(GatewayConfig c, String tier, Function<TierConfig, List<StaticUpstream>> upstreams) {
         List<TierConfig> tiers = new ArrayList<>();
-        for (TierConfig t : c.tiers())
-            tiers.add(t.name().equals("fast") ? t.withUpstreams(List.of(new StaticUpstream("raw", upstream.toString(), List.of("m"), null, 0))) : t);
+        for (TierConfig t : c.tiers()) tiers.add(t.name().equals(tier) ? t.withUpstreams(upstreams.apply(t)) : t);
         return c.withTiers(tiers);
     }
 
