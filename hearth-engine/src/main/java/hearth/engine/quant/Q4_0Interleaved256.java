@@ -44,6 +44,9 @@ final class Q4_0Interleaved256 {
     /** Shorts of expanded activations per block: XL and Y of the eight pieces, 16 lanes each (as many as 512-bit's). */
     static final int EXPANDED = Q4_0Interleaved.EXPANDED;
 
+    /** The two 128-bit halves of a 256-bit vector swapped (one vpermd; a short vector's upper half is a slow shuffle). */
+    private static final VectorShuffle<Integer> SWAP_HALVES = VectorShuffle.fromValues(I256, 4, 5, 6, 7, 0, 1, 2, 3);
+
     /** Piece L's lanes: element 2L (lanes 0..7) and 2L + 1 (lanes 8..15) of a 16-element half block. */
     private static final VectorShuffle<Short>[] PIECE = pieces();
 
@@ -102,31 +105,33 @@ final class Q4_0Interleaved256 {
     private static void rows1(MemorySegment w, int nb, int g0, int g1, short[] xa, short[] xc, float[] xd, int bo,
             float[] out, int outIndex, int rowFrom, int rowTo) {
         float[] h = new float[8];
+        long groupBytes = (long) nb * Q4_0Repacked.GROUP_BLOCK;
         for (int g = g0; g < g1; g++) {
-            long o = (long) g * nb * Q4_0Repacked.GROUP_BLOCK;
+            MemorySegment gw = w.asSlice(g * groupBytes, groupBytes); // int offsets within: fewer bounds-check instructions
             FloatVector sums = FloatVector.zero(F256); // lane r: output of row 8g + r
-            for (int b = 0; b < nb; b++, o += Q4_0Repacked.GROUP_BLOCK) {
+            for (int b = 0, o = 0; b < nb; b++, o += Q4_0Repacked.GROUP_BLOCK) {
                 int x = b * EXPANDED;
-                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 16, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 32, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q2 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 48, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q3 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 64, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q4 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 80, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q5 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 96, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q6 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 112, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q7 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 128, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector acc = q0.mul(ShortVector.fromArray(S256, xa, x)).add(q0.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 16)))
-                        .add(q1.mul(ShortVector.fromArray(S256, xa, x + 32))).add(q1.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 48)))
-                        .add(q2.mul(ShortVector.fromArray(S256, xa, x + 64))).add(q2.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 80)))
-                        .add(q3.mul(ShortVector.fromArray(S256, xa, x + 96))).add(q3.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 112)))
-                        .add(q4.mul(ShortVector.fromArray(S256, xa, x + 128))).add(q4.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 144)))
-                        .add(q5.mul(ShortVector.fromArray(S256, xa, x + 160))).add(q5.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 176)))
-                        .add(q6.mul(ShortVector.fromArray(S256, xa, x + 192))).add(q6.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 208)))
-                        .add(q7.mul(ShortVector.fromArray(S256, xa, x + 224))).add(q7.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 240)));
-                IntVector d16 = (IntVector) ShortVector.fromMemorySegment(S128, w, o, LE).convertShape(ZERO_EXTEND_S2I, I256, 0);
+                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 16, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 32, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q2 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 48, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q3 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 64, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q4 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 80, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q5 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 96, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q6 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 112, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q7 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 128, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector s0 = q0.mul(ShortVector.fromArray(S256, xa, x)).add(q0.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 16)));
+                ShortVector s1 = q1.mul(ShortVector.fromArray(S256, xa, x + 32)).add(q1.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 48)));
+                ShortVector s2 = q2.mul(ShortVector.fromArray(S256, xa, x + 64)).add(q2.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 80)));
+                ShortVector s3 = q3.mul(ShortVector.fromArray(S256, xa, x + 96)).add(q3.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 112)));
+                ShortVector s4 = q4.mul(ShortVector.fromArray(S256, xa, x + 128)).add(q4.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 144)));
+                ShortVector s5 = q5.mul(ShortVector.fromArray(S256, xa, x + 160)).add(q5.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 176)));
+                ShortVector s6 = q6.mul(ShortVector.fromArray(S256, xa, x + 192)).add(q6.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 208)));
+                ShortVector s7 = q7.mul(ShortVector.fromArray(S256, xa, x + 224)).add(q7.lanewise(LSHR, 4).mul(ShortVector.fromArray(S256, xa, x + 240)));
+                ShortVector acc = s0.add(s1).add(s2.add(s3)).add(s4.add(s5).add(s6.add(s7)));
+                IntVector d16 = (IntVector) ShortVector.fromMemorySegment(S128, gw, o, LE).convertShape(ZERO_EXTEND_S2I, I256, 0);
                 FloatVector dw = d16.and(0x7fff).lanewise(LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
                         .reinterpretAsInts().or(d16.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
-                ShortVector tot = ((ShortVector) acc.reinterpretShape(S128, 0)).add((ShortVector) acc.reinterpretShape(S128, 1)).add(xc[b]);
+                ShortVector tot = acc.add(acc.reinterpretAsInts().rearrange(SWAP_HALVES).reinterpretAsShorts()).add(xc[b]);
                 sums = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + b]), sums);
             }
             sums.intoArray(h, 0);
@@ -138,45 +143,48 @@ final class Q4_0Interleaved256 {
             float[] out, int outIndex, int outStride, int rowFrom, int rowTo) {
         float[] h = new float[16];
         int xs = nb * EXPANDED;
+        long groupBytes = (long) nb * Q4_0Repacked.GROUP_BLOCK;
         for (int g = g0; g < g1; g++) {
-            long o = (long) g * nb * Q4_0Repacked.GROUP_BLOCK;
+            MemorySegment gw = w.asSlice(g * groupBytes, groupBytes); // int offsets within: fewer bounds-check instructions
             // lane r of sums u: output of row 8g + r for activation row t + u
             FloatVector sums0 = FloatVector.zero(F256), sums1 = sums0;
-            for (int b = 0; b < nb; b++, o += Q4_0Repacked.GROUP_BLOCK) {
-                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 16, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 32, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q2 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 48, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q3 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 64, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q4 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 80, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q5 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 96, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q6 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 112, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
-                ShortVector q7 = (ShortVector) ByteVector.fromMemorySegment(B128, w, o + 128, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+            for (int b = 0, o = 0; b < nb; b++, o += Q4_0Repacked.GROUP_BLOCK) {
+                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 16, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 32, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q2 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 48, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q3 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 64, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q4 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 80, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q5 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 96, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q6 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 112, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
+                ShortVector q7 = (ShortVector) ByteVector.fromMemorySegment(B128, gw, o + 128, LE).convertShape(ZERO_EXTEND_B2S, S256, 0);
                 ShortVector h0 = q0.lanewise(LSHR, 4), h1 = q1.lanewise(LSHR, 4), h2 = q2.lanewise(LSHR, 4), h3 = q3.lanewise(LSHR, 4);
                 ShortVector h4 = q4.lanewise(LSHR, 4), h5 = q5.lanewise(LSHR, 4), h6 = q6.lanewise(LSHR, 4), h7 = q7.lanewise(LSHR, 4);
-                IntVector d16 = (IntVector) ShortVector.fromMemorySegment(S128, w, o, LE).convertShape(ZERO_EXTEND_S2I, I256, 0);
+                IntVector d16 = (IntVector) ShortVector.fromMemorySegment(S128, gw, o, LE).convertShape(ZERO_EXTEND_S2I, I256, 0);
                 FloatVector dw = d16.and(0x7fff).lanewise(LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
                         .reinterpretAsInts().or(d16.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
                 int x = b * EXPANDED;
-                ShortVector acc = q0.mul(ShortVector.fromArray(S256, xa, x)).add(h0.mul(ShortVector.fromArray(S256, xa, x + 16)))
-                        .add(q1.mul(ShortVector.fromArray(S256, xa, x + 32))).add(h1.mul(ShortVector.fromArray(S256, xa, x + 48)))
-                        .add(q2.mul(ShortVector.fromArray(S256, xa, x + 64))).add(h2.mul(ShortVector.fromArray(S256, xa, x + 80)))
-                        .add(q3.mul(ShortVector.fromArray(S256, xa, x + 96))).add(h3.mul(ShortVector.fromArray(S256, xa, x + 112)))
-                        .add(q4.mul(ShortVector.fromArray(S256, xa, x + 128))).add(h4.mul(ShortVector.fromArray(S256, xa, x + 144)))
-                        .add(q5.mul(ShortVector.fromArray(S256, xa, x + 160))).add(h5.mul(ShortVector.fromArray(S256, xa, x + 176)))
-                        .add(q6.mul(ShortVector.fromArray(S256, xa, x + 192))).add(h6.mul(ShortVector.fromArray(S256, xa, x + 208)))
-                        .add(q7.mul(ShortVector.fromArray(S256, xa, x + 224))).add(h7.mul(ShortVector.fromArray(S256, xa, x + 240)));
-                ShortVector tot = ((ShortVector) acc.reinterpretShape(S128, 0)).add((ShortVector) acc.reinterpretShape(S128, 1)).add(xc[b]);
+                ShortVector s0 = q0.mul(ShortVector.fromArray(S256, xa, x)).add(h0.mul(ShortVector.fromArray(S256, xa, x + 16)));
+                ShortVector s1 = q1.mul(ShortVector.fromArray(S256, xa, x + 32)).add(h1.mul(ShortVector.fromArray(S256, xa, x + 48)));
+                ShortVector s2 = q2.mul(ShortVector.fromArray(S256, xa, x + 64)).add(h2.mul(ShortVector.fromArray(S256, xa, x + 80)));
+                ShortVector s3 = q3.mul(ShortVector.fromArray(S256, xa, x + 96)).add(h3.mul(ShortVector.fromArray(S256, xa, x + 112)));
+                ShortVector s4 = q4.mul(ShortVector.fromArray(S256, xa, x + 128)).add(h4.mul(ShortVector.fromArray(S256, xa, x + 144)));
+                ShortVector s5 = q5.mul(ShortVector.fromArray(S256, xa, x + 160)).add(h5.mul(ShortVector.fromArray(S256, xa, x + 176)));
+                ShortVector s6 = q6.mul(ShortVector.fromArray(S256, xa, x + 192)).add(h6.mul(ShortVector.fromArray(S256, xa, x + 208)));
+                ShortVector s7 = q7.mul(ShortVector.fromArray(S256, xa, x + 224)).add(h7.mul(ShortVector.fromArray(S256, xa, x + 240)));
+                ShortVector acc = s0.add(s1).add(s2.add(s3)).add(s4.add(s5).add(s6.add(s7)));
+                ShortVector tot = acc.add(acc.reinterpretAsInts().rearrange(SWAP_HALVES).reinterpretAsShorts()).add(xc[b]);
                 sums0 = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + b]), sums0);
                 x += xs;
-                acc = q0.mul(ShortVector.fromArray(S256, xa, x)).add(h0.mul(ShortVector.fromArray(S256, xa, x + 16)))
-                        .add(q1.mul(ShortVector.fromArray(S256, xa, x + 32))).add(h1.mul(ShortVector.fromArray(S256, xa, x + 48)))
-                        .add(q2.mul(ShortVector.fromArray(S256, xa, x + 64))).add(h2.mul(ShortVector.fromArray(S256, xa, x + 80)))
-                        .add(q3.mul(ShortVector.fromArray(S256, xa, x + 96))).add(h3.mul(ShortVector.fromArray(S256, xa, x + 112)))
-                        .add(q4.mul(ShortVector.fromArray(S256, xa, x + 128))).add(h4.mul(ShortVector.fromArray(S256, xa, x + 144)))
-                        .add(q5.mul(ShortVector.fromArray(S256, xa, x + 160))).add(h5.mul(ShortVector.fromArray(S256, xa, x + 176)))
-                        .add(q6.mul(ShortVector.fromArray(S256, xa, x + 192))).add(h6.mul(ShortVector.fromArray(S256, xa, x + 208)))
-                        .add(q7.mul(ShortVector.fromArray(S256, xa, x + 224))).add(h7.mul(ShortVector.fromArray(S256, xa, x + 240)));
-                tot = ((ShortVector) acc.reinterpretShape(S128, 0)).add((ShortVector) acc.reinterpretShape(S128, 1)).add(xc[nb + b]);
+                s0 = q0.mul(ShortVector.fromArray(S256, xa, x)).add(h0.mul(ShortVector.fromArray(S256, xa, x + 16)));
+                s1 = q1.mul(ShortVector.fromArray(S256, xa, x + 32)).add(h1.mul(ShortVector.fromArray(S256, xa, x + 48)));
+                s2 = q2.mul(ShortVector.fromArray(S256, xa, x + 64)).add(h2.mul(ShortVector.fromArray(S256, xa, x + 80)));
+                s3 = q3.mul(ShortVector.fromArray(S256, xa, x + 96)).add(h3.mul(ShortVector.fromArray(S256, xa, x + 112)));
+                s4 = q4.mul(ShortVector.fromArray(S256, xa, x + 128)).add(h4.mul(ShortVector.fromArray(S256, xa, x + 144)));
+                s5 = q5.mul(ShortVector.fromArray(S256, xa, x + 160)).add(h5.mul(ShortVector.fromArray(S256, xa, x + 176)));
+                s6 = q6.mul(ShortVector.fromArray(S256, xa, x + 192)).add(h6.mul(ShortVector.fromArray(S256, xa, x + 208)));
+                s7 = q7.mul(ShortVector.fromArray(S256, xa, x + 224)).add(h7.mul(ShortVector.fromArray(S256, xa, x + 240)));
+                acc = s0.add(s1).add(s2.add(s3)).add(s4.add(s5).add(s6.add(s7)));
+                tot = acc.add(acc.reinterpretAsInts().rearrange(SWAP_HALVES).reinterpretAsShorts()).add(xc[nb + b]);
                 sums1 = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + nb + b]), sums1);
             }
             sums0.intoArray(h, 0);
