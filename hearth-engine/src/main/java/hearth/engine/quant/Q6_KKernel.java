@@ -140,37 +140,94 @@ final class Q6_KKernel extends TiledKernel {
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         int k = a.k, nb = k / BLOCK;
         short[] xq = a.qeo;
-        float[] h = new float[8];
-        int[] sc16 = new int[16];
-        for (int r = rowFrom; r < rowTo; r++) {
-            long o = r * rowBytes;
-            FloatVector acc = FloatVector.zero(F256);
-            for (int b = 0; b < nb; b++, o += BYTES) {
+        float[] h = new float[16];
+        int[] sc16 = new int[16], sd16 = new int[16];
+        int[] x32 = fourSums32(a, t);
+        // Two rows at a time, half the range apart: two memory streams keep more cache-line fills in flight than one
+        // (these weights come from memory; see Q8_0Kernel#rows1).
+        int half = (rowTo - rowFrom) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowFrom + i, r1 = r + half;
+            MemorySegment row = w.asSlice(r * rowBytes, rowBytes), row1 = w.asSlice(r1 * rowBytes, rowBytes); // int offsets
+            FloatVector acc = FloatVector.zero(F256), acc1 = acc;
+            for (int b = 0, o = 0; b < nb; b++, o += BYTES) {
                 int xi = t * k + b * BLOCK;
-                scales(w, o, sc16);
-                IntVector isum = IntVector.zero(I256);
-                for (int half = 0; half < 2; half++) {
-                    IntVector qh = IntVector.fromMemorySegment(I256, w, o + 128 + 32 * half, LE);
+                scales(row, o, sc16);
+                scales(row1, o, sd16);
+                IntVector isum = IntVector.zero(I256), isum1 = isum;
+                for (int hf = 0; hf < 2; hf++) {
+                    IntVector qh = IntVector.fromMemorySegment(I256, row, o + 128 + 32 * hf, LE);
+                    IntVector qh1 = IntVector.fromMemorySegment(I256, row1, o + 128 + 32 * hf, LE);
                     for (int odd = 0; odd < 2; odd++) {
-                        IntVector ql = IntVector.fromMemorySegment(I256, w, o + 64 * half + 32 * odd, LE);
+                        IntVector ql = IntVector.fromMemorySegment(I256, row, o + 64 * hf + 32 * odd, LE);
+                        IntVector ql1 = IntVector.fromMemorySegment(I256, row1, o + 64 * hf + 32 * odd, LE);
                         for (int high = 0; high < 2; high++) {
-                            int quarter = odd + 2 * high, c = 4 * half + quarter;
-                            ShortVector q = ql.lanewise(LSHR, 4 * high).and(0x0f0f_0f0f)
-                                    .or(qh.lanewise(LSHR, 2 * quarter).and(0x0303_0303).lanewise(LSHL, 4)).lanewise(XOR, 0x2020_2020)
-                                    .reinterpretAsShorts();
-                            int x = xi + 32 * c;
-                            IntVector p = q.lanewise(LSHL, 10).lanewise(ASHR, 10).mul(ShortVector.fromArray(S256, xq, x))
-                                    .add(q.lanewise(LSHL, 2).lanewise(ASHR, 10).mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
-                            p = p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+                            int quarter = odd + 2 * high, c = 4 * hf + quarter, x = xi + 32 * c;
+                            ShortVector xe = ShortVector.fromArray(S256, xq, x), xo = ShortVector.fromArray(S256, xq, x + 16);
+                            IntVector xs = IntVector.fromArray(I256, x32, (b * 8 + c) * 8);
+                            IntVector q = ql.lanewise(LSHR, 4 * high).and(0x0f0f_0f0f).or(qh.lanewise(LSHR, 2 * quarter).and(0x0303_0303).lanewise(LSHL, 4));
+                            IntVector p = q.and(0x00ff_00ff).reinterpretAsShorts().mul(xe)
+                                    .add(q.lanewise(LSHR, 8).and(0x00ff_00ff).reinterpretAsShorts().mul(xo)).reinterpretAsInts();
+                            p = p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).sub(xs);
+                            isum = isum.add(p.mul(IntVector.broadcast(I256, sc16[2 * c]).blend(sc16[2 * c + 1], SECOND_HALF)));
+                            q = ql1.lanewise(LSHR, 4 * high).and(0x0f0f_0f0f).or(qh1.lanewise(LSHR, 2 * quarter).and(0x0303_0303).lanewise(LSHL, 4));
+                            p = q.and(0x00ff_00ff).reinterpretAsShorts().mul(xe)
+                                    .add(q.lanewise(LSHR, 8).and(0x00ff_00ff).reinterpretAsShorts().mul(xo)).reinterpretAsInts();
+                            p = p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).sub(xs);
+                            isum1 = isum1.add(p.mul(IntVector.broadcast(I256, sd16[2 * c]).blend(sd16[2 * c + 1], SECOND_HALF)));
+                        }
+                    }
+                }
+                float dx = a.d[t * nb + b];
+                acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(row.get(U16, o + 208))), acc);
+                acc1 = ((FloatVector) isum1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(row1.get(U16, o + 208))), acc1);
+            }
+            acc.intoArray(h, 0);
+            acc1.intoArray(h, 8);
+            out[t * outStride + r] = hsum8(h, 0);
+            out[t * outStride + r1] = hsum8(h, 8);
+        }
+        for (int r = rowFrom + 2 * half; r < rowTo; r++) { // the odd row left over
+            MemorySegment row = w.asSlice(r * rowBytes, rowBytes);
+            FloatVector acc = FloatVector.zero(F256);
+            for (int b = 0, o = 0; b < nb; b++, o += BYTES) {
+                int xi = t * k + b * BLOCK;
+                scales(row, o, sc16);
+                IntVector isum = IntVector.zero(I256);
+                for (int hf = 0; hf < 2; hf++) {
+                    IntVector qh = IntVector.fromMemorySegment(I256, row, o + 128 + 32 * hf, LE);
+                    for (int odd = 0; odd < 2; odd++) {
+                        IntVector ql = IntVector.fromMemorySegment(I256, row, o + 64 * hf + 32 * odd, LE);
+                        for (int high = 0; high < 2; high++) {
+                            int quarter = odd + 2 * high, c = 4 * hf + quarter, x = xi + 32 * c;
+                            IntVector q = ql.lanewise(LSHR, 4 * high).and(0x0f0f_0f0f).or(qh.lanewise(LSHR, 2 * quarter).and(0x0303_0303).lanewise(LSHL, 4));
+                            IntVector p = q.and(0x00ff_00ff).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x))
+                                    .add(q.lanewise(LSHR, 8).and(0x00ff_00ff).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x + 16)))
+                                    .reinterpretAsInts();
+                            p = p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).sub(IntVector.fromArray(I256, x32, (b * 8 + c) * 8));
                             isum = isum.add(p.mul(IntVector.broadcast(I256, sc16[2 * c]).blend(sc16[2 * c + 1], SECOND_HALF)));
                         }
                     }
                 }
-                acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, a.d[t * nb + b] * Float.float16ToFloat(w.get(U16, o + 208))), acc);
+                acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, a.d[t * nb + b] * Float.float16ToFloat(row.get(U16, o + 208))), acc);
             }
             acc.intoArray(h, 0);
             out[t * outStride + r] = hsum8(h, 0);
         }
+    }
+
+    /**
+     * 32 times the sums of activation row t's elements in fours (entry 8m + j: elements 4j..4j+3 of 32-value chunk m),
+     * for {@link #rows1}: it multiplies the unsigned 6-bit values q (0..63), whose bytes need no sign extension, and
+     * subtracts these to get the sums of (q - 32) * x. Every value is an exact integer: the four-element sums of q * x
+     * are at most 4 * 63 * 128 in size, which the 16-bit pair sums and their int total hold.
+     */
+    private static int[] fourSums32(Activations a, int t) {
+        int k = a.k;
+        int[] s = new int[k / 4];
+        short[] q = a.q;
+        for (int i = 0, x = t * k; i < s.length; i++, x += 4) s[i] = 32 * (q[x] + q[x + 1] + q[x + 2] + q[x + 3]);
+        return s;
     }
 
     /** Int lanes 4..7: the second group of a 32-value chunk (elements 16..31). */
