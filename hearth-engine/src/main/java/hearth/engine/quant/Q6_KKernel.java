@@ -130,11 +130,13 @@ final class Q6_KKernel extends TiledKernel {
     /**
      * One activation row, lanes in ggml's natural order (int lane j: elements 4j..4j+3 of a 32-value chunk, the
      * chunk's first group scale in lanes 0..3 and its second in 4..7), the int lanes of {@link #dot} (which keeps them
-     * in the order of {@link Simd#dot32}) in ggml's own order. Per chunk the 32 ql and qh bytes loaded as int lanes give, as in {@link #rows8}, the 6-bit two's
-     * complement of q - 32 in every byte; read as 16 short lanes (lane s: elements 2s and 2s + 1), two shift pairs
-     * sign-extend the even and the odd element, two 16-bit multiplies with the even and odd activations (qeo) and one
-     * add give the pair sums (|sum| <= 2 * 32 * 128), and one int pair sum the four-element lanes. About 21 vector
-     * operations per chunk where the grouped arrangement took some 27.
+     * in the order of {@link Simd#dot32}) in ggml's own order. Per chunk the 32 ql and qh bytes loaded as int lanes give
+     * the unsigned 6-bit q (0..63) in every byte; two int masks (one after an 8-bit int shift) give the even and the odd
+     * bytes as 16 short lanes (lane s: elements 2s and 2s + 1), two 16-bit multiplies with the even and odd activations
+     * (qeo) and one add the pair sums of q * x (|sum| <= 2 * 63 * 128), one int pair sum the four-element lanes, and
+     * subtracting 32 times the activations' four-element sums ({@link #fourSums32}) those of (q - 32) * x, as ggml's
+     * AVX2 kernel does. Masks rather than 16-bit shifts: C2 emits a short-lane shift by a constant as three
+     * instructions (count to a general register, to a vector register, shift), an int-lane one as one.
      */
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
