@@ -146,10 +146,10 @@ final class Q6_KKernel extends TiledKernel {
         int[] sc16 = new int[16], sd16 = new int[16];
         int[] x32 = fourSums32(a, t);
         // Two rows at a time, half the range apart: two memory streams keep more cache-line fills in flight than one
-        // (these weights come from memory; see Q8_0Kernel#rows1).
-        int half = (rowTo - rowFrom) / 2;
+        // (these weights come from memory; see Q8_0Kernel#rows1). With an odd count the middle row goes in twice.
+        int half = (rowTo - rowFrom + 1) / 2;
         for (int i = 0; i < half; i++) {
-            int r = rowFrom + i, r1 = r + half;
+            int r = rowFrom + i, r1 = r + half < rowTo ? r + half : r;
             MemorySegment row = w.asSlice(r * rowBytes, rowBytes), row1 = w.asSlice(r1 * rowBytes, rowBytes); // int offsets
             FloatVector acc = FloatVector.zero(F256), acc1 = acc;
             for (int b = 0, o = 0; b < nb; b++, o += BYTES) {
@@ -188,33 +188,6 @@ final class Q6_KKernel extends TiledKernel {
             acc1.intoArray(h, 8);
             out[t * outStride + r] = hsum8(h, 0);
             out[t * outStride + r1] = hsum8(h, 8);
-        }
-        for (int r = rowFrom + 2 * half; r < rowTo; r++) { // the odd row left over
-            MemorySegment row = w.asSlice(r * rowBytes, rowBytes);
-            FloatVector acc = FloatVector.zero(F256);
-            for (int b = 0, o = 0; b < nb; b++, o += BYTES) {
-                int xi = t * k + b * BLOCK;
-                scales(row, o, sc16);
-                IntVector isum = IntVector.zero(I256);
-                for (int hf = 0; hf < 2; hf++) {
-                    IntVector qh = IntVector.fromMemorySegment(I256, row, o + 128 + 32 * hf, LE);
-                    for (int odd = 0; odd < 2; odd++) {
-                        IntVector ql = IntVector.fromMemorySegment(I256, row, o + 64 * hf + 32 * odd, LE);
-                        for (int high = 0; high < 2; high++) {
-                            int quarter = odd + 2 * high, c = 4 * hf + quarter, x = xi + 32 * c;
-                            IntVector q = ql.lanewise(LSHR, 4 * high).and(0x0f0f_0f0f).or(qh.lanewise(LSHR, 2 * quarter).and(0x0303_0303).lanewise(LSHL, 4));
-                            IntVector p = q.and(0x00ff_00ff).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x))
-                                    .add(q.lanewise(LSHR, 8).and(0x00ff_00ff).reinterpretAsShorts().mul(ShortVector.fromArray(S256, xq, x + 16)))
-                                    .reinterpretAsInts();
-                            p = p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).sub(IntVector.fromArray(I256, x32, (b * 8 + c) * 8));
-                            isum = isum.add(p.mul(IntVector.broadcast(I256, sc16[2 * c]).blend(sc16[2 * c + 1], SECOND_HALF)));
-                        }
-                    }
-                }
-                acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, a.d[t * nb + b] * Float.float16ToFloat(row.get(U16, o + 208))), acc);
-            }
-            acc.intoArray(h, 0);
-            out[t * outStride + r] = hsum8(h, 0);
         }
     }
 
