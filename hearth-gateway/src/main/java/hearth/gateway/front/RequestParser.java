@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads one HTTP/1.x request head (RFC 9112 §2-§6) from a client connection. Strict where leniency lets requests
@@ -77,17 +76,22 @@ public final class RequestParser {
         return -1;
     }
 
+    /**
+     * Parses the head in {@code in.buf[in.pos, endOfHead)} from its bytes, line by line in place: the only strings made
+     * are the method, target, and each header's name and value (a request costs a few hundred bytes of garbage on the
+     * event loop, not a copy of the whole head and of every line).
+     */
     private static Head parse(ClientInput in, int endOfHead) throws BadRequest {
-        String text = new String(in.buf, in.pos, endOfHead - in.pos, StandardCharsets.ISO_8859_1);
+        byte[] b = in.buf;
+        int from = in.pos;
         in.pos = endOfHead;
-        List<String> lines = lines(text);
-        String requestLine = lines.getFirst();
-        int sp1 = requestLine.indexOf(' ');
-        int sp2 = requestLine.lastIndexOf(' ');
-        if (sp1 <= 0 || sp2 == sp1) throw new BadRequest(400, "malformed request line");
-        String method = requestLine.substring(0, sp1);
-        String target = requestLine.substring(sp1 + 1, sp2);
-        String version = requestLine.substring(sp2 + 1);
+        int nl = lineEnd(b, from, endOfHead), to = contentEnd(b, from, nl);
+        int sp1 = indexOf(b, from, to, ' ');
+        int sp2 = lastIndexOf(b, from, to, ' ');
+        if (sp1 <= from || sp2 == sp1) throw new BadRequest(400, "malformed request line");
+        String method = text(b, from, sp1);
+        String target = text(b, sp1 + 1, sp2);
+        String version = text(b, sp2 + 1, to);
         if (!isToken(method)) throw new BadRequest(400, "malformed method in the request line");
         if (!version.startsWith("HTTP/1.") || version.length() != 8) {
             if (version.startsWith("HTTP/")) throw new BadRequest(505, "only HTTP/1.0 and HTTP/1.1 are served");
@@ -97,30 +101,30 @@ public final class RequestParser {
         if (target.isEmpty() || target.indexOf(' ') >= 0) throw new BadRequest(400, "malformed request target");
         String pathAndQuery = originForm(target);
 
-        List<String[]> headers = new ArrayList<>(lines.size());
+        List<String[]> headers = new ArrayList<>(8);
         String host = null, contentLength = null, transferEncoding = null, connection = null, expect = null;
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isEmpty()) continue;
-            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') throw new BadRequest(400, "folded header lines are not accepted");
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !isToken(line.substring(0, colon))) throw new BadRequest(400, "malformed header line");
-            String name = line.substring(0, colon);
-            String value = line.substring(colon + 1).strip();
+        for (int start = nl + 1; start < endOfHead; start = nl + 1) {
+            nl = lineEnd(b, start, endOfHead);
+            int end = contentEnd(b, start, nl);
+            if (end == start) continue;
+            if (b[start] == ' ' || b[start] == '\t') throw new BadRequest(400, "folded header lines are not accepted");
+            int colon = indexOf(b, start, end, ':');
+            String name = colon > start ? text(b, start, colon) : "";
+            if (!isToken(name)) throw new BadRequest(400, "malformed header line");
+            String value = text(b, colon + 1, end).strip();
             headers.add(new String[] {name, value});
-            switch (name.toLowerCase(Locale.ROOT)) {
-                case "host" -> {
-                    if (host != null) throw new BadRequest(400, "more than one Host header");
-                    host = value;
-                }
-                case "content-length" -> {
-                    if (contentLength != null && !contentLength.equals(value)) throw new BadRequest(400, "conflicting Content-Length headers");
-                    contentLength = value;
-                }
-                case "transfer-encoding" -> transferEncoding = transferEncoding == null ? value : transferEncoding + "," + value;
-                case "connection" -> connection = connection == null ? value : connection + "," + value;
-                case "expect" -> expect = value;
-                default -> {}
+            if (name.equalsIgnoreCase("host")) {
+                if (host != null) throw new BadRequest(400, "more than one Host header");
+                host = value;
+            } else if (name.equalsIgnoreCase("content-length")) {
+                if (contentLength != null && !contentLength.equals(value)) throw new BadRequest(400, "conflicting Content-Length headers");
+                contentLength = value;
+            } else if (name.equalsIgnoreCase("transfer-encoding")) {
+                transferEncoding = transferEncoding == null ? value : transferEncoding + "," + value;
+            } else if (name.equalsIgnoreCase("connection")) {
+                connection = connection == null ? value : connection + "," + value;
+            } else if (name.equalsIgnoreCase("expect")) {
+                expect = value;
             }
         }
         if (http11 && host == null) throw new BadRequest(400, "HTTP/1.1 request without a Host header");
@@ -133,17 +137,57 @@ public final class RequestParser {
             chunked = true;
             length = -1;
         } else if (contentLength != null) {
-            try {
-                length = Long.parseLong(contentLength);
-            } catch (NumberFormatException e) {
-                length = -1;
-            }
-            if (length < 0 || !contentLength.chars().allMatch(Character::isDigit)) throw new BadRequest(400, "malformed Content-Length");
+            length = digits(contentLength);
+            if (length < 0) throw new BadRequest(400, "malformed Content-Length");
         }
-        String conn = connection == null ? "" : connection.toLowerCase(Locale.ROOT);
-        boolean keepAlive = http11 ? !conn.contains("close") : conn.contains("keep-alive");
+        boolean keepAlive = http11 ? !containsIgnoreCase(connection, "close") : containsIgnoreCase(connection, "keep-alive");
         boolean expectContinue = http11 && expect != null && expect.equalsIgnoreCase("100-continue");
         return new Head(method, pathAndQuery, http11, headers, host, length, chunked, keepAlive, expectContinue);
+    }
+
+    /** Index of the line feed ending the line that starts at {@code from} (the head ends with one, so there is one). */
+    private static int lineEnd(byte[] b, int from, int end) {
+        int i = from;
+        while (i < end && b[i] != '\n') i++;
+        return i;
+    }
+
+    /** End of the line's content: before its line feed, and before a carriage return just ahead of it. */
+    private static int contentEnd(byte[] b, int from, int nl) {
+        return nl > from && b[nl - 1] == '\r' ? nl - 1 : nl;
+    }
+
+    private static int indexOf(byte[] b, int from, int to, char c) {
+        for (int i = from; i < to; i++) if (b[i] == c) return i;
+        return -1;
+    }
+
+    private static int lastIndexOf(byte[] b, int from, int to, char c) {
+        for (int i = to - 1; i >= from; i--) if (b[i] == c) return i;
+        return -1;
+    }
+
+    private static String text(byte[] b, int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A Content-Length value as a number: ASCII digits only, at most Long.MAX_VALUE; -1 otherwise. */
+    private static long digits(String s) {
+        if (s.isEmpty()) return -1;
+        long v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            int d = s.charAt(i) - '0';
+            if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) return -1;
+            v = 10 * v + d;
+        }
+        return v;
+    }
+
+    /** Whether the comma-joined header values {@code s} (null: none) contain {@code word}, ignoring case. */
+    private static boolean containsIgnoreCase(String s, String word) {
+        if (s == null) return false;
+        for (int i = 0; i + word.length() <= s.length(); i++) if (s.regionMatches(true, i, word, 0, word.length())) return true;
+        return false;
     }
 
     /** The path and query of an origin-form or absolute-form target. */
@@ -155,19 +199,6 @@ public final class RequestParser {
             return slash < 0 ? "/" : target.substring(slash);
         }
         throw new BadRequest(400, "unsupported request target: " + target);
-    }
-
-    private static List<String> lines(String text) {
-        List<String> out = new ArrayList<>();
-        int from = 0;
-        while (from < text.length()) {
-            int nl = text.indexOf('\n', from);
-            if (nl < 0) nl = text.length();
-            int to = nl > from && text.charAt(nl - 1) == '\r' ? nl - 1 : nl;
-            out.add(text.substring(from, to));
-            from = nl + 1;
-        }
-        return out;
     }
 
     private static boolean isToken(String s) {

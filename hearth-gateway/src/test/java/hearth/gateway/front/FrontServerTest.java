@@ -257,6 +257,10 @@ class FrontServerTest {
             {"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", "400"},
             {"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", "400"},
             {"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", "400"},
+            {"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: +3\r\n\r\n", "400"},
+            {"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999\r\n\r\n", "400"}, // past a long
+            {"GET /x HTTP/1.1\r\nHost: h\r\n: v\r\n\r\n", "400"}, // no header name
+            {" GET /x HTTP/1.1\r\nHost: h\r\n\r\n", "400"},
             {"POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", "501"},
             {"GET /x HTTP/1.1\r\nHost: h\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n", "431"},
         };
