@@ -3,7 +3,6 @@ package hearth.gateway.front;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -14,6 +13,7 @@ import java.nio.channels.SocketChannel;
 final class ClientInput {
     private final InputStream in;
     final byte[] buf;
+    private final ArrayView view = new ArrayView();
     int pos;
     int end;
     private long timeoutNanos;
@@ -73,7 +73,7 @@ final class ClientInput {
     /** Makes room and reads what a non-blocking channel has, appending it: the count, 0 for none, -1 at end of stream. */
     int readFrom(SocketChannel ch) throws IOException {
         makeRoom();
-        int n = ch.read(ByteBuffer.wrap(buf, end, buf.length - end));
+        int n = ch.read(view.of(buf, end, buf.length - end));
         if (n > 0) end += n;
         return n;
     }

@@ -7,11 +7,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +123,7 @@ public final class EventLoop implements AutoCloseable {
         try {
             while (!closed) {
                 try {
-                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(tickNanos)));
+                    selector.select(collect, Math.max(1, TimeUnit.NANOSECONDS.toMillis(tickNanos)));
                 } catch (IOException e) {
                     LOG.warn("event loop selector failed: {}", e.toString());
                 }
@@ -137,7 +136,7 @@ public final class EventLoop implements AutoCloseable {
                 }
                 while (!afterDeregistration.isEmpty()) {
                     try {
-                        selector.selectNow(); // drops the cancelled keys; what it selects is handled right after
+                        selector.selectNow(collect); // drops the cancelled keys; what it selects is handled right after
                     } catch (IOException e) {
                         LOG.warn("event loop selector failed: {}", e.toString());
                     }
@@ -157,24 +156,30 @@ public final class EventLoop implements AutoCloseable {
         for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) guarded(t);
     }
 
+    /**
+     * The keys the last select found ready, in its order: filled through {@link #collect} and emptied by
+     * {@link #handleSelected}. The selector's own selected-key set (a hash set: a node per ready key per select, and
+     * iterators per pass) is not used.
+     */
+    private final ArrayList<SelectionKey> selected = new ArrayList<>();
+    private final Consumer<SelectionKey> collect = selected::add;
+
     private void handleSelected() {
-        Set<SelectionKey> selected = selector.selectedKeys();
-        if (selected.size() > 1) { // the urgent first, then the rest
-            Iterator<SelectionKey> keys = selected.iterator();
-            while (keys.hasNext()) {
-                SelectionKey k = keys.next();
+        int n = selected.size();
+        if (n > 1) { // the urgent first, then the rest
+            for (int i = 0; i < n; i++) {
+                SelectionKey k = selected.get(i);
                 if (k.isValid() && k.attachment() instanceof Handler h && h.urgent()) {
-                    keys.remove();
+                    selected.set(i, null);
                     ready(h, k);
                 }
             }
         }
-        Iterator<SelectionKey> keys = selected.iterator();
-        while (keys.hasNext()) {
-            SelectionKey k = keys.next();
-            keys.remove();
-            if (k.isValid()) ready((Handler) k.attachment(), k);
+        for (int i = 0; i < n; i++) {
+            SelectionKey k = selected.get(i);
+            if (k != null && k.isValid()) ready((Handler) k.attachment(), k);
         }
+        selected.clear();
     }
 
     /** As {@link #guarded}, without a lambda per event. */

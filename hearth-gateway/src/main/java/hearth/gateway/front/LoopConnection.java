@@ -2,7 +2,6 @@ package hearth.gateway.front;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
@@ -43,6 +42,7 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
     private long deadline;
     private RequestParser.Head head;
     private byte[] body;
+    private final ArrayView bodyView = new ArrayView();
     private int bodyFilled;
     private int scanned; // buffered bytes of the next head already searched for its end
     private FrontRequest request;
@@ -158,7 +158,7 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
     private void read() {
         int n;
         try {
-            n = state == State.BODY ? ch.read(ByteBuffer.wrap(body, bodyFilled, body.length - bodyFilled)) : in.readFrom(ch);
+            n = state == State.BODY ? ch.read(bodyView.of(body, bodyFilled, body.length - bodyFilled)) : in.readFrom(ch);
         } catch (IOException e) {
             LOG.debug("client {} dropped: {}", conn.remote, e.toString());
             close();
@@ -367,6 +367,7 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
     /** Non-blocking writes to the client: what the socket does not take at once is kept and sent when it can. */
     private final class Output extends OutputStream {
         private byte[] kept = new byte[0];
+        private final ArrayView view = new ArrayView();
         private int from;
         private int to;
         private boolean failed;
@@ -386,7 +387,7 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
             if (!pending()) {
                 int n;
                 try {
-                    n = ch.write(ByteBuffer.wrap(b, off, len));
+                    n = ch.write(view.of(b, off, len));
                 } catch (IOException e) {
                     failed = true;
                     throw e;
@@ -412,7 +413,7 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
         void send() {
             if (!pending()) return;
             try {
-                from += ch.write(ByteBuffer.wrap(kept, from, to - from));
+                from += ch.write(view.of(kept, from, to - from));
             } catch (IOException e) {
                 failed = true;
                 from = to;

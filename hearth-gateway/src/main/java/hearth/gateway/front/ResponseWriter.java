@@ -49,6 +49,7 @@ public final class ResponseWriter {
     private int keptOff;
     private int keptLen;
     private byte[] scratch;
+    private final ArrayView frameView = new ArrayView();
 
     /**
      * @param mayKeepAlive asked when the head goes out: whether the connection can serve another request after
@@ -158,7 +159,7 @@ public final class ResponseWriter {
         if (!committed || done) throw new IllegalStateException("frame() is for the middle of a committed body");
         int n = data(0, b, off, len);
         written += len;
-        return ByteBuffer.wrap(scratch, 0, n);
+        return frameView.of(scratch, 0, n);
     }
 
     /** Puts {@code b[off, off+len)} into scratch at {@code n} in the body's framing (a chunk of its own if chunked). */
