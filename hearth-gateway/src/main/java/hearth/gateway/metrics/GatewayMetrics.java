@@ -32,25 +32,26 @@ public final class GatewayMetrics implements UpstreamRegistry.Listener {
     private final Histogram duration;
     private final Histogram firstByte;
 
+    // No exemplars: nothing here traces requests, and the exemplar sampler allocated on every observation.
     public GatewayMetrics(Collection<Tier> tiers) {
         requests = Counter.builder().name("hearth_gateway_requests")
                 .help("Requests answered through an upstream, by status code")
-                .labelNames("tier", "upstream", "code").register(registry);
+                .labelNames("tier", "upstream", "code").withoutExemplars().register(registry);
         errors = Counter.builder().name("hearth_gateway_upstream_errors")
                 .help("Failed attempts at an upstream (connect, timeout, status_5xx, unavailable, reset, midstream)")
-                .labelNames("tier", "upstream", "kind").register(registry);
+                .labelNames("tier", "upstream", "kind").withoutExemplars().register(registry);
         retries = Counter.builder().name("hearth_gateway_retries")
                 .help("Attempts repeated on another upstream before the client got a byte")
-                .labelNames("tier").register(registry);
+                .labelNames("tier").withoutExemplars().register(registry);
         rejected = Counter.builder().name("hearth_gateway_rejected_requests")
                 .help("Requests the gateway answered itself (unauthorized, too large, rate limited, no upstream)")
-                .labelNames("tier", "reason").register(registry);
+                .labelNames("tier", "reason").withoutExemplars().register(registry);
         duration = Histogram.builder().name("hearth_gateway_request_duration_seconds")
                 .help("Time from request to the end of the upstream's response")
-                .labelNames("tier", "upstream").classicUpperBounds(LATENCY_BUCKETS).classicOnly().register(registry);
+                .labelNames("tier", "upstream").classicUpperBounds(LATENCY_BUCKETS).classicOnly().withoutExemplars().register(registry);
         firstByte = Histogram.builder().name("hearth_gateway_first_byte_seconds")
                 .help("Time from request to the first body byte from the upstream (time to first token when streaming)")
-                .labelNames("tier", "upstream").classicUpperBounds(LATENCY_BUCKETS).classicOnly().register(registry);
+                .labelNames("tier", "upstream").classicUpperBounds(LATENCY_BUCKETS).classicOnly().withoutExemplars().register(registry);
         GaugeWithCallback.builder().name("hearth_gateway_in_flight_requests")
                 .help("Requests being served by an upstream now").labelNames("tier", "upstream")
                 .callback(cb -> each(tiers, (t, u) -> cb.call(u.inFlight(), t.name(), u.name()))).register(registry);
