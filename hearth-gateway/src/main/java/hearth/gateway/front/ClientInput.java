@@ -3,6 +3,7 @@ package hearth.gateway.front;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -13,7 +14,7 @@ import java.nio.channels.SocketChannel;
 final class ClientInput {
     private final InputStream in;
     final byte[] buf;
-    private final ArrayView view = new ArrayView();
+    private final ByteBuffer view; // over buf, repositioned for each read: no wrapper per read
     int pos;
     int end;
     private long timeoutNanos;
@@ -23,6 +24,7 @@ final class ClientInput {
     ClientInput(InputStream in, int bufferBytes) {
         this.in = in;
         this.buf = new byte[bufferBytes];
+        this.view = ByteBuffer.wrap(buf);
     }
 
     /** The longest wait of each following socket read; zero waits forever. */
@@ -73,7 +75,7 @@ final class ClientInput {
     /** Makes room and reads what a non-blocking channel has, appending it: the count, 0 for none, -1 at end of stream. */
     int readFrom(SocketChannel ch) throws IOException {
         makeRoom();
-        int n = ch.read(view.of(buf, end, buf.length - end));
+        int n = ch.read(view.limit(buf.length).position(end));
         if (n > 0) end += n;
         return n;
     }

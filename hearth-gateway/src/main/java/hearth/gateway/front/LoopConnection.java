@@ -2,6 +2,7 @@ package hearth.gateway.front;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
@@ -42,7 +43,6 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
     private long deadline;
     private RequestParser.Head head;
     private byte[] body;
-    private final ArrayView bodyView = new ArrayView();
     private int bodyFilled;
     private int scanned; // buffered bytes of the next head already searched for its end
     private FrontRequest request;
@@ -158,7 +158,7 @@ final class LoopConnection implements EventLoop.Handler, Exchange {
     private void read() {
         int n;
         try {
-            n = state == State.BODY ? ch.read(bodyView.of(body, bodyFilled, body.length - bodyFilled)) : in.readFrom(ch);
+            n = state == State.BODY ? ch.read(ByteBuffer.wrap(body, bodyFilled, body.length - bodyFilled)) : in.readFrom(ch);
         } catch (IOException e) {
             LOG.debug("client {} dropped: {}", conn.remote, e.toString());
             close();
