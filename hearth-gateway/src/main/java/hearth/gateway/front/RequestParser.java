@@ -62,7 +62,6 @@ public final class RequestParser {
         return null;
     }
 
-    /** Index just past the blank line ending the head, or -1. */
     /**
      * Where an HTTP/1 head in b[.., end) ends (just after its blank line, LF or CRLF), searching from {@code from}; -1
      * when it has not arrived whole. Request heads here, response heads on the event loops ({@code LoopAttempt}).
