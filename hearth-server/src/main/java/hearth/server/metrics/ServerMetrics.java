@@ -49,7 +49,7 @@ public final class ServerMetrics {
         this.defaultModel = defaultModel;
         if (!defaultModel.isEmpty()) tokenRates.put(defaultModel, new RateWindow(10));
         requests = Counter.builder().name("hearth_requests").help("HTTP requests answered, by status code")
-                .labelNames("model", "status").register(registry);
+                .labelNames("model", "status").withoutExemplars().register(registry);
         promptTokens = counter("hearth_prompt_tokens", "Prompt tokens processed");
         generationTokens = counter("hearth_generation_tokens", "Tokens generated");
         ttft = histogram("hearth_time_to_first_token_seconds", "Time from request arrival to the first generated token", TTFT_BUCKETS);
@@ -79,21 +79,22 @@ public final class ServerMetrics {
                 .labelNames("model", "model_name").callback(cb -> stats.get().forEach((m, st) ->
                         cb.call(st.totalBlocks() == 0 ? 0 : (double) st.usedBlocks() / st.totalBlocks(), m, m))).register(registry);
         vllmPromptTokens = Counter.builder().name("vllm:prompt_tokens").help("Number of prefill tokens processed.")
-                .labelNames("model", "model_name").register(registry);
+                .labelNames("model", "model_name").withoutExemplars().register(registry);
         vllmGenerationTokens = Counter.builder().name("vllm:generation_tokens").help("Number of generation tokens processed.")
-                .labelNames("model", "model_name").register(registry);
+                .labelNames("model", "model_name").withoutExemplars().register(registry);
         vllmTtft = Histogram.builder().name("vllm:time_to_first_token_seconds").help("Histogram of time to first token in seconds.")
-                .classicOnly().classicUpperBounds(TTFT_BUCKETS).labelNames("model", "model_name").register(registry);
+                .classicOnly().classicUpperBounds(TTFT_BUCKETS).labelNames("model", "model_name").withoutExemplars().register(registry);
         vllmE2e = Histogram.builder().name("vllm:e2e_request_latency_seconds").help("Histogram of end to end request latency in seconds.")
-                .classicOnly().classicUpperBounds(E2E_BUCKETS).labelNames("model", "model_name").register(registry);
+                .classicOnly().classicUpperBounds(E2E_BUCKETS).labelNames("model", "model_name").withoutExemplars().register(registry);
     }
 
     private Counter counter(String name, String help) {
-        return Counter.builder().name(name).help(help).labelNames("model").register(registry);
+        return Counter.builder().name(name).help(help).labelNames("model").withoutExemplars().register(registry);
     }
 
     private Histogram histogram(String name, String help, double[] buckets) {
-        return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(buckets).labelNames("model").register(registry);
+        // no exemplars: nothing traces requests, and the sampler allocates on every observation (per token for ITL)
+        return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(buckets).labelNames("model").withoutExemplars().register(registry);
     }
 
     private void gauge(Supplier<Map<String, EngineLoop.Stats>> stats, String name, String help, java.util.function.ToLongFunction<EngineLoop.Stats> value) {
