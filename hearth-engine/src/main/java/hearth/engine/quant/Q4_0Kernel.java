@@ -140,8 +140,8 @@ final class Q4_0Kernel extends TiledKernel {
 
     /**
      * On the repacked path, the rows held by the 8-row interleaved copy go to its kernels: with 512-bit vectors all of
-     * them to {@link Q4_0Interleaved}; with 256-bit vectors groups of eight activation rows to {@link Q4_0Batch8} and
-     * the others to {@link Q4_0Interleaved256}. The rows past the copy (or all, without one) go to {@link Q4_0Batch8} and
+     * them to {@link Q4_0Interleaved}; with 256-bit vectors groups of eight activation rows to {@link Q4_0Batch16} and
+     * the others to {@link Q4_0Interleaved256}. The rows past the copy (or all, without one) go to {@link Q4_0Batch16} and
      * the row kernels.
      */
     @Override
@@ -149,17 +149,17 @@ final class Q4_0Kernel extends TiledKernel {
         boolean repacked = a.path == GgmlPath.REPACKED_Q4_0 && Simd.ENABLED;
         Q4_0Repacked p = repacked && Q4_0Repacked.ENABLED ? Q4_0Repacked.of(w, rowBytes) : null;
         int split = p == null ? rowFrom : Math.max(rowFrom, Math.min(rowTo, p.rows));
-        int batched = repacked && a.n >= Q4_0Batch8.MIN_ROWS ? a.n / 8 * 8 : 0;
+        int batched = repacked && a.n >= Q4_0Batch16.MIN_ROWS ? a.n / 8 * 8 : 0;
         if (rowFrom < split) {
             if (Simd.WIDE) {
                 Q4_0Interleaved.matMul(p, rowFrom, split, a, out, outStride);
             } else {
-                if (batched > 0) Q4_0Batch8.matMul(w, rowBytes, p, rowFrom, split, a, out, outStride);
+                if (batched > 0) Q4_0Batch16.matMul(w, rowBytes, p, rowFrom, split, a, out, outStride);
                 Q4_0Interleaved256.matMul(p, rowFrom, split, a, batched, out, outStride);
             }
         }
         if (split < rowTo) {
-            if (batched > 0) Q4_0Batch8.matMul(w, rowBytes, null, split, rowTo, a, out, outStride);
+            if (batched > 0) Q4_0Batch16.matMul(w, rowBytes, null, split, rowTo, a, out, outStride);
             if (repacked) rowsFrom(batched, w, rowBytes, split, rowTo, a, out, outStride);
             else super.matMul(w, rowBytes, split, rowTo, a, out, outStride);
         }

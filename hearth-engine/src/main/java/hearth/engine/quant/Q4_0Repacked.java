@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Q4_0 weight matrix with every 8 rows interleaved, so that one vector serves all 8 rows (see
- * {@link Q4_0Interleaved} for 512-bit vectors, {@link Q4_0Interleaved256} and {@link Q4_0Batch8} for 256-bit ones). Group g (rows 8g .. 8g+7), block b sits at {@code (g * blocksPerRow + b) * 144}: the 8 rows'
+ * {@link Q4_0Interleaved} for 512-bit vectors, {@link Q4_0Interleaved256} and {@link Q4_0Batch16} for 256-bit ones). Group g (rows 8g .. 8g+7), block b sits at {@code (g * blocksPerRow + b) * 144}: the 8 rows'
  * fp16 scales (row order), then 4 chunks of 32 quant bytes: byte i of chunk m is quant byte {@code 4m + i / 8} of row
  * {@code i % 8} (the byte holding elements 4m + i/8 and 4m + i/8 + 16). 144 = 8 x 18: the copy is as large as the rows.
  *
@@ -28,7 +28,7 @@ final class Q4_0Repacked {
     /**
      * Whether Q4_0 mat-muls on ggml's repacked path use the interleaved copy: with vector kernels (256-bit vectors or
      * more); {@code -Dhearth.q4_0.repack=false} turns it off (then the row kernels of {@link Q4_0Kernel} and
-     * {@link Q4_0Batch8} read the weights as they are).
+     * {@link Q4_0Batch16} read the weights as they are).
      */
     static final boolean ENABLED = Simd.ENABLED && !"false".equals(System.getProperty("hearth.q4_0.repack"));
 
