@@ -47,8 +47,17 @@ public final class Activations {
      */
     float[] qf2 = new float[0];
     float[] d2 = new float[0];
+    /**
+     * {@link #q} for {@link Q4_0Batch16}: rows in groups of sixteen, element-major, a row per short lane. Element i of
+     * row 16g + u is at x16[(g * k + i) * 16 + lane], lane 2u for u < 8 and 2(u - 8) + 1 for the others (the even
+     * lanes hold rows 0..7, the odd ones 8..15); {@link #d16} holds the block scales in row order: d16[(g * nb + b) *
+     * 16 + u]. Lanes of rows past n are not written (a last group's padding: whatever they hold, the kernel does not
+     * store their outputs).
+     */
+    short[] x16 = new short[0];
+    float[] d16 = new float[0];
     /** Layout bits: which of the reordered copies {@link #group} fills (the kernel of the call says what it reads). */
-    public static final int QG = 1, QEO = 2, QF = 4, QF2 = 8, ALL_LAYOUTS = QG | QEO | QF | QF2;
+    public static final int QG = 1, QEO = 2, QF = 4, QF2 = 8, X16 = 16, ALL_LAYOUTS = QG | QEO | QF | QF2 | X16;
     private int layouts = ALL_LAYOUTS;
     float[] d = new float[0];
     float[] s = new float[0];
@@ -111,6 +120,11 @@ public final class Activations {
                 int pairs = (n + 1) / 2;
                 if (qf2.length < pairs * 2 * k) qf2 = new float[pairs * 2 * k];
                 if (d2.length < pairs * (k / fmt.blockSize()) * 16) d2 = new float[pairs * (k / fmt.blockSize()) * 16];
+            }
+            if ((layouts & X16) != 0) {
+                int groups = (n + 15) / 16;
+                if (x16.length < groups * 16 * k) x16 = new short[groups * 16 * k];
+                if (d16.length < groups * 16 * (k / fmt.blockSize())) d16 = new float[groups * 16 * (k / fmt.blockSize())];
             }
             if (fmt == ActivationFormat.Q8_1 && s.length < blocks) s = new float[blocks];
             if (fmt == ActivationFormat.Q8_K && bsums.length < len / 16) bsums = new int[len / 16];
@@ -183,7 +197,16 @@ public final class Activations {
             int t = o / k, y = (t >> 1) * (k / 2) + (o - t * k) / 2 + (t & 1) * 8; // pair, block (32 elements -> 16 lanes), half
             java.util.Arrays.fill(d2, y, y + 8, d[b]);
         }
+        if ((layouts & X16) != 0) sixteen(o, b);
         if (withSum) s[b] = Float.float16ToFloat(Float.floatToFloat16(dd * (float) sum));
+    }
+
+    /** Copies the block just quantized (32 values at q[o ..], scale d[b]) into {@link #x16} and {@link #d16}. */
+    private void sixteen(int o, int b) {
+        int t = o / k, u = t & 15, g = t >> 4, nb = k / 32;
+        int lane = u < 8 ? 2 * u : 2 * (u - 8) + 1, y = (g * k + o - t * k) * 16 + lane;
+        for (int j = 0; j < 32; j++) x16[y + 16 * j] = q[o + j];
+        d16[(g * nb + b - t * nb) * 16 + u] = d[b];
     }
 
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;

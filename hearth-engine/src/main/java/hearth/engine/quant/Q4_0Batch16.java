@@ -31,8 +31,8 @@ import jdk.incubator.vector.VectorSpecies;
  * an 8-lane float FMA; with the broadcasts and adds, the loop does about 1.6 times the products per second of the
  * float one it replaced (eight rows per vector, weights as floats).
  *
- * <p>A last group with only eight rows (the caller covers whole groups of eight) is padded with zero activations and
- * scales, and the padding's outputs are not written.
+ * <p>The activations come in that order from {@link Activations#X16}. A last group with only eight rows (the caller
+ * covers whole groups of eight) is computed whole, and the outputs of its padding lanes are not written.
  */
 final class Q4_0Batch16 {
     private Q4_0Batch16() {}
@@ -48,21 +48,15 @@ final class Q4_0Batch16 {
      */
     private static final int X_SHORTS = 128 * 1024, W_SHORTS = 32 * 1024;
 
-    /**
-     * A slice's chunk of weights as shorts q - 8 and its scales (row i of the slice at i * chunk elements); the
-     * activations of each group of sixteen rows element-major (x[((g * nb + b) * 32 + e) * 16 + lane(u)], row 16g + u)
-     * and their block scales in row order (dx[(g * nb + b) * 16 + u], row 16g + u).
-     */
-    private record Scratch(short[] weights, float[] scales, short[] x, float[] dx) {}
+    /** A slice's chunk of weights as shorts q - 8 and its scales (row i of the slice at i * chunk elements). */
+    private record Scratch(short[] weights, float[] scales) {}
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(() -> new Scratch(new short[0], new float[0], new short[0], new float[0]));
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(() -> new Scratch(new short[0], new float[0]));
 
-    private static Scratch scratch(int sliceShorts, int sliceBlocks, int k, int groups) {
+    private static Scratch scratch(int sliceShorts, int sliceBlocks) {
         Scratch s = SCRATCH.get();
-        int nb = k / 32;
-        if (s.weights.length < sliceShorts || s.scales.length < sliceBlocks || s.x.length < groups * 16 * k || s.dx.length < groups * 16 * nb) {
-            s = new Scratch(new short[Math.max(s.weights.length, sliceShorts)], new float[Math.max(s.scales.length, sliceBlocks)],
-                    new short[Math.max(s.x.length, groups * 16 * k)], new float[Math.max(s.dx.length, groups * 16 * nb)]);
+        if (s.weights.length < sliceShorts || s.scales.length < sliceBlocks) {
+            s = new Scratch(new short[Math.max(s.weights.length, sliceShorts)], new float[Math.max(s.scales.length, sliceBlocks)]);
             SCRATCH.set(s);
         }
         return s;
@@ -88,13 +82,14 @@ final class Q4_0Batch16 {
 
     /**
      * Outputs of activation rows [0, 8 * (n / 8)) for weight rows [rowFrom, rowTo); the caller does the rest. The
-     * weights are read from the interleaved copy {@code p} where it is given (rowTo <= p.rows), else from {@code w}.
+     * weights are read from the interleaved copy {@code p} where it is given (rowTo <= p.rows), else from {@code w};
+     * the activations from their {@link Activations#X16} copy (filled when they were converted).
      */
     static void matMul(MemorySegment w, long rowBytes, Q4_0Repacked p, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         int k = a.k, nb = k / 32, rows = a.n / 8 * 8, groups = groups(rows);
         int chunk = chunkBlocks(nb, groups), slice = sliceRows(chunk);
-        Scratch s = scratch(slice * chunk * 32, slice * chunk, k, groups);
-        transpose(a, rows, s);
+        if (!a.has(Activations.X16)) throw new IllegalStateException("activations converted without the X16 layout");
+        Scratch s = scratch(slice * chunk * 32, slice * chunk);
         for (int b0 = 0; b0 < nb; b0 += chunk) {
             int b1 = Math.min(nb, b0 + chunk);
             for (int r0 = rowFrom; r0 < rowTo; r0 += slice) {
@@ -102,30 +97,7 @@ final class Q4_0Batch16 {
                 if (p != null) decodeRows(p, r0, r1, b0, b1 - b0, chunk, s.weights, s.scales);
                 else for (int r = r0; r < r1; r++)
                     decodeRow(w, r * rowBytes + (long) b0 * Q4_0Kernel.BYTES, b1 - b0, s.weights, (r - r0) * chunk * 32, s.scales, (r - r0) * chunk);
-                for (int g = 0; g < groups; g++) group(s, r0, r1, nb, chunk, b0, b1, g, Math.min(16, rows - 16 * g), out, outStride);
-            }
-        }
-    }
-
-    /** Row u of a group is in short lane 2u (u < 8) or 2(u - 8) + 1: the even lanes hold rows 0..7, the odd ones 8..15. */
-    private static int lane(int u) {
-        return u < 8 ? 2 * u : 2 * (u - 8) + 1;
-    }
-
-    private static void transpose(Activations a, int rows, Scratch s) {
-        int k = a.k, nb = k / 32, groups = groups(rows);
-        short[] q = a.q, x = s.x;
-        float[] dx = s.dx;
-        for (int g = 0; g < groups; g++) {
-            for (int u = 0; u < 16; u++) {
-                int row = 16 * g + u, dst = g * 16 * k + lane(u);
-                if (row < rows) {
-                    for (int i = 0, src = row * k; i < k; i++) x[dst + 16 * i] = q[src + i];
-                    for (int b = 0; b < nb; b++) dx[(g * nb + b) * 16 + u] = a.d[row * nb + b];
-                } else { // padding of a last group of eight
-                    for (int i = 0; i < k; i++) x[dst + 16 * i] = 0;
-                    for (int b = 0; b < nb; b++) dx[(g * nb + b) * 16 + u] = 0;
-                }
+                for (int g = 0; g < groups; g++) group(s, a, r0, r1, chunk, b0, b1, g, Math.min(16, rows - 16 * g), out, outStride);
             }
         }
     }
@@ -182,25 +154,26 @@ final class Q4_0Batch16 {
      * [b0, b1): four weight rows at a time share each activation load. (Each pass is its own method, and the
      * conversions of the even and odd lanes are written out: where C2 stops inlining a helper, its vectors are boxed.)
      */
-    private static void group(Scratch s, int r0, int r1, int nb, int chunk, int b0, int b1, int g, int valid, float[] out, int outStride) {
+    private static void group(Scratch s, Activations a, int r0, int r1, int chunk, int b0, int b1, int g, int valid, float[] out, int outStride) {
         float[] h = new float[64];
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
             running(out, outStride, g, r, 4, b0, valid, h);
-            four(s, (r - r0) * chunk, nb, chunk, b0, b1, g, h);
+            four(s, a, (r - r0) * chunk, chunk, b0, b1, g, h);
             store(out, outStride, g, r, 4, valid, h);
         }
         for (; r < r1; r++) { // the rows left over (ranges of whole groups of eight leave none)
             running(out, outStride, g, r, 1, b0, valid, h);
-            one(s, (r - r0) * chunk, nb, b0, b1, g, h);
+            one(s, a, (r - r0) * chunk, b0, b1, g, h);
             store(out, outStride, g, r, 1, valid, h);
         }
     }
 
     /** Four weight rows from block row {@code so} of the slice: the sums in h (16 per weight row) carried on. */
-    private static void four(Scratch s, int so, int nb, int chunk, int b0, int b1, int g, float[] h) {
-        short[] ws = s.weights, x = s.x;
-        float[] sc = s.scales, dx = s.dx;
+    private static void four(Scratch s, Activations a, int so, int chunk, int b0, int b1, int g, float[] h) {
+        short[] ws = s.weights, x = a.x16;
+        float[] sc = s.scales, dx = a.d16;
+        int nb = a.k / 32;
         int xg = g * nb * 512, dg = g * nb * 16, n = b1 - b0, c = chunk * 32, wo = so * 32;
         FloatVector e0 = FloatVector.fromArray(F256, h, 0), o0 = FloatVector.fromArray(F256, h, 8);
         FloatVector e1 = FloatVector.fromArray(F256, h, 16), o1 = FloatVector.fromArray(F256, h, 24);
@@ -239,9 +212,10 @@ final class Q4_0Batch16 {
     }
 
     /** One weight row from block row {@code so} of the slice: its 16 sums in h[0 .. 16) carried on. */
-    private static void one(Scratch s, int so, int nb, int b0, int b1, int g, float[] h) {
-        short[] ws = s.weights, x = s.x;
-        float[] sc = s.scales, dx = s.dx;
+    private static void one(Scratch s, Activations a, int so, int b0, int b1, int g, float[] h) {
+        short[] ws = s.weights, x = a.x16;
+        float[] sc = s.scales, dx = a.d16;
+        int nb = a.k / 32;
         int xg = g * nb * 512, dg = g * nb * 16, n = b1 - b0, wo = so * 32;
         FloatVector e0 = FloatVector.fromArray(F256, h, 0), o0 = FloatVector.fromArray(F256, h, 8);
         for (int i = 0; i < n; i++) {

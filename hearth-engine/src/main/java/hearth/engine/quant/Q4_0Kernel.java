@@ -133,6 +133,13 @@ final class Q4_0Kernel extends TiledKernel {
     private static final VectorShuffle<Integer> SWAP2 = VectorShuffle.fromValues(I256, 2, 3, 0, 1, 6, 7, 4, 5);
     private static final VectorShuffle<Integer> SWAP4 = VectorShuffle.fromValues(I256, 4, 5, 6, 7, 0, 1, 2, 3);
 
+    /** With 256-bit vectors, batches of eight rows and more also read the rows in groups of sixteen ({@link Q4_0Batch16}). */
+    @Override
+    public int activationLayouts(int n) {
+        int batch = n >= Q4_0Batch16.MIN_ROWS && Simd.ENABLED && !Simd.WIDE ? Activations.X16 : 0;
+        return super.activationLayouts(n) | batch;
+    }
+
     @Override
     boolean rowKernels() {
         return true;
