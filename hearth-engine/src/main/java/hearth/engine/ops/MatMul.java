@@ -141,7 +141,7 @@ public final class MatMul {
                 scratch[used] = new Activations();
                 SCRATCH.set(scratch);
             }
-            Activations a = acts[i] = scratch[used++].prepare(kernel.activationFormat(), n, w.rowLength(), kernel.activationLayouts(n)).path(path);
+            Activations a = acts[i] = scratch[used++].prepare(kernel.activationFormat(), n, w.rowLength(), kernel.activationLayouts(n, path)).path(path);
             if (parallel && (long) n * w.rowLength() >= PARALLEL_CONVERSION_MIN) {
                 pool.run(pool.threads(), (c, cs) -> a.convertRows(x, n * c / cs, n * (c + 1) / cs));
             } else {

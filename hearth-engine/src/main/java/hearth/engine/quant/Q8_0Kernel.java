@@ -48,7 +48,7 @@ final class Q8_0Kernel extends TiledKernel {
      * reads qf2 with 512-bit vectors, qf without.
      */
     @Override
-    public int activationLayouts(int n) {
+    public int activationLayouts(int n, GgmlPath path) {
         if (n < 4) return Activations.QEO;
         int leftOver = n % 4 != 0 ? Activations.QEO : 0;
         return leftOver | (n < DecodedBatch.MIN_ROWS && Simd.WIDE ? Activations.QF2 : Activations.QF);

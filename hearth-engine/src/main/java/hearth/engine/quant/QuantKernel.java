@@ -19,11 +19,12 @@ public interface QuantKernel {
     ActivationFormat activationFormat();
 
     /**
-     * Which of {@link Activations}' reordered copies {@link #matMul} reads for n activation rows (a bit set of
-     * {@link Activations#QG}, {@link Activations#QEO}, {@link Activations#QF}, {@link Activations#QF2}); the others
-     * are not filled. By default the three that kernels without their own choice may read (not the 512-bit pairs).
+     * Which of {@link Activations}' reordered copies {@link #matMul} reads for n activation rows on ggml's
+     * {@code path} (a bit set of {@link Activations#QG}, {@link Activations#QEO}, {@link Activations#QF},
+     * {@link Activations#QF2}, {@link Activations#X16}); the others are not filled. By default the three that kernels
+     * without their own choice may read (not the 512-bit pairs, not the groups of sixteen).
      */
-    default int activationLayouts(int n) {
+    default int activationLayouts(int n, GgmlPath path) {
         return Activations.QG | Activations.QEO | Activations.QF;
     }
 
