@@ -134,12 +134,14 @@ final class Q4_0Kernel extends TiledKernel {
     private static final VectorShuffle<Integer> SWAP4 = VectorShuffle.fromValues(I256, 4, 5, 6, 7, 0, 1, 2, 3);
 
     /**
-     * On the repacked path with 256-bit vectors, batches of eight rows and more read the rows in groups of sixteen
-     * ({@link Q4_0Batch16}); when they are whole groups of eight, nothing else (no rows are left for the row kernels).
+     * On the repacked path, batches of eight rows and more read the rows in groups of sixteen ({@link Q4_0Batch16}: with
+     * 256-bit vectors, and with 512-bit ones for weights without the interleaved copy); when they are whole groups of
+     * eight, nothing else (the interleaved kernels read only {@link Activations#q}, and no rows are left for the row
+     * kernels).
      */
     @Override
     public int activationLayouts(int n, GgmlPath path) {
-        if (path != GgmlPath.REPACKED_Q4_0 || n < Q4_0Batch16.MIN_ROWS || !Simd.ENABLED || Simd.WIDE) return super.activationLayouts(n, path);
+        if (path != GgmlPath.REPACKED_Q4_0 || n < Q4_0Batch16.MIN_ROWS || !Simd.ENABLED) return super.activationLayouts(n, path);
         return Activations.X16 | (n % 8 == 0 ? 0 : super.activationLayouts(n, path));
     }
 

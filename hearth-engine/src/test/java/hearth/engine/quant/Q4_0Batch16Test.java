@@ -43,4 +43,33 @@ class Q4_0Batch16Test {
         // the padding lanes of a last group of eight are computed, never stored: rows past n / 8 * 8 stay untouched
         for (int i = n / 8 * 8 * rows; i < n * rows; i++) assertThat(direct[i]).as("output %d past the batch", i).isZero();
     }
+
+    /**
+     * With only the layouts the kernel asks for (what MatMul prepares: for whole groups of eight, the groups of sixteen
+     * alone), the outputs are those of fully laid-out activations, with the interleaved copy and without one (an
+     * infinite scale leaves a matrix uncopied: the batch kernel then reads the weights as they are).
+     */
+    @ParameterizedTest(name = "n={0} infiniteScale={1}")
+    @CsvSource({"16, false", "16, true", "13, false", "13, true"})
+    void theLayoutsTheKernelAsksForAreEnough(int n, boolean infiniteScale) {
+        Assumptions.assumeTrue(Simd.ENABLED, "no 256-bit vectors here: the batch path is off");
+        GgmlType type = GgmlType.Q4_0;
+        int k = 256, rows = 24;
+        long rowBytes = type.bytesFor(k);
+        QuantKernel kern = Kernels.forType(type);
+        MemorySegment w = RandomWeights.rows(type, rows, k, 31L + n);
+        if (infiniteScale) w.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 3 * rowBytes, (short) 0x7c00);
+        float[] x = RandomWeights.activations(n, k, 17);
+        GgmlPath path = Kernels.path(type, rows, k, n);
+        Activations asked = new Activations().prepare(kern.activationFormat(), n, k, kern.activationLayouts(n, path)).path(path);
+        asked.convertRows(x, 0, n);
+        Activations all = Activations.of(kern.activationFormat(), x, n, k).path(path);
+        float[] got = new float[n * rows], want = new float[n * rows];
+        kern.matMul(w, rowBytes, 0, rows, asked, got, rows);
+        kern.matMul(w, rowBytes, 0, rows, all, want, rows);
+        for (int i = 0; i < got.length; i++) {
+            if (Float.isNaN(want[i])) assertThat(got[i]).as("output %d", i).isNaN();
+            else assertThat(got[i]).as("output %d", i).isEqualTo(want[i]);
+        }
+    }
 }
