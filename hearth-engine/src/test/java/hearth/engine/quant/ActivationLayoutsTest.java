@@ -1,0 +1,39 @@
+package hearth.engine.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import hearth.engine.tensor.GgmlType;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every kernel's mat-mul, given only the reordered copies of the activations it asks for ({@link
+ * QuantKernel#activationLayouts}: what MatMul prepares), gives bit for bit the outputs of activations with every copy
+ * filled, for single rows, pairs, tiles of four, batches and the rows left over from each.
+ */
+class ActivationLayoutsTest {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "IQ4_NL",
+            "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void theLayoutsAKernelAsksForAreEnough(GgmlType type) {
+        QuantKernel kern = Kernels.forType(type);
+        int k = 256, rows = 24;
+        long rowBytes = type.bytesFor(k);
+        MemorySegment w = RandomWeights.rows(type, rows, k, 41L + type.ordinal());
+        for (int n : new int[] {1, 2, 3, 4, 5, 8, 13, 16, 20}) {
+            float[] x = RandomWeights.activations(n, k, 7L * n);
+            GgmlPath path = Kernels.path(type, rows, k, n);
+            Activations asked = new Activations().prepare(kern.activationFormat(), n, k, kern.activationLayouts(n, path)).path(path);
+            asked.convertRows(x, 0, n);
+            Activations all = Activations.of(kern.activationFormat(), x, n, k).path(path);
+            float[] got = new float[n * rows], want = new float[n * rows];
+            kern.matMul(w, rowBytes, 0, rows, asked, got, rows);
+            kern.matMul(w, rowBytes, 0, rows, all, want, rows);
+            for (int i = 0; i < got.length; i++) {
+                assertThat(Float.floatToIntBits(got[i])).as("%s n=%d output %d: %s against %s", type, n, i, got[i], want[i])
+                        .isEqualTo(Float.floatToIntBits(want[i]));
+            }
+        }
+    }
+}
