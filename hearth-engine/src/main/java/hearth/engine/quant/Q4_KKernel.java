@@ -158,6 +158,12 @@ final class Q4_KKernel extends TiledKernel {
         return true;
     }
 
+    /** The row kernels read {@link Activations#qeo} only (dot2; mins2 the block sums). */
+    @Override
+    public int activationLayouts(int n, GgmlPath path) {
+        return Simd.ENABLED ? Activations.QEO : super.activationLayouts(n, path);
+    }
+
     /** Adds the lanes of mins 2c and 2c+1: lanes 0, 4, 1, 5 end up holding acc_m lanes 0, 1, 2, 3. */
     private static final VectorShuffle<Integer> MIN_PAIRS = VectorShuffle.fromValues(I256, 2, 3, 0, 1, 6, 7, 4, 5);
 

@@ -37,6 +37,17 @@ abstract class TiledKernel implements QuantKernel {
         return false;
     }
 
+    /**
+     * With the vector kernels, a kernel with row micro-kernels reads {@link Activations#qeo} (and {@link Activations#qf}
+     * in its batch kernels), never {@link Activations#qg}; one without reads only {@link Activations#qg} (its vector
+     * dot products). Kernels narrow this further where they know more.
+     */
+    @Override
+    public int activationLayouts(int n, GgmlPath path) {
+        if (!Simd.ENABLED) return QuantKernel.super.activationLayouts(n, path);
+        return rowKernels() ? Activations.QEO | Activations.QF : Activations.QG;
+    }
+
     /** out[t * outStride + r] = row r · activation row t for r in [rowFrom, rowTo). */
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         throw new UnsupportedOperationException();

@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every kernel's mat-mul, given only the reordered copies of the activations it asks for ({@link
  * QuantKernel#activationLayouts}: what MatMul prepares), gives bit for bit the outputs of activations with every copy
- * filled, for single rows, pairs, tiles of four, batches and the rows left over from each.
+ * filled, for single rows, pairs, tiles of four, batches and the rows left over from each, with a row count that
+ * takes Q4_0 to ggml's repacked path (24) and one that does not (21).
  */
 class ActivationLayoutsTest {
     @ParameterizedTest(name = "{0}")
@@ -18,10 +19,10 @@ class ActivationLayoutsTest {
             "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void theLayoutsAKernelAsksForAreEnough(GgmlType type) {
         QuantKernel kern = Kernels.forType(type);
-        int k = 256, rows = 24;
+        int k = 256;
         long rowBytes = type.bytesFor(k);
-        MemorySegment w = RandomWeights.rows(type, rows, k, 41L + type.ordinal());
-        for (int n : new int[] {1, 2, 3, 4, 5, 8, 13, 16, 20}) {
+        for (int rows : new int[] {24, 21}) for (int n : new int[] {1, 2, 3, 4, 5, 8, 13, 16, 20}) {
+            MemorySegment w = RandomWeights.rows(type, rows, k, 41L + type.ordinal() + rows);
             float[] x = RandomWeights.activations(n, k, 7L * n);
             GgmlPath path = Kernels.path(type, rows, k, n);
             Activations asked = new Activations().prepare(kern.activationFormat(), n, k, kern.activationLayouts(n, path)).path(path);
@@ -31,7 +32,7 @@ class ActivationLayoutsTest {
             kern.matMul(w, rowBytes, 0, rows, asked, got, rows);
             kern.matMul(w, rowBytes, 0, rows, all, want, rows);
             for (int i = 0; i < got.length; i++) {
-                assertThat(Float.floatToIntBits(got[i])).as("%s n=%d output %d: %s against %s", type, n, i, got[i], want[i])
+                assertThat(Float.floatToIntBits(got[i])).as("%s rows=%d n=%d output %d: %s against %s", type, rows, n, i, got[i], want[i])
                         .isEqualTo(Float.floatToIntBits(want[i]));
             }
         }
