@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Q4_0 batches of eight activation rows and more on the repacked path ({@link Q4_0Batch16}, reading the 8-row
@@ -43,34 +42,5 @@ class Q4_0Batch16Test {
         MatchesDot.assertEveryOutput("weights as they are", kern, w, rowBytes, a, direct, rows, n / 8 * 8);
         // the padding lanes of a last group of eight are computed, never stored: rows past n / 8 * 8 stay untouched
         for (int i = n / 8 * 8 * rows; i < n * rows; i++) assertThat(direct[i]).as("output %d past the batch", i).isZero();
-    }
-
-    /**
-     * Weights with an infinite scale get no interleaved copy, so the batch kernel reads them as they are; with only the
-     * layouts the kernel asks for (for whole groups of eight, the groups of sixteen alone) the outputs are still those of
-     * fully laid-out activations. ({@link ActivationLayoutsTest} covers every kernel with the copy.)
-     */
-    @ParameterizedTest(name = "n={0}")
-    @ValueSource(ints = {16, 13})
-    void theLayoutsTheKernelAsksForAreEnoughWithoutTheCopy(int n) {
-        Assumptions.assumeTrue(Simd.ENABLED, "no 256-bit vectors here: the batch path is off");
-        GgmlType type = GgmlType.Q4_0;
-        int k = 256, rows = 24;
-        long rowBytes = type.bytesFor(k);
-        QuantKernel kern = Kernels.forType(type);
-        MemorySegment w = RandomWeights.rows(type, rows, k, 31L + n);
-        w.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 3 * rowBytes, (short) 0x7c00);
-        float[] x = RandomWeights.activations(n, k, 17);
-        GgmlPath path = Kernels.path(type, rows, k, n);
-        Activations asked = new Activations().prepare(kern.activationFormat(), n, k, kern.activationLayouts(n, path)).path(path);
-        asked.convertRows(x, 0, n);
-        Activations all = Activations.of(kern.activationFormat(), x, n, k).path(path);
-        float[] got = new float[n * rows], want = new float[n * rows];
-        kern.matMul(w, rowBytes, 0, rows, asked, got, rows);
-        kern.matMul(w, rowBytes, 0, rows, all, want, rows);
-        for (int i = 0; i < got.length; i++) {
-            if (Float.isNaN(want[i])) assertThat(got[i]).as("output %d", i).isNaN();
-            else assertThat(got[i]).as("output %d", i).isEqualTo(want[i]);
-        }
     }
 }
