@@ -141,9 +141,9 @@ final class Q4_0Kernel extends TiledKernel {
      */
     @Override
     public int activationLayouts(int n, GgmlPath path) {
-        int rows = Activations.QG | Activations.QEO | Activations.QF; // the row kernels read qg too (rows1 off the repacked path)
-        if (path != GgmlPath.REPACKED_Q4_0 || n < Q4_0Batch16.MIN_ROWS || !Simd.ENABLED) return rows;
-        return Activations.X16 | (n % 8 == 0 ? 0 : rows);
+        int rowLayouts = Activations.QG | Activations.QEO | Activations.QF; // the row kernels read qg too (rows1 off the repacked path)
+        if (path != GgmlPath.REPACKED_Q4_0 || n < Q4_0Batch16.MIN_ROWS || !Simd.ENABLED) return rowLayouts;
+        return Activations.X16 | (n % 8 == 0 ? 0 : rowLayouts);
     }
 
     @Override

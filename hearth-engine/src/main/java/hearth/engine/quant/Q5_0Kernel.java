@@ -195,16 +195,6 @@ final class Q5_0Kernel extends TiledKernel {
     }
 
     /**
-     * With the vector kernels, batches of {@link DecodedBatch#MIN_ROWS}+ rows read {@link Activations#qf} (tiles of four)
-     * and, for the rows left over, {@link Activations#qeo} (rows1); nothing reads {@link Activations#qg} then.
-     */
-    @Override
-    public int activationLayouts(int n, GgmlPath path) {
-        if (!Simd.ENABLED || n < DecodedBatch.MIN_ROWS) return super.activationLayouts(n, path);
-        return Activations.QF | (n % 4 != 0 ? Activations.QEO : 0);
-    }
-
-    /**
      * Batches of {@link DecodedBatch#MIN_ROWS}+ activation rows go through {@link DecodedBatch}: each weight block
      * becomes four float vectors, lane j of vector m = element 4j+m (the integer block dot is then exact in float
      * arithmetic, see Activations#qf). Int lane j holds quant bytes 4(j % 4)..4(j % 4)+3 (the 16 bytes in both halves),

@@ -38,14 +38,18 @@ abstract class TiledKernel implements QuantKernel {
     }
 
     /**
-     * With the vector kernels, a kernel with row micro-kernels reads {@link Activations#qeo} (and {@link Activations#qf}
-     * in its batch kernels), never {@link Activations#qg}; one without reads only {@link Activations#qg} (its vector
-     * dot products). Kernels narrow this further where they know more.
+     * What {@link #matMul} reads with the vector kernels: a kernel with row micro-kernels reads {@link Activations#qeo}
+     * (and {@link Activations#qf} in its batch kernels), never {@link Activations#qg}; batches through
+     * {@link DecodedBatch} read {@link Activations#qf}, and {@link Activations#qeo} only for the rows left over from its
+     * tiles of four (rows1); a kernel without row kernels reads only {@link Activations#qg} (its vector dot products).
+     * Kernels narrow this further where they know more.
      */
     @Override
     public int activationLayouts(int n, GgmlPath path) {
         if (!Simd.ENABLED) return QuantKernel.super.activationLayouts(n, path);
-        return rowKernels() ? Activations.QEO | Activations.QF : Activations.QG;
+        if (!rowKernels()) return Activations.QG;
+        if (n >= DecodedBatch.MIN_ROWS && floatDecoded()) return Activations.QF | (n % 4 != 0 ? Activations.QEO : 0);
+        return Activations.QEO | Activations.QF;
     }
 
     /** out[t * outStride + r] = row r · activation row t for r in [rowFrom, rowTo). */
