@@ -5,6 +5,7 @@ import hearth.engine.EngineConfig;
 import hearth.engine.EngineException;
 import hearth.engine.Event;
 import hearth.engine.GenerateRequest;
+import hearth.engine.ops.MatMulProfile;
 import hearth.engine.sample.SamplingParams;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,12 +39,24 @@ public final class ModelBench {
     public record Row(String model, long sizeBytes, long params, int threads, String test, double mean, double sd, List<Double> samples,
                       double sequencesPerStep) {}
 
+    /**
+     * With {@link #withKernels}: one weight type's part of a tg test's mat-mul sections ({@link MatMulProfile}) per
+     * one-token forward pass: sections, MiB of weights read, milliseconds; the GB/s that makes, and the share of the
+     * passes' time (the rest of it: attention, norms, sampling, and the sections of other types).
+     */
+    public record KernelRow(String model, int threads, String test, String type, double sectionsPerToken,
+                            double mibPerToken, double msPerToken, double gigabytesPerSecond, double shareOfStep) {}
+
+    /** The speed rows and, with {@link #withKernels}, the kernel rows of the tg tests. */
+    public record Report(List<Row> rows, List<KernelRow> kernels) {}
+
     private final Path model;
     private final int promptTokens;
     private final int genTokens;
     private final int reps;
     private final List<Integer> depths;
     private final List<Integer> sequences;
+    private final boolean kernels;
 
     public ModelBench(Path model, int promptTokens, int genTokens, int reps) {
         this(model, promptTokens, genTokens, reps, List.of(0), List.of(1));
@@ -62,10 +75,31 @@ public final class ModelBench {
         this.reps = reps;
         this.depths = List.copyOf(depths);
         this.sequences = List.copyOf(sequences);
+        this.kernels = false;
+    }
+
+    private ModelBench(ModelBench b, boolean kernels) {
+        this.model = b.model;
+        this.promptTokens = b.promptTokens;
+        this.genTokens = b.genTokens;
+        this.reps = b.reps;
+        this.depths = b.depths;
+        this.sequences = b.sequences;
+        this.kernels = kernels;
+    }
+
+    /** This bench, also profiling the mat-muls of its single-sequence tg tests by weight type. */
+    public ModelBench withKernels() {
+        return new ModelBench(this, true);
     }
 
     public List<Row> run(List<Integer> threadCounts) throws IOException {
+        return report(threadCounts).rows();
+    }
+
+    public Report report(List<Integer> threadCounts) throws IOException {
         List<Row> rows = new ArrayList<>();
+        List<KernelRow> kernelRows = new ArrayList<>();
         int deepest = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
         int most = sequences.stream().mapToInt(Integer::intValue).max().orElse(1);
         for (int threads : threadCounts) {
@@ -91,11 +125,27 @@ public final class ModelBench {
                     }
                     if (genTokens > 0) {
                         List<Double> s = new ArrayList<>();
+                        // profiled: every forward pass of the test, one token each (the one-token prompt's too)
+                        long stepNanos = 0;
+                        List<MatMulProfile.Entry> profiled = List.of();
                         for (int i = 0; i < reps; i++) {
+                            MatMulProfile profile = kernels ? MatMulProfile.start() : null;
                             var u = runOnce(engine, context, vocab, rnd, 1, genTokens + 1).done().usage();
+                            if (profile != null) {
+                                profile.stop();
+                                profiled = merge(profiled, profile.entries());
+                            }
                             s.add(genTokens * 1e9 / u.decodeNanos());
+                            stepNanos += u.prefillNanos() + u.decodeNanos();
                         }
-                        rows.add(row(name, engine, threads, "tg" + genTokens + at, s));
+                        String test = "tg" + genTokens + at;
+                        rows.add(row(name, engine, threads, test, s));
+                        double steps = (double) (genTokens + 1) * reps;
+                        for (MatMulProfile.Entry e : profiled) {
+                            kernelRows.add(new KernelRow(name, threads, test, e.type().name(), e.sections() / steps,
+                                    e.bytes() / steps / 1048576.0, e.nanos() / steps / 1e6, e.gigabytesPerSecond(),
+                                    (double) e.nanos() / stepNanos));
+                        }
                     }
                     for (int n : sequences) {
                         if (n == 1 || genTokens == 0) continue;
@@ -111,7 +161,21 @@ public final class ModelBench {
                 }
             }
         }
-        return rows;
+        return new Report(rows, kernelRows);
+    }
+
+    /** Totals per type of two profiles' entries, the most time first. */
+    private static List<MatMulProfile.Entry> merge(List<MatMulProfile.Entry> a, List<MatMulProfile.Entry> b) {
+        java.util.Map<hearth.engine.tensor.GgmlType, MatMulProfile.Entry> sum = new java.util.EnumMap<>(hearth.engine.tensor.GgmlType.class);
+        for (List<MatMulProfile.Entry> list : List.of(a, b)) {
+            for (MatMulProfile.Entry e : list) {
+                sum.merge(e.type(), e, (x, y) -> new MatMulProfile.Entry(x.type(), x.sections() + y.sections(),
+                        x.nanos() + y.nanos(), x.bytes() + y.bytes()));
+            }
+        }
+        List<MatMulProfile.Entry> out = new ArrayList<>(sum.values());
+        out.sort(java.util.Comparator.comparingLong(MatMulProfile.Entry::nanos).reversed());
+        return out;
     }
 
     /** Warm-up runs at most, and a run less than this much faster than the fastest before it counts as settled. */
@@ -197,6 +261,31 @@ public final class ModelBench {
                     r.model(), r.sizeBytes() / 1048576.0, r.params() / 1e6, r.threads(), r.test(), r.mean(), r.sd()));
         }
         return sb.toString();
+    }
+
+    /** The kernel rows as a markdown table. */
+    public static String kernelMarkdown(List<KernelRow> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| model | threads | test | weights | sections/token | MiB/token | ms/token | GB/s | share of step |\n");
+        sb.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (KernelRow r : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.1f | %.2f | %.3f | %.2f | %.1f %% |%n", r.model(), r.threads(),
+                    r.test(), r.type(), r.sectionsPerToken(), r.mibPerToken(), r.msPerToken(), r.gigabytesPerSecond(), 100 * r.shareOfStep()));
+        }
+        return sb.toString();
+    }
+
+    /** The kernel rows as a JSON array. */
+    public static String kernelJson(List<KernelRow> rows) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < rows.size(); i++) {
+            KernelRow r = rows.get(i);
+            sb.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
+                    "  {\"model\": \"%s\", \"threads\": %d, \"test\": \"%s\", \"type\": \"%s\", \"sections_per_token\": %.3f, \"mib_per_token\": %.4f, \"ms_per_token\": %.4f, \"gb_per_s\": %.3f, \"share\": %.4f}",
+                    r.model().replace("\"", "\\\""), r.threads(), r.test(), r.type(), r.sectionsPerToken(), r.mibPerToken(),
+                    r.msPerToken(), r.gigabytesPerSecond(), r.shareOfStep()));
+        }
+        return sb.append("\n]\n").toString();
     }
 
     /** The rows as a JSON array (hand-written: hearth-bench needs no JSON library for this). */

@@ -50,11 +50,26 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "print JSON instead of the markdown table")
         boolean json;
 
+        @Option(names = "--kernels", description = "also time the tg tests' mat-muls by weight type (second table: MiB and"
+                + " ms per token, GB/s, share of the step); with --json, prints {\"tests\": [...], \"kernels\": [...]}")
+        boolean kernels;
+
         @Override
         public Integer call() throws Exception {
             List<Integer> t = threads == null || threads.isEmpty() ? List.of(Runtime.getRuntime().availableProcessors()) : threads;
-            var rows = new ModelBench(model, prompt, gen, reps, depths, sequences).run(t);
-            System.out.print(json ? ModelBench.json(rows) : ModelBench.markdown(rows));
+            ModelBench bench = new ModelBench(model, prompt, gen, reps, depths, sequences);
+            if (!kernels) {
+                var rows = bench.run(t);
+                System.out.print(json ? ModelBench.json(rows) : ModelBench.markdown(rows));
+                return 0;
+            }
+            var report = bench.withKernels().report(t);
+            if (json) {
+                System.out.print("{\"tests\": " + ModelBench.json(report.rows()).strip() + ",\n\"kernels\": "
+                        + ModelBench.kernelJson(report.kernels()).strip() + "}\n");
+            } else {
+                System.out.print(ModelBench.markdown(report.rows()) + "\n" + ModelBench.kernelMarkdown(report.kernels()));
+            }
             return 0;
         }
     }

@@ -49,11 +49,22 @@ public final class MatMul {
      * {@code then.run(from, to)} (gate and up, then SwiGLU on those rows: no serial pass after the section).
      */
     public static void matMuls(WorkerPool pool, float[] x, int n, Tensor[] ws, float[][] outs, RowsDone then) {
+        MatMulProfile profile = MatMulProfile.active();
+        if (profile == null) {
+            section(pool, x, n, ws, outs, then);
+            return;
+        }
+        long started = System.nanoTime();
+        section(pool, x, n, ws, outs, then);
+        profile.record(ws, System.nanoTime() - started);
+    }
+
+    private static void section(WorkerPool pool, float[] x, int n, Tensor[] ws, float[][] outs, RowsDone then) {
         int m = ws.length;
         int k = ws[0].rowLength();
         if (x.length < (long) n * k) throw new IllegalArgumentException("x has " + x.length + " floats, need " + n + " x " + k);
-        if (n == 1) { // matVecs checks the matrices itself
-            matVecs(pool, x, ws, outs, then);
+        if (n == 1) { // vectors checks the matrices itself
+            vectors(pool, x, ws, outs, then);
             return;
         }
         long work = checkedWork(ws, outs, n, then != null);
@@ -174,6 +185,10 @@ public final class MatMul {
      * up, then SwiGLU on those rows). Every output is one kernel call's dot product, whichever thread computes it.
      */
     public static void matVecs(WorkerPool pool, float[] x, Tensor[] ws, float[][] outs, RowsDone then) {
+        matMuls(pool, x, 1, ws, outs, then);
+    }
+
+    private static void vectors(WorkerPool pool, float[] x, Tensor[] ws, float[][] outs, RowsDone then) {
         int m = ws.length;
         long work = checkedWork(ws, outs, 1, then != null);
         Activations[] acts = activations(pool, ws, x, 1, false);

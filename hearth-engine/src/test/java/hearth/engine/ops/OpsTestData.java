@@ -30,4 +30,9 @@ final class OpsTestData {
         }
         return new Tensor("random-q8_0-" + rows, GgmlType.Q8_0, new long[] {k, rows}, MemorySegment.ofArray(bytes));
     }
+
+    /** A weight matrix of standard-normal F32 values. */
+    static Tensor randomF32(int rows, int k, long seed) {
+        return new Tensor("random-f32-" + rows, GgmlType.F32, new long[] {k, rows}, MemorySegment.ofArray(gaussianRows(rows, k, seed)));
+    }
 }
