@@ -127,21 +127,17 @@ public final class ModelBench {
                         List<Double> s = new ArrayList<>();
                         // profiled: every forward pass of the test, one token each (the one-token prompt's too)
                         long stepNanos = 0;
-                        List<MatMulProfile.Entry> profiled = List.of();
+                        MatMulProfile profile = kernels ? MatMulProfile.start() : null;
                         for (int i = 0; i < reps; i++) {
-                            MatMulProfile profile = kernels ? MatMulProfile.start() : null;
                             var u = runOnce(engine, context, vocab, rnd, 1, genTokens + 1).done().usage();
-                            if (profile != null) {
-                                profile.stop();
-                                profiled = merge(profiled, profile.entries());
-                            }
                             s.add(genTokens * 1e9 / u.decodeNanos());
                             stepNanos += u.prefillNanos() + u.decodeNanos();
                         }
                         String test = "tg" + genTokens + at;
                         rows.add(row(name, engine, threads, test, s));
                         double steps = (double) (genTokens + 1) * reps;
-                        for (MatMulProfile.Entry e : profiled) {
+                        if (profile != null) profile.stop();
+                        for (MatMulProfile.Entry e : profile != null ? profile.entries() : List.<MatMulProfile.Entry>of()) {
                             kernelRows.add(new KernelRow(name, threads, test, e.type().name(), e.sections() / steps,
                                     e.bytes() / steps / 1048576.0, e.nanos() / steps / 1e6, e.gigabytesPerSecond(),
                                     (double) e.nanos() / stepNanos));
@@ -162,20 +158,6 @@ public final class ModelBench {
             }
         }
         return new Report(rows, kernelRows);
-    }
-
-    /** Totals per type of two profiles' entries, the most time first. */
-    private static List<MatMulProfile.Entry> merge(List<MatMulProfile.Entry> a, List<MatMulProfile.Entry> b) {
-        java.util.Map<hearth.engine.tensor.GgmlType, MatMulProfile.Entry> sum = new java.util.EnumMap<>(hearth.engine.tensor.GgmlType.class);
-        for (List<MatMulProfile.Entry> list : List.of(a, b)) {
-            for (MatMulProfile.Entry e : list) {
-                sum.merge(e.type(), e, (x, y) -> new MatMulProfile.Entry(x.type(), x.sections() + y.sections(),
-                        x.nanos() + y.nanos(), x.bytes() + y.bytes()));
-            }
-        }
-        List<MatMulProfile.Entry> out = new ArrayList<>(sum.values());
-        out.sort(java.util.Comparator.comparingLong(MatMulProfile.Entry::nanos).reversed());
-        return out;
     }
 
     /** Warm-up runs at most, and a run less than this much faster than the fastest before it counts as settled. */
