@@ -149,9 +149,11 @@ final class Q4_KKernel extends TiledKernel {
     // term runs in vector lanes too: the 8 mins times the activations' 32-value sums (precomputed per call), pairs of
     // sub-blocks added, one fused multiply-add per super-block in the lanes of ggml's acc_m.
     //
-    // Each weight row is decoded once into a Row (decode), then dot2 and mins2 take two dot products at a time: two
-    // weight rows with one activation row (rows1) or one weight row with two activation rows (rows4). These are small
-    // methods with scalar and array arguments only (~11000, ~14000 and ~6000 C2 nodes); see Q5_0Kernel for why.
+    // rows1 (decoding, one activation row) reads two weight rows in one pass (pair). rows4 decodes each weight row once
+    // into a Row (decode), then dot2 and mins2 take it with two activation rows at a time. These are small methods with
+    // scalar and array arguments only (~11000, ~14000 and ~6000 C2 nodes); see Q5_0Kernel for why. The decoded copy
+    // cost rows1 a store and a load of every value: Llama-3.2-1B Q4_K_M tg32 on two threads went from 7.4-8.6 to
+    // 10.0-10.9 tok/s with pair (Q4_K read at 5.0-5.9 -> 7.5-8.1 GB/s, bench model --kernels, two interleaved pairs).
 
     @Override
     boolean rowKernels() {
@@ -221,9 +223,7 @@ final class Q4_KKernel extends TiledKernel {
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        Row q0 = row(0, a.k), q1 = row(1, a.k);
-        int[] xs = subBlockSums(a, t, 1);
-        float[] h = new float[32];
+        float[] h = new float[18];
         int oi = t * outStride;
         // row i of the first half of the range with row i of the second: two memory streams keep more cache-line
         // fills in flight than adjacent rows (decode reads the weights from L3 or memory; see Q8_0Kernel.rows1)
@@ -231,13 +231,77 @@ final class Q4_KKernel extends TiledKernel {
         for (int i = 0; i < half; i++) {
             int r = rowFrom + i;
             int r1 = r + half < rowTo ? r + half : r; // with an odd count the middle row goes in twice
-            decode(w, r * rowBytes, q0);
-            decode(w, r1 * rowBytes, q1);
-            dot2(q0, q1, a, t, t, h);
-            mins2(q0, q1, xs, 0, 0, a, t, t, h);
-            out[oi + r] = hsum8(h, 0) + minsTotal(h, 16);
-            out[oi + r1] = hsum8(h, 8) + minsTotal(h, 24);
+            pair(w.asSlice(r * rowBytes, rowBytes), w.asSlice(r1 * rowBytes, rowBytes), a, t, h);
+            out[oi + r] = hsum8(h, 0) + h[16];
+            out[oi + r1] = hsum8(h, 8) + h[17];
         }
+    }
+
+    /**
+     * Rows w0 and w1 (slices, read with int offsets) with activation row t in one pass, no decoded copy: per pair of
+     * sub-blocks the 32 quant bytes as 16 short lanes, four shift-and-masks for the two sub-blocks' even and odd
+     * values (as {@link #decode}), the products and pair sums of {@link #dot2}, and the mins in scalars as {@link #dot}
+     * takes them (its four acc_m sums). Float accumulators to h[0..8) and h[8..16) for {@link Simd#hsum8}, the two
+     * rows' mins totals to h[16] and h[17]. The same integer and float operations as decode + dot2 + mins2 (and dot),
+     * so the same outputs bit for bit, without writing the decoded row out and reading it back.
+     */
+    private static void pair(MemorySegment w0, MemorySegment w1, Activations a, int t, float[] h) {
+        short[] x = a.qeo;
+        int[] bsums = a.bsums;
+        int k = a.k, nb = k / BLOCK;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        float am0 = 0, am1 = 0, am2 = 0, am3 = 0, an0 = 0, an1 = 0, an2 = 0, an3 = 0;
+        for (int b = 0; b < nb; b++) {
+            int o = b * BYTES, bi = t * nb + b, xi = t * k + b * BLOCK;
+            int u0 = w0.get(U32, o + 4), u1 = w0.get(U32, o + 8), u2 = w0.get(U32, o + 12);
+            int sc0 = u0 & KMASK1, sc1 = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
+            int m0 = u1 & KMASK1, m1 = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
+            int v0 = w1.get(U32, o + 4), v1 = w1.get(U32, o + 8), v2 = w1.get(U32, o + 12);
+            int tc0 = v0 & KMASK1, tc1 = (v2 & KMASK2) | (((v0 >>> 6) & KMASK3) << 4);
+            int n0 = v1 & KMASK1, n1 = ((v2 >>> 4) & KMASK2) | (((v1 >>> 6) & KMASK3) << 4);
+            IntVector is0 = IntVector.zero(I256), is1 = is0;
+            for (int c = 0; c < 4; c++) {
+                int i = xi + 64 * c, sh = 16 * (c & 1);
+                int sa = c < 2 ? sc0 : sc1, sb = c < 2 ? tc0 : tc1;
+                ShortVector xe = ShortVector.fromArray(S256, x, i), xo = ShortVector.fromArray(S256, x, i + 16);
+                ShortVector ye = ShortVector.fromArray(S256, x, i + 32), yo = ShortVector.fromArray(S256, x, i + 48);
+                IntVector q = ShortVector.fromMemorySegment(S256, w0, o + 16 + 32 * c, LE).reinterpretAsInts();
+                IntVector p = q.and(0x000f000f).reinterpretAsShorts().mul(xe)
+                        .add(q.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo)).reinterpretAsInts();
+                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sa >>> sh) & 0xff));
+                p = q.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(ye)
+                        .add(q.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(yo)).reinterpretAsInts();
+                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sa >>> sh + 8) & 0xff));
+                q = ShortVector.fromMemorySegment(S256, w1, o + 16 + 32 * c, LE).reinterpretAsInts();
+                p = q.and(0x000f000f).reinterpretAsShorts().mul(xe)
+                        .add(q.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo)).reinterpretAsInts();
+                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sb >>> sh) & 0xff));
+                p = q.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(ye)
+                        .add(q.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(yo)).reinterpretAsInts();
+                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sb >>> sh + 8) & 0xff));
+            }
+            float dx = a.d[bi];
+            acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o))), acc0);
+            acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o))), acc1);
+            // mins: ggml's acc_m lane i takes sub-blocks 2i and 2i + 1
+            int s0 = bsums[bi * 16] + bsums[bi * 16 + 1], s1 = bsums[bi * 16 + 2] + bsums[bi * 16 + 3];
+            int s2 = bsums[bi * 16 + 4] + bsums[bi * 16 + 5], s3 = bsums[bi * 16 + 6] + bsums[bi * 16 + 7];
+            int s4 = bsums[bi * 16 + 8] + bsums[bi * 16 + 9], s5 = bsums[bi * 16 + 10] + bsums[bi * 16 + 11];
+            int s6 = bsums[bi * 16 + 12] + bsums[bi * 16 + 13], s7 = bsums[bi * 16 + 14] + bsums[bi * 16 + 15];
+            float dm0 = -dx * Float.float16ToFloat(w0.get(U16, o + 2)), dm1 = -dx * Float.float16ToFloat(w1.get(U16, o + 2));
+            am0 = Math.fma(dm0, (m0 & 0xff) * s0 + (m0 >>> 8 & 0xff) * s1, am0);
+            am1 = Math.fma(dm0, (m0 >>> 16 & 0xff) * s2 + (m0 >>> 24) * s3, am1);
+            am2 = Math.fma(dm0, (m1 & 0xff) * s4 + (m1 >>> 8 & 0xff) * s5, am2);
+            am3 = Math.fma(dm0, (m1 >>> 16 & 0xff) * s6 + (m1 >>> 24) * s7, am3);
+            an0 = Math.fma(dm1, (n0 & 0xff) * s0 + (n0 >>> 8 & 0xff) * s1, an0);
+            an1 = Math.fma(dm1, (n0 >>> 16 & 0xff) * s2 + (n0 >>> 24) * s3, an1);
+            an2 = Math.fma(dm1, (n1 & 0xff) * s4 + (n1 >>> 8 & 0xff) * s5, an2);
+            an3 = Math.fma(dm1, (n1 >>> 16 & 0xff) * s6 + (n1 >>> 24) * s7, an3);
+        }
+        acc0.intoArray(h, 0);
+        acc1.intoArray(h, 8);
+        h[16] = (am0 + am2) + (am1 + am3);
+        h[17] = (an0 + an2) + (an1 + an3);
     }
 
     @Override
