@@ -45,8 +45,9 @@ final class F16Kernel extends TiledKernel {
         int k = a.k, xo = t * k;
         float[] x = a.f;
         if (a.path == GgmlPath.SGEMM) {
+            float[] wf = widened(w, offset, k);
             FloatVector acc = FloatVector.zero(F256);
-            for (int i = 0; i < k; i += 8) acc = HalfFloats.f16(w, offset + 2L * i).fma(FloatVector.fromArray(F256, x, xo + i), acc);
+            for (int i = 0; i < k; i += 8) acc = FloatVector.fromArray(F256, wf, i).fma(FloatVector.fromArray(F256, x, xo + i), acc);
             return Simd.hsumNatural(acc);
         }
         int whole = k / 32 * 32;
@@ -70,9 +71,10 @@ final class F16Kernel extends TiledKernel {
     /**
      * The first n values of the row at offset widened to floats, in this thread's buffer, by the JDK's own conversion
      * (an F16C instruction; exact for every input). Widening first, in a loop of its own: with four vector widenings
-     * ({@link HalfFloats#f16}) inlined into the multiply loop C2 gave up inlining part of the vector code (node count),
-     * boxed the vectors (AbstractVector.convert0, a float[] per reinterpretation) and the mat-vec ran at about 1 GB/s
-     * (2048 x 8192, one thread: 26 ms). Widened first with HalfFloats.f16: 8-11 ms; with this loop: 6-7 ms.
+     * (bit operations, some fifteen per eight values) inlined into the multiply loop C2 gave up inlining part of the
+     * vector code (node count), boxed the vectors (AbstractVector.convert0, a float[] per reinterpretation) and the
+     * mat-vec ran at about 1 GB/s (2048 x 8192, one thread: 26 ms). Widened first with those vector operations:
+     * 8-11 ms; with this loop: 6-7 ms. Prefill (dot4) reads the widened row for its four activation rows too.
      */
     private static float[] widened(MemorySegment w, long offset, int n) {
         float[][] holder = WIDENED.get();
@@ -95,10 +97,12 @@ final class F16Kernel extends TiledKernel {
         }
         int k = a.k, x0 = t * k;
         float[] x = a.f;
+        int whole = k / 8 * 8;
+        float[] wf = widened(w, offset, whole);
         FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
         int i = 0;
-        for (; i + 8 <= k; i += 8) {
-            FloatVector wv = HalfFloats.f16(w, offset + 2L * i);
+        for (; i < whole; i += 8) {
+            FloatVector wv = FloatVector.fromArray(F256, wf, i);
             acc0 = wv.fma(FloatVector.fromArray(F256, x, x0 + i), acc0);
             acc1 = wv.fma(FloatVector.fromArray(F256, x, x0 + k + i), acc1);
             acc2 = wv.fma(FloatVector.fromArray(F256, x, x0 + 2 * k + i), acc2);
