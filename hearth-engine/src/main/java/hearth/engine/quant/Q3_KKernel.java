@@ -10,12 +10,21 @@ import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
+import static hearth.engine.quant.Simd.hsum8;
+import static hearth.engine.quant.Simd.LE;
+import static hearth.engine.quant.Simd.S256;
+import static hearth.engine.quant.Simd.U16;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -120,5 +129,93 @@ final class Q3_KKernel extends TiledKernel {
         ShortVector low = shorts(w, o + 32 + 32 * h + 16 * part).lanewise(VectorOperators.ASHR, 2 * j).and((short) 3);
         ShortVector high = shorts(w, o + 16 * part).lanewise(VectorOperators.ASHR, 4 * h + j).and((short) 1);
         return low.or(high.lanewise(VectorOperators.LSHL, 2));
+    }
+
+    // Row kernels: two weight rows per pass, read straight from the file. A 32-value slice c (half h = c / 4, j = c % 4)
+    // is qs[32h ..] bits 2j..2j+1 and hmask[0 ..] bit 4h + j, value m of the slice in byte m of both: the 32 bytes are
+    // read as 16 short lanes (bytes 2i, 2i+1), so shifts and masks in the int view give the even and the odd values
+    // (Activations.qeo's order), short lane i then holds the products of values 2i and 2i + 1 and int lane l sums
+    // values 4l..4l+3: ggml's AVX2 lanes, whose float sum Simd.hsum8 takes as dot's hsum does. Lanes 0..3 are group 2c,
+    // 4..7 group 2c + 1: one scale each. (Before these, Q3_K mat-vecs took dot per row, whose vector helpers C2 boxed:
+    // 2048 x 8192 in 9-15 ms on one thread, a young collection every few calls.)
+
+    @Override
+    boolean rowKernels() {
+        return true;
+    }
+
+    /** The row kernels read {@link Activations#qeo} only. */
+    @Override
+    public int activationLayouts(int n, GgmlPath path) {
+        return Simd.ENABLED ? Activations.QEO : super.activationLayouts(n, path);
+    }
+
+    @Override
+    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        for (int u = t; u < t + 4; u++) rows1(w, rowBytes, rowFrom, rowTo, a, u, out, outStride);
+    }
+
+    @Override
+    void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        float[] h = new float[16];
+        int oi = t * outStride;
+        // row i of the first half of the range with row i of the second: two memory streams (see Q8_0Kernel.rows1)
+        int half = (rowTo - rowFrom + 1) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowFrom + i;
+            int r1 = r + half < rowTo ? r + half : r; // with an odd count the middle row goes in twice
+            pair(w.asSlice(r * rowBytes, rowBytes), w.asSlice(r1 * rowBytes, rowBytes), a, t, h);
+            out[oi + r] = hsum8(h, 0);
+            out[oi + r1] = hsum8(h, 8);
+        }
+    }
+
+    /** Int lanes 4..7: the second group of a 32-value slice. */
+    private static final VectorMask<Integer> SECOND_HALF = VectorMask.fromLong(I256, 0xf0);
+
+    /** Rows w0, w1 with activation row t: float accumulators to h[0..8) and h[8..16). */
+    private static void pair(MemorySegment w0, MemorySegment w1, Activations a, int t, float[] h) {
+        short[] x = a.qeo;
+        int k = a.k, nb = k / BLOCK;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        for (int b = 0; b < nb; b++) {
+            int o = b * BYTES, xi = t * k + b * BLOCK;
+            // the scales as four words of four bytes (ggml's aux shuffle; see scale), per row
+            int a0 = w0.get(U32, o + 96), a1 = w0.get(U32, o + 100), tmp = w0.get(U32, o + 104);
+            int sa0 = (a0 & KMASK2) | ((tmp & KMASK1) << 4), sa1 = (a1 & KMASK2) | (((tmp >>> 2) & KMASK1) << 4);
+            int sa2 = ((a0 >>> 4) & KMASK2) | (((tmp >>> 4) & KMASK1) << 4), sa3 = ((a1 >>> 4) & KMASK2) | (((tmp >>> 6) & KMASK1) << 4);
+            int b0 = w1.get(U32, o + 96), b1 = w1.get(U32, o + 100), tmq = w1.get(U32, o + 104);
+            int sb0 = (b0 & KMASK2) | ((tmq & KMASK1) << 4), sb1 = (b1 & KMASK2) | (((tmq >>> 2) & KMASK1) << 4);
+            int sb2 = ((b0 >>> 4) & KMASK2) | (((tmq >>> 4) & KMASK1) << 4), sb3 = ((b1 >>> 4) & KMASK2) | (((tmq >>> 6) & KMASK1) << 4);
+            IntVector hm0 = ShortVector.fromMemorySegment(S256, w0, o, LE).reinterpretAsInts();
+            IntVector hm1 = ShortVector.fromMemorySegment(S256, w1, o, LE).reinterpretAsInts();
+            IntVector hl0 = hm0.lanewise(LSHL, 2), hl1 = hm1.lanewise(LSHL, 2); // the even bytes' bits, 2 higher
+            IntVector is0 = IntVector.zero(I256), is1 = is0;
+            for (int c = 0; c < 8; c++) {
+                int j = c & 3, q2 = 2 * j, hb = 4 * (c >> 2) + j, i = xi + 32 * c, sh = 16 * (c & 1);
+                int wa = c < 2 ? sa0 : c < 4 ? sa1 : c < 6 ? sa2 : sa3, wb = c < 2 ? sb0 : c < 4 ? sb1 : c < 6 ? sb2 : sb3;
+                ShortVector xe = ShortVector.fromArray(S256, x, i), xo = ShortVector.fromArray(S256, x, i + 16);
+                IntVector q = ShortVector.fromMemorySegment(S256, w0, o + 32 + 32 * (c >> 2), LE).reinterpretAsInts();
+                IntVector p = ((ShortVector) q.lanewise(LSHR, q2).and(0x00030003).or(hl0.lanewise(LSHR, hb).and(0x00040004))
+                        .reinterpretAsShorts()).sub((short) 4).mul(xe)
+                        .add(((ShortVector) q.lanewise(LSHR, q2 + 8).and(0x00030003).or(hm0.lanewise(LSHR, hb + 6).and(0x00040004))
+                                .reinterpretAsShorts()).sub((short) 4).mul(xo)).reinterpretAsInts();
+                IntVector sc = IntVector.broadcast(I256, ((wa >>> sh) & 0xff) - 32)
+                        .blend(IntVector.broadcast(I256, ((wa >>> sh + 8) & 0xff) - 32), SECOND_HALF);
+                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc));
+                q = ShortVector.fromMemorySegment(S256, w1, o + 32 + 32 * (c >> 2), LE).reinterpretAsInts();
+                p = ((ShortVector) q.lanewise(LSHR, q2).and(0x00030003).or(hl1.lanewise(LSHR, hb).and(0x00040004))
+                        .reinterpretAsShorts()).sub((short) 4).mul(xe)
+                        .add(((ShortVector) q.lanewise(LSHR, q2 + 8).and(0x00030003).or(hm1.lanewise(LSHR, hb + 6).and(0x00040004))
+                                .reinterpretAsShorts()).sub((short) 4).mul(xo)).reinterpretAsInts();
+                sc = IntVector.broadcast(I256, ((wb >>> sh) & 0xff) - 32).blend(IntVector.broadcast(I256, ((wb >>> sh + 8) & 0xff) - 32), SECOND_HALF);
+                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc));
+            }
+            float dx = a.d[t * nb + b];
+            acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o + 108))), acc0);
+            acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o + 108))), acc1);
+        }
+        acc0.intoArray(h, 0);
+        acc1.intoArray(h, 8);
     }
 }
