@@ -9,11 +9,9 @@ import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
-import static hearth.engine.quant.Simd.hsum8;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.U16;
-import static hearth.engine.quant.Simd.U32;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -135,24 +133,9 @@ final class Q2_KKernel extends TiledKernel {
     }
 
     @Override
-    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        for (int u = t; u < t + 4; u++) rows1(w, rowBytes, rowFrom, rowTo, a, u, out, outStride);
-    }
-
-    @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        float[] h = new float[16];
         int[] mins = new int[16];
-        int oi = t * outStride;
-        // row i of the first half of the range with row i of the second: two memory streams (see Q8_0Kernel.rows1)
-        int half = (rowTo - rowFrom + 1) / 2;
-        for (int i = 0; i < half; i++) {
-            int r = rowFrom + i;
-            int r1 = r + half < rowTo ? r + half : r; // with an odd count the middle row goes in twice
-            pair(w.asSlice(r * rowBytes, rowBytes), w.asSlice(r1 * rowBytes, rowBytes), a, t, h, mins);
-            out[oi + r] = hsum8(h, 0);
-            out[oi + r1] = hsum8(h, 8);
-        }
+        inPairs((w0, w1, x, u, h) -> pair(w0, w1, x, u, h, mins), false, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
     }
 
     /** Int lanes 4..7: the second group of a 32-value slice. */

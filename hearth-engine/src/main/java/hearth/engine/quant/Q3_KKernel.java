@@ -10,7 +10,6 @@ import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
-import static hearth.engine.quant.Simd.hsum8;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.U16;
@@ -151,23 +150,8 @@ final class Q3_KKernel extends TiledKernel {
     }
 
     @Override
-    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        for (int u = t; u < t + 4; u++) rows1(w, rowBytes, rowFrom, rowTo, a, u, out, outStride);
-    }
-
-    @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        float[] h = new float[16];
-        int oi = t * outStride;
-        // row i of the first half of the range with row i of the second: two memory streams (see Q8_0Kernel.rows1)
-        int half = (rowTo - rowFrom + 1) / 2;
-        for (int i = 0; i < half; i++) {
-            int r = rowFrom + i;
-            int r1 = r + half < rowTo ? r + half : r; // with an odd count the middle row goes in twice
-            pair(w.asSlice(r * rowBytes, rowBytes), w.asSlice(r1 * rowBytes, rowBytes), a, t, h);
-            out[oi + r] = hsum8(h, 0);
-            out[oi + r1] = hsum8(h, 8);
-        }
+        inPairs(Q3_KKernel::pair, false, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
     }
 
     /** Int lanes 4..7: the second group of a 32-value slice. */

@@ -96,6 +96,18 @@ final class Q4_KKernel extends TiledKernel {
 
     private static final int KMASK1 = 0x3f3f3f3f, KMASK2 = 0x0f0f0f0f, KMASK3 = 0x03030303;
 
+    /** The 8 six-bit scales of the super-block at o (Q4_K and Q5_K; ggml's utmp shuffle): byte j, sub-block j's. */
+    static long scales(MemorySegment w, long o) {
+        int u0 = w.get(U32, o + 4), u2 = w.get(U32, o + 12);
+        return (u0 & KMASK1) & 0xffff_ffffL | (long) ((u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4)) << 32;
+    }
+
+    /** The 8 six-bit mins of the super-block at o: byte j, sub-block j's. */
+    static long mins(MemorySegment w, long o) {
+        int u1 = w.get(U32, o + 8), u2 = w.get(U32, o + 12);
+        return (u1 & KMASK1) & 0xffff_ffffL | (long) (((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4)) << 32;
+    }
+
     @Override
     public float dot(MemorySegment w, long offset, Activations a, int t) {
         if (!Simd.ENABLED) return dotReference(w, offset, a, t);
@@ -107,15 +119,11 @@ final class Q4_KKernel extends TiledKernel {
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
-            // unpack the 8 scales into sc0/sc1 and the 8 mins into m0/m1, one byte each (ggml's utmp shuffle)
-            int u0 = w.get(U32, o + 4), u1 = w.get(U32, o + 8), u2 = w.get(U32, o + 12);
-            int sc0 = u0 & KMASK1, sc1 = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
-            int m0 = u1 & KMASK1, m1 = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
+            long scw = scales(w, o), mw = mins(w, o);
             IntVector isum = IntVector.zero(I256);
             int ms0 = 0, ms1 = 0, ms2 = 0, ms3 = 0;
             for (int j = 0; j < 8; j++) {
-                int sh = 8 * (j & 3);
-                int sc = ((j < 4 ? sc0 : sc1) >>> sh) & 0xff, m = ((j < 4 ? m0 : m1) >>> sh) & 0xff;
+                int sc = (int) (scw >>> 8 * j) & 0xff, m = (int) (mw >>> 8 * j) & 0xff;
                 int mins = m * (a.bsums[bi * 16 + 2 * j] + a.bsums[bi * 16 + 2 * j + 1]);
                 switch (j >> 1) {
                     case 0 -> ms0 += mins;
@@ -223,18 +231,7 @@ final class Q4_KKernel extends TiledKernel {
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        float[] h = new float[18];
-        int oi = t * outStride;
-        // row i of the first half of the range with row i of the second: two memory streams keep more cache-line
-        // fills in flight than adjacent rows (decode reads the weights from L3 or memory; see Q8_0Kernel.rows1)
-        int half = (rowTo - rowFrom + 1) / 2;
-        for (int i = 0; i < half; i++) {
-            int r = rowFrom + i;
-            int r1 = r + half < rowTo ? r + half : r; // with an odd count the middle row goes in twice
-            pair(w.asSlice(r * rowBytes, rowBytes), w.asSlice(r1 * rowBytes, rowBytes), a, t, h);
-            out[oi + r] = hsum8(h, 0) + h[16];
-            out[oi + r1] = hsum8(h, 8) + h[17];
-        }
+        inPairs(Q4_KKernel::pair, true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
     }
 
     /**
@@ -253,32 +250,26 @@ final class Q4_KKernel extends TiledKernel {
         float am0 = 0, am1 = 0, am2 = 0, am3 = 0, an0 = 0, an1 = 0, an2 = 0, an3 = 0;
         for (int b = 0; b < nb; b++) {
             int o = b * BYTES, bi = t * nb + b, xi = t * k + b * BLOCK;
-            int u0 = w0.get(U32, o + 4), u1 = w0.get(U32, o + 8), u2 = w0.get(U32, o + 12);
-            int sc0 = u0 & KMASK1, sc1 = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
-            int m0 = u1 & KMASK1, m1 = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
-            int v0 = w1.get(U32, o + 4), v1 = w1.get(U32, o + 8), v2 = w1.get(U32, o + 12);
-            int tc0 = v0 & KMASK1, tc1 = (v2 & KMASK2) | (((v0 >>> 6) & KMASK3) << 4);
-            int n0 = v1 & KMASK1, n1 = ((v2 >>> 4) & KMASK2) | (((v1 >>> 6) & KMASK3) << 4);
+            long sa = scales(w0, o), sb = scales(w1, o), ma = mins(w0, o), mb = mins(w1, o);
             IntVector is0 = IntVector.zero(I256), is1 = is0;
             for (int c = 0; c < 4; c++) {
-                int i = xi + 64 * c, sh = 16 * (c & 1);
-                int sa = c < 2 ? sc0 : sc1, sb = c < 2 ? tc0 : tc1;
+                int i = xi + 64 * c, sh = 16 * c; // sub-blocks 2c and 2c + 1: scale bytes 2c, 2c + 1
                 ShortVector xe = ShortVector.fromArray(S256, x, i), xo = ShortVector.fromArray(S256, x, i + 16);
                 ShortVector ye = ShortVector.fromArray(S256, x, i + 32), yo = ShortVector.fromArray(S256, x, i + 48);
                 IntVector q = ShortVector.fromMemorySegment(S256, w0, o + 16 + 32 * c, LE).reinterpretAsInts();
                 IntVector p = q.and(0x000f000f).reinterpretAsShorts().mul(xe)
                         .add(q.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo)).reinterpretAsInts();
-                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sa >>> sh) & 0xff));
+                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (sa >>> sh) & 0xff));
                 p = q.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(ye)
                         .add(q.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(yo)).reinterpretAsInts();
-                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sa >>> sh + 8) & 0xff));
+                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (sa >>> sh + 8) & 0xff));
                 q = ShortVector.fromMemorySegment(S256, w1, o + 16 + 32 * c, LE).reinterpretAsInts();
                 p = q.and(0x000f000f).reinterpretAsShorts().mul(xe)
                         .add(q.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo)).reinterpretAsInts();
-                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sb >>> sh) & 0xff));
+                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (sb >>> sh) & 0xff));
                 p = q.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(ye)
                         .add(q.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(yo)).reinterpretAsInts();
-                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sb >>> sh + 8) & 0xff));
+                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (sb >>> sh + 8) & 0xff));
             }
             float dx = a.d[bi];
             acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o))), acc0);
@@ -289,14 +280,14 @@ final class Q4_KKernel extends TiledKernel {
             int s4 = bsums[bi * 16 + 8] + bsums[bi * 16 + 9], s5 = bsums[bi * 16 + 10] + bsums[bi * 16 + 11];
             int s6 = bsums[bi * 16 + 12] + bsums[bi * 16 + 13], s7 = bsums[bi * 16 + 14] + bsums[bi * 16 + 15];
             float dm0 = -dx * Float.float16ToFloat(w0.get(U16, o + 2)), dm1 = -dx * Float.float16ToFloat(w1.get(U16, o + 2));
-            am0 = Math.fma(dm0, (m0 & 0xff) * s0 + (m0 >>> 8 & 0xff) * s1, am0);
-            am1 = Math.fma(dm0, (m0 >>> 16 & 0xff) * s2 + (m0 >>> 24) * s3, am1);
-            am2 = Math.fma(dm0, (m1 & 0xff) * s4 + (m1 >>> 8 & 0xff) * s5, am2);
-            am3 = Math.fma(dm0, (m1 >>> 16 & 0xff) * s6 + (m1 >>> 24) * s7, am3);
-            an0 = Math.fma(dm1, (n0 & 0xff) * s0 + (n0 >>> 8 & 0xff) * s1, an0);
-            an1 = Math.fma(dm1, (n0 >>> 16 & 0xff) * s2 + (n0 >>> 24) * s3, an1);
-            an2 = Math.fma(dm1, (n1 & 0xff) * s4 + (n1 >>> 8 & 0xff) * s5, an2);
-            an3 = Math.fma(dm1, (n1 >>> 16 & 0xff) * s6 + (n1 >>> 24) * s7, an3);
+            am0 = Math.fma(dm0, (int) (ma & 0xff) * s0 + (int) (ma >>> 8 & 0xff) * s1, am0);
+            am1 = Math.fma(dm0, (int) (ma >>> 16 & 0xff) * s2 + (int) (ma >>> 24 & 0xff) * s3, am1);
+            am2 = Math.fma(dm0, (int) (ma >>> 32 & 0xff) * s4 + (int) (ma >>> 40 & 0xff) * s5, am2);
+            am3 = Math.fma(dm0, (int) (ma >>> 48 & 0xff) * s6 + (int) (ma >>> 56) * s7, am3);
+            an0 = Math.fma(dm1, (int) (mb & 0xff) * s0 + (int) (mb >>> 8 & 0xff) * s1, an0);
+            an1 = Math.fma(dm1, (int) (mb >>> 16 & 0xff) * s2 + (int) (mb >>> 24 & 0xff) * s3, an1);
+            an2 = Math.fma(dm1, (int) (mb >>> 32 & 0xff) * s4 + (int) (mb >>> 40 & 0xff) * s5, an2);
+            an3 = Math.fma(dm1, (int) (mb >>> 48 & 0xff) * s6 + (int) (mb >>> 56) * s7, an3);
         }
         acc0.intoArray(h, 0);
         acc1.intoArray(h, 8);

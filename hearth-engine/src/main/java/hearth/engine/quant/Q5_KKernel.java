@@ -2,14 +2,12 @@ package hearth.engine.quant;
 
 import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.I256;
-import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.dot32;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
-import static hearth.engine.quant.Simd.hsum8;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.U16;
@@ -82,7 +80,6 @@ final class Q5_KKernel extends TiledKernel {
         return sum;
     }
 
-    private static final int KMASK1 = 0x3f3f3f3f, KMASK2 = 0x0f0f0f0f, KMASK3 = 0x03030303;
 
     /** Values l .. l+15 (l = 0 or 16) of sub-block j, unsigned 5-bit. */
     static ShortVector sub(MemorySegment w, long o, int j, int l) {
@@ -101,14 +98,11 @@ final class Q5_KKernel extends TiledKernel {
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             int bi = t * nb + b, xi = t * a.k + b * BLOCK;
-            int u0 = w.get(U32, o + 4), u1 = w.get(U32, o + 8), u2 = w.get(U32, o + 12);
-            int sc0 = u0 & KMASK1, sc1 = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
-            int m0 = u1 & KMASK1, m1 = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
+            long scw = Q4_KKernel.scales(w, o), mw = Q4_KKernel.mins(w, o);
             IntVector isum = IntVector.zero(I256);
             int msum = 0;
             for (int j = 0; j < 8; j++) {
-                int sh = 8 * (j & 3);
-                int sc = ((j < 4 ? sc0 : sc1) >>> sh) & 0xff, m = ((j < 4 ? m0 : m1) >>> sh) & 0xff;
+                int sc = (int) (scw >>> 8 * j) & 0xff, m = (int) (mw >>> 8 * j) & 0xff;
                 msum += m * (a.bsums[bi * 16 + 2 * j] + a.bsums[bi * 16 + 2 * j + 1]);
                 isum = isum.add(dot32(sub(w, o, j, 0), sub(w, o, j, 16), xq, xi + 32 * j).mul(sc));
             }
@@ -138,23 +132,8 @@ final class Q5_KKernel extends TiledKernel {
     }
 
     @Override
-    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        for (int u = t; u < t + 4; u++) rows1(w, rowBytes, rowFrom, rowTo, a, u, out, outStride);
-    }
-
-    @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        float[] h = new float[18];
-        int oi = t * outStride;
-        // row i of the first half of the range with row i of the second: two memory streams (see Q8_0Kernel.rows1)
-        int half = (rowTo - rowFrom + 1) / 2;
-        for (int i = 0; i < half; i++) {
-            int r = rowFrom + i;
-            int r1 = r + half < rowTo ? r + half : r; // with an odd count the middle row goes in twice
-            pair(w.asSlice(r * rowBytes, rowBytes), w.asSlice(r1 * rowBytes, rowBytes), a, t, h);
-            out[oi + r] = hsum8(h, 0) + h[16];
-            out[oi + r1] = hsum8(h, 8) + h[17];
-        }
+        inPairs(Q5_KKernel::pair, true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
     }
 
     /** Rows w0, w1 with activation row t: float accumulators to h[0..8), h[8..16), the mins sums to h[16], h[17]. */
@@ -166,48 +145,43 @@ final class Q5_KKernel extends TiledKernel {
         float summs0 = 0, summs1 = 0;
         for (int b = 0; b < nb; b++) {
             int o = b * BYTES, bi = t * nb + b, xi = t * k + b * BLOCK;
-            int u0 = w0.get(U32, o + 4), u1 = w0.get(U32, o + 8), u2 = w0.get(U32, o + 12);
-            int sc0 = u0 & KMASK1, sc1 = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
-            int m0 = u1 & KMASK1, m1 = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
-            int v0 = w1.get(U32, o + 4), v1 = w1.get(U32, o + 8), v2 = w1.get(U32, o + 12);
-            int tc0 = v0 & KMASK1, tc1 = (v2 & KMASK2) | (((v0 >>> 6) & KMASK3) << 4);
-            int n0 = v1 & KMASK1, n1 = ((v2 >>> 4) & KMASK2) | (((v1 >>> 6) & KMASK3) << 4);
+            long sa = Q4_KKernel.scales(w0, o), sb = Q4_KKernel.scales(w1, o);
+            long ma = Q4_KKernel.mins(w0, o), mb = Q4_KKernel.mins(w1, o);
             IntVector qh0 = ShortVector.fromMemorySegment(S256, w0, o + 16, LE).reinterpretAsInts();
             IntVector qh1 = ShortVector.fromMemorySegment(S256, w1, o + 16, LE).reinterpretAsInts();
             IntVector ql0 = qh0.lanewise(LSHL, 4), ql1 = qh1.lanewise(LSHL, 4); // the even bytes' bits, 4 higher
             IntVector is0 = IntVector.zero(I256), is1 = is0;
             for (int c = 0; c < 4; c++) {
-                int i = xi + 64 * c, sh = 16 * (c & 1), j = 2 * c;
-                int sa = c < 2 ? sc0 : sc1, sb = c < 2 ? tc0 : tc1;
+                int i = xi + 64 * c, sh = 16 * c, j = 2 * c; // sub-blocks 2c and 2c + 1: scale bytes 2c, 2c + 1
                 ShortVector xe = ShortVector.fromArray(S256, x, i), xo = ShortVector.fromArray(S256, x, i + 16);
                 ShortVector ye = ShortVector.fromArray(S256, x, i + 32), yo = ShortVector.fromArray(S256, x, i + 48);
                 IntVector q = ShortVector.fromMemorySegment(S256, w0, o + 48 + 32 * c, LE).reinterpretAsInts();
                 IntVector p = q.and(0x000f000f).or(ql0.lanewise(LSHR, j).and(0x00100010)).reinterpretAsShorts().mul(xe)
                         .add(q.lanewise(LSHR, 8).and(0x000f000f).or(qh0.lanewise(LSHR, j + 4).and(0x00100010)).reinterpretAsShorts().mul(xo))
                         .reinterpretAsInts();
-                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sa >>> sh) & 0xff));
+                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (sa >>> sh) & 0xff));
                 p = q.lanewise(LSHR, 4).and(0x000f000f).or(ql0.lanewise(LSHR, j + 1).and(0x00100010)).reinterpretAsShorts().mul(ye)
                         .add(q.lanewise(LSHR, 12).and(0x000f000f).or(qh0.lanewise(LSHR, j + 5).and(0x00100010)).reinterpretAsShorts().mul(yo))
                         .reinterpretAsInts();
-                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sa >>> sh + 8) & 0xff));
+                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (sa >>> sh + 8) & 0xff));
                 q = ShortVector.fromMemorySegment(S256, w1, o + 48 + 32 * c, LE).reinterpretAsInts();
                 p = q.and(0x000f000f).or(ql1.lanewise(LSHR, j).and(0x00100010)).reinterpretAsShorts().mul(xe)
                         .add(q.lanewise(LSHR, 8).and(0x000f000f).or(qh1.lanewise(LSHR, j + 4).and(0x00100010)).reinterpretAsShorts().mul(xo))
                         .reinterpretAsInts();
-                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sb >>> sh) & 0xff));
+                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (sb >>> sh) & 0xff));
                 p = q.lanewise(LSHR, 4).and(0x000f000f).or(ql1.lanewise(LSHR, j + 1).and(0x00100010)).reinterpretAsShorts().mul(ye)
                         .add(q.lanewise(LSHR, 12).and(0x000f000f).or(qh1.lanewise(LSHR, j + 5).and(0x00100010)).reinterpretAsShorts().mul(yo))
                         .reinterpretAsInts();
-                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((sb >>> sh + 8) & 0xff));
+                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (sb >>> sh + 8) & 0xff));
             }
             float dx = a.d[bi];
             acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o))), acc0);
             acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o))), acc1);
             int msum0 = 0, msum1 = 0;
             for (int jj = 0; jj < 8; jj++) {
-                int sh = 8 * (jj & 3), sum = bsums[bi * 16 + 2 * jj] + bsums[bi * 16 + 2 * jj + 1];
-                msum0 += (((jj < 4 ? m0 : m1) >>> sh) & 0xff) * sum;
-                msum1 += (((jj < 4 ? n0 : n1) >>> sh) & 0xff) * sum;
+                int sum = bsums[bi * 16 + 2 * jj] + bsums[bi * 16 + 2 * jj + 1];
+                msum0 += (int) (ma >>> 8 * jj & 0xff) * sum;
+                msum1 += (int) (mb >>> 8 * jj & 0xff) * sum;
             }
             summs0 = Math.fma(-dx * Float.float16ToFloat(w0.get(U16, o + 2)), (float) msum0, summs0);
             summs1 = Math.fma(-dx * Float.float16ToFloat(w1.get(U16, o + 2)), (float) msum1, summs1);

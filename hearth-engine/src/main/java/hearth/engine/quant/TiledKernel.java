@@ -63,9 +63,41 @@ abstract class TiledKernel implements QuantKernel {
         rows1(w, rowBytes, rowFrom, rowTo, a, t + 1, out, outStride);
     }
 
-    /** Like {@link #rows1} for activation rows t .. t+3, each weight block decoded once for the four. */
+    /**
+     * Like {@link #rows1} for activation rows t .. t+3; kernels that can decode each weight block once for the four
+     * override it. By default, rows1 for each.
+     */
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        throw new UnsupportedOperationException();
+        for (int u = t; u < t + 4; u++) rows1(w, rowBytes, rowFrom, rowTo, a, u, out, outStride);
+    }
+
+    /**
+     * A pass over two weight rows (slices) with activation row t: their float accumulators to h[0..8) and h[8..16), for
+     * {@link Simd#hsum8}, and with {@code scalarTerms} in {@link #inPairs} one scalar more each to h[16] and h[17].
+     */
+    @FunctionalInterface
+    interface RowPair {
+        void run(MemorySegment w0, MemorySegment w1, Activations a, int t, float[] h);
+    }
+
+    /**
+     * rows1 by pairs of weight rows: row i of the first half of the range with row i of the second, two memory streams
+     * that keep more cache-line fills in flight than adjacent rows (decoding reads the weights from L3 or memory; see
+     * Q8_0Kernel.rows1); with an odd count the middle row goes in twice. Each output is hsum8 of its lanes, plus its
+     * scalar term with {@code scalarTerms}.
+     */
+    static void inPairs(RowPair pair, boolean scalarTerms, MemorySegment w, long rowBytes, int rowFrom, int rowTo,
+            Activations a, int t, float[] out, int outStride) {
+        float[] h = new float[18];
+        int oi = t * outStride;
+        int half = (rowTo - rowFrom + 1) / 2;
+        for (int i = 0; i < half; i++) {
+            int r = rowFrom + i;
+            int r1 = r + half < rowTo ? r + half : r;
+            pair.run(w.asSlice(r * rowBytes, rowBytes), w.asSlice(r1 * rowBytes, rowBytes), a, t, h);
+            out[oi + r] = scalarTerms ? Simd.hsum8(h, 0) + h[16] : Simd.hsum8(h, 0);
+            out[oi + r1] = scalarTerms ? Simd.hsum8(h, 8) + h[17] : Simd.hsum8(h, 8);
+        }
     }
 
     /** Activation rows t .. n-1 through the row micro-kernels: fours, then a two, then a one. */
