@@ -31,7 +31,7 @@ import jdk.incubator.vector.VectorOperators;
  * 32-value slice j (0..3) takes bits 2j..2j+1 of qs[32h + l]; value = d * scale * q - dmin * min.
  * Dot with Q8_K: (d_x * d) * sum_g scale_g * isum_g - (d_x * dmin) * sum_g min_g * bsum_g.
  */
-final class Q2_KKernel extends TiledKernel {
+final class Q2_KKernel extends QeoRowKernel {
     static final int BLOCK = 256, BYTES = 84;
 
     @Override
@@ -120,17 +120,6 @@ final class Q2_KKernel extends TiledKernel {
     // and odd values by shift and mask in the int view, ggml's lanes; lanes 0..3 group 2c, 4..7 group 2c + 1). The
     // mins go into the same accumulator first, lane l taking groups 2l and 2l + 1 as in dot (ggml's lane order here,
     // natural for Simd.hsum8). Before these, Q2_K mat-vecs took dot per row: 2048 x 8192 in 6-9 ms on one thread.
-
-    @Override
-    boolean rowKernels() {
-        return true;
-    }
-
-    /** The row kernels read {@link Activations#qeo} only. */
-    @Override
-    public int activationLayouts(int n, GgmlPath path) {
-        return Simd.ENABLED ? Activations.QEO : super.activationLayouts(n, path);
-    }
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {

@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorOperators;
  * takes bits 2j..2j+1 of qs[32h + l] as the low bits and bit 4h+j of hmask[l] as the third bit; value =
  * d * (scale - 32) * (low - (bit set ? 0 : 4)). Dot with Q8_K: (d * d_x) * sum_g (scale_g - 32) * isum_g.
  */
-final class Q3_KKernel extends TiledKernel {
+final class Q3_KKernel extends QeoRowKernel {
     static final int BLOCK = 256, BYTES = 110;
 
     @Override
@@ -137,17 +137,6 @@ final class Q3_KKernel extends TiledKernel {
     // values 4l..4l+3: ggml's AVX2 lanes, whose float sum Simd.hsum8 takes as dot's hsum does. Lanes 0..3 are group 2c,
     // 4..7 group 2c + 1: one scale each. (Before these, Q3_K mat-vecs took dot per row, whose vector helpers C2 boxed:
     // 2048 x 8192 in 9-15 ms on one thread, a young collection every few calls.)
-
-    @Override
-    boolean rowKernels() {
-        return true;
-    }
-
-    /** The row kernels read {@link Activations#qeo} only. */
-    @Override
-    public int activationLayouts(int n, GgmlPath path) {
-        return Simd.ENABLED ? Activations.QEO : super.activationLayouts(n, path);
-    }
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {

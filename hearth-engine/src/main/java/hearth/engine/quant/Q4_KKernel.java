@@ -33,7 +33,7 @@ import jdk.incubator.vector.VectorShuffle;
  * Value = d * sc_j * q - dmin * m_j. Dot with Q8_K activations:
  * (d * d_x) * sum_j sc_j * isum_j - (dmin * d_x) * sum_j m_j * (sum of the sub-block's activation quants).
  */
-final class Q4_KKernel extends TiledKernel {
+final class Q4_KKernel extends QeoRowKernel {
     static final int BLOCK = 256, BYTES = 144;
 
     @Override
@@ -162,17 +162,6 @@ final class Q4_KKernel extends TiledKernel {
     // scalar and array arguments only (~11000, ~14000 and ~6000 C2 nodes); see Q5_0Kernel for why. The decoded copy
     // cost rows1 a store and a load of every value: Llama-3.2-1B Q4_K_M tg32 on two threads went from 7.4-8.6 to
     // 10.0-10.9 tok/s with pair (Q4_K read at 5.0-5.9 -> 7.5-8.1 GB/s, bench model --kernels, two interleaved pairs).
-
-    @Override
-    boolean rowKernels() {
-        return true;
-    }
-
-    /** The row kernels read {@link Activations#qeo} only (dot2; mins2 the block sums). */
-    @Override
-    public int activationLayouts(int n, GgmlPath path) {
-        return Simd.ENABLED ? Activations.QEO : super.activationLayouts(n, path);
-    }
 
     /** Adds the lanes of mins 2c and 2c+1: lanes 0, 4, 1, 5 end up holding acc_m lanes 0, 1, 2, 3. */
     private static final VectorShuffle<Integer> MIN_PAIRS = VectorShuffle.fromValues(I256, 2, 3, 0, 1, 6, 7, 4, 5);

@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorOperators;
  * scales/mins at +4 (packed as in Q4_K), {@code uint8 qh[32]} at +16, {@code uint8 qs[128]} at +48. Low 4 bits as in
  * Q4_K; the 5th bit of value l of sub-block j is bit j of qh[l]. Value = d * sc_j * q - dmin * m_j. Dot with Q8_K.
  */
-final class Q5_KKernel extends TiledKernel {
+final class Q5_KKernel extends QeoRowKernel {
     static final int BLOCK = 256, BYTES = 176;
 
     @Override
@@ -80,7 +80,6 @@ final class Q5_KKernel extends TiledKernel {
         return sum;
     }
 
-
     /** Values l .. l+15 (l = 0 or 16) of sub-block j, unsigned 5-bit. */
     static ShortVector sub(MemorySegment w, long o, int j, int l) {
         ShortVector low = shorts(w, o + 48 + 32 * (j >> 1) + l).lanewise(VectorOperators.ASHR, 4 * (j & 1)).and((short) 15);
@@ -119,17 +118,6 @@ final class Q5_KKernel extends TiledKernel {
     // bytes are read as 16 short lanes like the quants, so one shift and a mask per value set move bit 2c or 2c + 1 of
     // each byte to bit 4. The mins in one scalar per row, as dot takes them. Every activation row goes through rows1
     // (before these, Q5_K mat-vecs took dot per row and ran at under 1 GB/s: 2048 x 8192 in 13 ms on one thread).
-
-    @Override
-    boolean rowKernels() {
-        return true;
-    }
-
-    /** The row kernels read {@link Activations#qeo} only. */
-    @Override
-    public int activationLayouts(int n, GgmlPath path) {
-        return Simd.ENABLED ? Activations.QEO : super.activationLayouts(n, path);
-    }
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {

@@ -1,0 +1,17 @@
+package hearth.engine.quant;
+
+/**
+ * A kernel whose row micro-kernels cover every batch and read the activations only in {@link Activations#qeo}'s even/odd
+ * order (the K-quants Q2_K to Q5_K): no other activation copy is made for it.
+ */
+abstract class QeoRowKernel extends TiledKernel {
+    @Override
+    final boolean rowKernels() {
+        return true;
+    }
+
+    @Override
+    public final int activationLayouts(int n, GgmlPath path) {
+        return Simd.ENABLED ? Activations.QEO : super.activationLayouts(n, path);
+    }
+}
