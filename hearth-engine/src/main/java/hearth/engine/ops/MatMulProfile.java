@@ -5,8 +5,10 @@ import hearth.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Opt-in accounting of {@link MatMul}'s parallel sections by weight type: the calling thread's wall time of each
@@ -53,11 +55,11 @@ public final class MatMulProfile {
     synchronized void record(Tensor[] ws, long nanos) {
         long total = 0;
         for (Tensor w : ws) total += bytes(w);
-        Map<GgmlType, long[]> seen = new EnumMap<>(GgmlType.class);
+        Set<GgmlType> seen = EnumSet.noneOf(GgmlType.class);
         for (Tensor w : ws) {
             long b = bytes(w);
             long[] e = byType.computeIfAbsent(w.type(), t -> new long[3]);
-            if (seen.put(w.type(), e) == null) e[0]++;
+            if (seen.add(w.type())) e[0]++; // a section counts once per type in it
             e[1] += total == 0 ? nanos / ws.length : Math.round((double) nanos * b / total);
             e[2] += b;
         }

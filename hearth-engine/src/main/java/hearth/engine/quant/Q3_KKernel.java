@@ -91,13 +91,17 @@ final class Q3_KKernel extends QeoRowKernel {
 
     /** Scale of group g minus 32, from the 12 scale bytes read as three little-endian ints (ggml's aux shuffle). */
     private static int scale(int a0, int a1, int tmp, int g) {
-        int word = switch (g >> 2) {
+        return (word(a0, a1, tmp, g >> 2) >>> (8 * (g & 3)) & 0xff) - 32;
+    }
+
+    /** Word i (0..3) of the unpacked scales: byte l is the scale of group 4i + l, plus 32. */
+    private static int word(int a0, int a1, int tmp, int i) {
+        return switch (i) {
             case 0 -> (a0 & KMASK2) | ((tmp & KMASK1) << 4);
             case 1 -> (a1 & KMASK2) | (((tmp >>> 2) & KMASK1) << 4);
             case 2 -> ((a0 >>> 4) & KMASK2) | (((tmp >>> 4) & KMASK1) << 4);
             default -> ((a1 >>> 4) & KMASK2) | (((tmp >>> 6) & KMASK1) << 4);
         };
-        return (word >>> (8 * (g & 3)) & 0xff) - 32;
     }
 
     @Override
@@ -153,13 +157,11 @@ final class Q3_KKernel extends QeoRowKernel {
         FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
         for (int b = 0; b < nb; b++) {
             int o = b * BYTES, xi = t * k + b * BLOCK;
-            // the scales as four words of four bytes (ggml's aux shuffle; see scale), per row
+            // the scales as four words of four bytes (ggml's aux shuffle), per row, unpacked once per super-block
             int a0 = w0.get(U32, o + 96), a1 = w0.get(U32, o + 100), tmp = w0.get(U32, o + 104);
-            int sa0 = (a0 & KMASK2) | ((tmp & KMASK1) << 4), sa1 = (a1 & KMASK2) | (((tmp >>> 2) & KMASK1) << 4);
-            int sa2 = ((a0 >>> 4) & KMASK2) | (((tmp >>> 4) & KMASK1) << 4), sa3 = ((a1 >>> 4) & KMASK2) | (((tmp >>> 6) & KMASK1) << 4);
+            int sa0 = word(a0, a1, tmp, 0), sa1 = word(a0, a1, tmp, 1), sa2 = word(a0, a1, tmp, 2), sa3 = word(a0, a1, tmp, 3);
             int b0 = w1.get(U32, o + 96), b1 = w1.get(U32, o + 100), tmq = w1.get(U32, o + 104);
-            int sb0 = (b0 & KMASK2) | ((tmq & KMASK1) << 4), sb1 = (b1 & KMASK2) | (((tmq >>> 2) & KMASK1) << 4);
-            int sb2 = ((b0 >>> 4) & KMASK2) | (((tmq >>> 4) & KMASK1) << 4), sb3 = ((b1 >>> 4) & KMASK2) | (((tmq >>> 6) & KMASK1) << 4);
+            int sb0 = word(b0, b1, tmq, 0), sb1 = word(b0, b1, tmq, 1), sb2 = word(b0, b1, tmq, 2), sb3 = word(b0, b1, tmq, 3);
             IntVector hm0 = ShortVector.fromMemorySegment(S256, w0, o, LE).reinterpretAsInts();
             IntVector hm1 = ShortVector.fromMemorySegment(S256, w1, o, LE).reinterpretAsInts();
             IntVector hl0 = hm0.lanewise(LSHL, 2), hl1 = hm1.lanewise(LSHL, 2); // the even bytes' bits, 2 higher

@@ -185,14 +185,14 @@ final class Q4_KKernel extends QeoRowKernel {
         }
     }
 
-    /** Per compute thread: two decoded rows, kept between calls (decode overwrites every field). */
-    private static final ThreadLocal<Row[]> ROWS = ThreadLocal.withInitial(() -> new Row[2]);
+    /** Per compute thread: the decoded row of rows4, kept between calls (decode overwrites every field). */
+    private static final ThreadLocal<Row[]> ROW = ThreadLocal.withInitial(() -> new Row[1]);
 
-    /** This thread's decoded row {@code i} (0 or 1) for rows of k values. */
-    private static Row row(int i, int k) {
-        Row[] rows = ROWS.get();
-        if (rows[i] == null || rows[i].q.length != k) rows[i] = new Row(k);
-        return rows[i];
+    /** This thread's decoded row for rows of k values. */
+    private static Row row(int k) {
+        Row[] holder = ROW.get();
+        if (holder[0] == null || holder[0].q.length != k) holder[0] = new Row(k);
+        return holder[0];
     }
 
     /**
@@ -286,7 +286,7 @@ final class Q4_KKernel extends QeoRowKernel {
 
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        Row q = row(0, a.k);
+        Row q = row(a.k);
         int[] xs = subBlockSums(a, t, 4);
         float[] h = new float[32];
         int nb8 = a.k / BLOCK * 8;
@@ -308,15 +308,12 @@ final class Q4_KKernel extends QeoRowKernel {
         for (int b = 0; b < row.d.length; b++, o += BYTES) {
             row.d[b] = fp16(w, o);
             row.dmin[b] = fp16(w, o + 2);
-            // ggml's utmp shuffle: the 8 scales into sc0/sc1 and the 8 mins into m0/m1, one byte each
-            int u0 = w.get(U32, o + 4), u1 = w.get(U32, o + 8), u2 = w.get(U32, o + 12);
-            int sc0 = u0 & KMASK1, sc1 = (u2 & KMASK2) | (((u0 >>> 6) & KMASK3) << 4);
-            int m0 = u1 & KMASK1, m1 = ((u2 >>> 4) & KMASK2) | (((u1 >>> 6) & KMASK3) << 4);
+            long scw = scales(w, o), mw = mins(w, o);
             for (int j = 0; j < 4; j++) {
-                sc[8 * b + j] = (sc0 >>> 8 * j) & 0xff;
-                sc[8 * b + 4 + j] = (sc1 >>> 8 * j) & 0xff;
-                mins[8 * b + 2 * j] = (m0 >>> 8 * j) & 0xff;
-                mins[8 * b + 2 * j + 1] = (m1 >>> 8 * j) & 0xff;
+                sc[8 * b + j] = (int) (scw >>> 8 * j) & 0xff;
+                sc[8 * b + 4 + j] = (int) (scw >>> 8 * j + 32) & 0xff;
+                mins[8 * b + 2 * j] = (int) (mw >>> 8 * j) & 0xff;
+                mins[8 * b + 2 * j + 1] = (int) (mw >>> 8 * j + 32) & 0xff;
             }
             for (int c = 0; c < 4; c++) {
                 IntVector s = ShortVector.fromMemorySegment(S256, w, o + 16 + 32 * c, LE).reinterpretAsInts();
