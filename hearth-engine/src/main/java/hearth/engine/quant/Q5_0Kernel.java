@@ -15,7 +15,6 @@ import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.U16;
 import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -105,14 +104,14 @@ final class Q5_0Kernel extends TiledKernel {
     }
 
     // Row kernels. They form ggml's int lanes (AVX2 lane j = elements 4j..4j+3, in natural order; dot holds the same
-    // lanes in Simd.dot32's order) from weights split into even and odd elements, times the activations in
-    // Activations.qeo's order: short lane l of the even vector holds element 2l, of the odd one element 2l+1, so int
-    // lane j of the products sums elements 4j..4j+3. Element e < 16 is the low nibble of quant byte e, element e + 16
-    // its high nibble. With the 16 quant bytes in both 128-bit halves, int lane j holds bytes 4(j % 4) .. 4(j % 4)+3,
-    // and one shift per lane (by 0 for lanes 0..3, 4 for 4..7: low or high nibbles) plus a mask leaves the even
-    // elements 4j and 4j+2 in its two shorts; 8 and 12 the odd ones. Fifth bits: qh shifted per lane puts bits 4j, 4j+1
-    // at 14, 15 and bits 4j+2, 4j+3 at 16, 17 of int lane j; one short test each, and 16 comes off where the bit is
-    // clear. The floats follow dot: one fused multiply-add per block, Simd.hsum8 (the natural-order hsum) at the end.
+    // lanes in Simd.dot32's order) from the weights as bytes, times the activations in Activations.qeo's order: short
+    // lane l of the even vector holds element 2l, of the odd one element 2l+1, so int lane j of the products sums
+    // elements 4j..4j+3. With the 16 quant bytes in both 128-bit halves, int lane j holds quant bytes 4(j % 4) ..
+    // 4(j % 4)+3, shifted right by 4 in lanes 4..7 (the high nibbles, elements 16..31); masked, byte m of lane j is the
+    // nibble of element 4j+m. One multiplication spreads qh's bits 4j..4j+3 to bit 4 of those four bytes (the four
+    // shifted copies of the bits do not overlap at bits 4, 12, 20, 28), so byte m is nibble + 16 * fifth bit. Its
+    // shorts' low bytes are the even elements, their high bytes the odd ones; 16 comes off each. The floats follow
+    // dot: one fused multiply-add per block, Simd.hsum8 (the natural-order hsum) at the end.
     //
     // rows1 decodes two weight rows block by block in registers, each block meeting one activation block (two memory
     // streams, as in Q8_0Kernel.rows1). rows4 decodes each weight row once into shorts (decode) and dot2 takes it with
@@ -120,9 +119,8 @@ final class Q5_0Kernel extends TiledKernel {
     // into hundreds of IR nodes, and a method past about 40000 live nodes (LiveNodeCountInliningCutoff) stops its late
     // inlining, so the last vector operations of the loop run the Java fallback on boxed vectors; decode and dot2 are
     // ~14000 and ~11000 nodes. An earlier fused rows1 did that in some runs; this one allocates no more than the
-    // decode-then-dot2 form it replaced (JFR, Qwen2.5-0.5B Q4_K_M decode) and is 15-30 % faster (MatVecBench, Q5_0
-    // 896x4864 and 2048x8192, medians of interleaved runs). An odd last row goes through the pair code twice over
-    // rather than through a tail loop.
+    // decode-then-dot2 form it replaced (JFR, Qwen2.5-0.5B Q4_K_M decode). An odd last row goes through the pair code
+    // twice over rather than through a tail loop.
 
     @Override
     boolean rowKernels() {
@@ -132,14 +130,12 @@ final class Q5_0Kernel extends TiledKernel {
     private static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
     /** Copies the 16 quant bytes (4 int lanes) into both halves. */
     private static final VectorShuffle<Integer> BOTH_HALVES = VectorShuffle.fromValues(I256, 0, 1, 2, 3, 0, 1, 2, 3);
-    /** Per int lane: where the nibbles of the even elements sit (low nibbles for lanes 0..3, high for 4..7). */
-    private static final IntVector EVEN_SHIFT = IntVector.fromArray(I256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
-    private static final IntVector ODD_SHIFT = IntVector.fromArray(I256, new int[] {8, 8, 8, 8, 12, 12, 12, 12}, 0);
-    /** Shifts (left, then right) that bring qh bits 4j and 4j+2 to bits 14 and 16 of int lane j. */
-    private static final IntVector QH_LEFT = IntVector.fromArray(I256, new int[] {14, 10, 6, 2, 0, 0, 0, 0}, 0);
-    private static final IntVector QH_RIGHT = IntVector.fromArray(I256, new int[] {0, 0, 0, 0, 2, 6, 10, 14}, 0);
-    /** Bit 14 of the low short, bit 0 of the high short (the even elements' fifth bits after the shifts); odd: 15, 1. */
-    private static final int EVEN_BITS = 0x0001_4000, ODD_BITS = 0x0002_8000;
+    /** Per int lane j: right shift by 4j, which brings qh bits 4j..4j+3 (the fifth bits of elements 4j..4j+3) to 0..3. */
+    private static final IntVector QH_LANE = IntVector.fromArray(I256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
+    /** Nibble shift per int lane: lanes 0..3 hold elements 0..15 (low nibbles), 4..7 elements 16..31 (high). */
+    private static final IntVector NIBBLE_SHIFT = IntVector.fromArray(I256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    /** Times four bits 0..3: bit m lands on bit 8m + 4 (byte m's bit 4), the other copies elsewhere. */
+    private static final int SPREAD = 0x0204_0810;
     private static final ShortVector SIXTEEN = ShortVector.broadcast(S256, (short) 16);
 
     @Override
@@ -160,18 +156,16 @@ final class Q5_0Kernel extends TiledKernel {
                 int x = xo + b * BLOCK;
                 ShortVector xe = ShortVector.fromArray(S256, xq, x), xodd = ShortVector.fromArray(S256, xq, x + 16);
                 float dx = xd[bo + b];
-                IntVector s0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                IntVector s1 = ((IntVector) IntVector.fromMemorySegment(I128, w, o1 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-                IntVector qb0 = IntVector.broadcast(I256, w.get(U32, o0 + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-                IntVector qb1 = IntVector.broadcast(I256, w.get(U32, o1 + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-                IntVector p0 = s0.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb0.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0)).mul(xe)
-                        .add(s0.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                                .sub(SIXTEEN, qb0.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0)).mul(xodd)).reinterpretAsInts();
-                IntVector p1 = s1.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                        .sub(SIXTEEN, qb1.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0)).mul(xe)
-                        .add(s1.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                                .sub(SIXTEEN, qb1.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0)).mul(xodd)).reinterpretAsInts();
+                IntVector q0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
+                        .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
+                        .or(IntVector.broadcast(I256, w.get(U32, o0 + 2)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
+                IntVector q1 = ((IntVector) IntVector.fromMemorySegment(I128, w, o1 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
+                        .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
+                        .or(IntVector.broadcast(I256, w.get(U32, o1 + 2)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
+                IntVector p0 = q0.and(0x00ff_00ff).reinterpretAsShorts().sub(SIXTEEN).mul(xe)
+                        .add(q0.reinterpretAsShorts().lanewise(LSHR, 8).sub(SIXTEEN).mul(xodd)).reinterpretAsInts();
+                IntVector p1 = q1.and(0x00ff_00ff).reinterpretAsShorts().sub(SIXTEEN).mul(xe)
+                        .add(q1.reinterpretAsShorts().lanewise(LSHR, 8).sub(SIXTEEN).mul(xodd)).reinterpretAsInts();
                 p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
                 p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
                 acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
@@ -184,11 +178,6 @@ final class Q5_0Kernel extends TiledKernel {
         }
     }
 
-    /** Per int lane j: right shift by 4j, which brings qh bits 4j..4j+3 (the fifth bits of elements 4j..4j+3) to 0..3. */
-    private static final IntVector QH_LANE = IntVector.fromArray(I256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
-    /** Nibble shift per int lane for the batch kernels: lanes 0..3 hold elements 0..15 (low nibbles), 4..7 16..31. */
-    private static final IntVector NIBBLE_SHIFT = IntVector.fromArray(I256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
-
     @Override
     boolean floatDecoded() {
         return true;
@@ -199,18 +188,15 @@ final class Q5_0Kernel extends TiledKernel {
      * becomes four float vectors, lane j of vector m = element 4j+m (the integer block dot is then exact in float
      * arithmetic, see Activations#qf). Int lane j holds quant bytes 4(j % 4)..4(j % 4)+3 (the 16 bytes in both halves),
      * shifted by 4 in lanes 4..7 for the high nibbles; byte m of the lane gets the element's nibble in bits 0..3 and
-     * its inverted fifth bit in bit 4 (spread from qh by one multiplication: the four shifted copies of bits 0..3 do
-     * not overlap). Read as a 5-bit two's complement number that byte is nibble + 16 * bit - 16, the value; two shifts
-     * sign-extend it.
+     * its inverted fifth bit in bit 4 ({@link #bytes}). Read as a 5-bit two's complement number that byte is
+     * nibble + 16 * bit - 16, the value; two shifts sign-extend it.
      */
     @Override
     void decodeFloatRow(MemorySegment w, long offset, int nb, float[] dst, int dstOff, int groupStride, int blockStride,
             float[] scales, int scaleOff) {
         long o = offset;
         for (int b = 0; b < nb; b++, o += BYTES) {
-            IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-            IntVector fifth = IntVector.broadcast(I256, ~w.get(U32, o + 2)).lanewise(LSHR, QH_LANE).and(15).mul(0x0204_0810).and(0x1010_1010);
-            IntVector q = s.lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f).or(fifth);
+            IntVector q = bytes(w, o, -1);
             int y = dstOff + b * blockStride;
             q.lanewise(LSHL, 27).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y);
             q.lanewise(LSHL, 19).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + groupStride);
@@ -218,6 +204,16 @@ final class Q5_0Kernel extends TiledKernel {
             q.lanewise(LSHL, 3).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + 3 * groupStride);
             scales[scaleOff + b] = Float.float16ToFloat(w.get(U16, o));
         }
+    }
+
+    /**
+     * The block at o as bytes, in the row kernels' order (int lane j, byte m: element 4j+m): the nibble in bits 0..3,
+     * the fifth bit, xor-ed with qhXor's bit, in bit 4, 0 above. rows1 writes this out (see the comment above it).
+     */
+    private static IntVector bytes(MemorySegment w, long o, int qhXor) {
+        return ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
+                .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
+                .or(IntVector.broadcast(I256, w.get(U32, o + 2) ^ qhXor).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
     }
 
     @Override
@@ -241,12 +237,9 @@ final class Q5_0Kernel extends TiledKernel {
      */
     private static void decode(MemorySegment w, long o, int nb, short[] q, float[] d) {
         for (int b = 0; b < nb; b++, o += BYTES) {
-            IntVector s = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES);
-            IntVector qb = IntVector.broadcast(I256, w.get(U32, o + 2)).lanewise(LSHL, QH_LEFT).lanewise(LSHR, QH_RIGHT);
-            s.lanewise(LSHR, EVEN_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                    .sub(SIXTEEN, qb.and(EVEN_BITS).reinterpretAsShorts().compare(EQ, 0)).intoArray(q, b * BLOCK);
-            s.lanewise(LSHR, ODD_SHIFT).and(0x000f000f).reinterpretAsShorts()
-                    .sub(SIXTEEN, qb.and(ODD_BITS).reinterpretAsShorts().compare(EQ, 0)).intoArray(q, b * BLOCK + 16);
+            IntVector v = bytes(w, o, 0);
+            v.and(0x00ff_00ff).reinterpretAsShorts().sub(SIXTEEN).intoArray(q, b * BLOCK);
+            v.reinterpretAsShorts().lanewise(LSHR, 8).sub(SIXTEEN).intoArray(q, b * BLOCK + 16);
             d[b] = Float.float16ToFloat(w.get(U16, o));
         }
     }
