@@ -5,9 +5,15 @@ import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.dot32;
-import static hearth.engine.quant.Simd.dotGrouped;
-import static hearth.engine.quant.Simd.grouped1;
-import static hearth.engine.quant.Simd.grouped2;
+import static hearth.engine.quant.Simd.BOTH_HALVES;
+import static hearth.engine.quant.Simd.I128;
+import static hearth.engine.quant.Simd.I256;
+import static hearth.engine.quant.Simd.NIBBLE_SHIFT;
+import static hearth.engine.quant.Simd.U16;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.toFloat;
@@ -17,6 +23,8 @@ import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -24,7 +32,7 @@ import jdk.incubator.vector.VectorOperators;
  * IQ4_NL: blocks of 32 values, 18 bytes laid out like Q4_0 ({@code fp16 d}, {@code uint8 qs[16]}), but each nibble
  * indexes a fixed non-linear table of 16 int8 levels: value j = d * LEVELS[nibble]. Dot with Q8_0 activations.
  */
-final class IQ4_NLKernel extends TiledKernel {
+final class IQ4_NLKernel extends QeoRowKernel {
     static final int BLOCK = 32, BYTES = 18;
     /** ggml's kvalues_iq4nl: the 16 levels, roughly uniform in a normal distribution's quantiles. */
     static final byte[] LEVELS = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
@@ -100,27 +108,69 @@ final class IQ4_NLKernel extends TiledKernel {
         return hsum(pairs > 0 ? acc.add(acc2) : acc);
     }
 
+    // Row kernels: the nibbles as bytes in ggml's lane order (Simd.BOTH_HALVES and what follows it) index the levels
+    // (a byte shuffle with the 16 levels in both halves), then, as in Q8_0Kernel.rows1, the levels' shorts split into
+    // even and odd elements against Activations.qeo. The same int lanes and float order as dot, so the same outputs
+    // bit for bit: two alternating accumulators and a last odd block fused into the total, or one accumulator on
+    // tinyBLAS's path. rows4 is rows1 per activation row.
+
+    private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
+    /** The 16 levels in both 128-bit halves. */
+    private static final ByteVector TABLE2;
+
+    static {
+        byte[] b = new byte[32];
+        System.arraycopy(LEVELS, 0, b, 0, 16);
+        System.arraycopy(LEVELS, 0, b, 16, 16);
+        TABLE2 = ByteVector.fromArray(B256, b, 0);
+    }
+
     @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qg;
+    void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        inPairs(IQ4_NLKernel::pair, true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+    }
+
+    /**
+     * Rows w0 and w1 (slices) with activation row t: float lanes to h[0..8) and h[8..16); an odd last block (off
+     * tinyBLAS's path) as its scale d_w * d_x to h[18], h[19] and its exact sum to h[16], h[17], 0 without one.
+     */
+    private static void pair(MemorySegment w0, MemorySegment w1, Activations a, int t, float[] h) {
+        short[] x = a.qeo;
         float[] xd = a.d;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        for (int b = 0; b < nb; b++) {
-            long o = offset + (long) b * BYTES;
-            ByteVector q = ByteVector.fromMemorySegment(B128, w, o + 2, LE);
-            ShortVector lo = levels(q.and((byte) 15)), hi = levels(q.lanewise(VectorOperators.LSHR, 4));
-            ShortVector g1 = grouped1(lo, hi), g2 = grouped2(lo, hi);
-            float dw = fp16(w, o);
-            int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-            acc0 = toFloat(dotGrouped(g1, g2, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
-            acc1 = toFloat(dotGrouped(g1, g2, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
-            acc2 = toFloat(dotGrouped(g1, g2, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
-            acc3 = toFloat(dotGrouped(g1, g2, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
+        int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb;
+        boolean one = a.path == GgmlPath.SGEMM;
+        int pairs = one ? nb : nb & ~1;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, alt0 = acc0, alt1 = acc0;
+        h[16] = h[17] = 0;
+        for (int b = 0, o = 0; b < nb; b++, o += BYTES) {
+            int xi = xo + b * BLOCK;
+            ShortVector xe = ShortVector.fromArray(S256, x, xi), xodd = ShortVector.fromArray(S256, x, xi + 16);
+            float dx = xd[bo + b];
+            ShortVector l0 = ((IntVector) IntVector.fromMemorySegment(I128, w0, o + 2, LE).reinterpretShape(I256, 0))
+                    .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f).reinterpretAsBytes()
+                    .selectFrom(TABLE2).reinterpretAsShorts();
+            ShortVector l1 = ((IntVector) IntVector.fromMemorySegment(I128, w1, o + 2, LE).reinterpretShape(I256, 0))
+                    .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f).reinterpretAsBytes()
+                    .selectFrom(TABLE2).reinterpretAsShorts();
+            IntVector p0 = l0.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(xe).add(l0.lanewise(ASHR, 8).mul(xodd)).reinterpretAsInts();
+            IntVector p1 = l1.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(xe).add(l1.lanewise(ASHR, 8).mul(xodd)).reinterpretAsInts();
+            p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
+            p1 = p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16));
+            float d0 = Float.float16ToFloat(w0.get(U16, o)) * dx, d1 = Float.float16ToFloat(w1.get(U16, o)) * dx;
+            if (b >= pairs) { // ggml's scalar last block: its lanes' sum is an exact integer
+                h[16] = p0.reduceLanes(VectorOperators.ADD);
+                h[17] = p1.reduceLanes(VectorOperators.ADD);
+                h[18] = d0;
+                h[19] = d1;
+            } else if (one || (b & 1) == 0) {
+                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d0), acc0);
+                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d1), acc1);
+            } else {
+                alt0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d0), alt0);
+                alt1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d1), alt1);
+            }
         }
-        out[outIndex] = hsum(acc0);
-        out[outIndex + outStride] = hsum(acc1);
-        out[outIndex + 2 * outStride] = hsum(acc2);
-        out[outIndex + 3 * outStride] = hsum(acc3);
+        (one || pairs == 0 ? acc0 : acc0.add(alt0)).intoArray(h, 0);
+        (one || pairs == 0 ? acc1 : acc1.add(alt1)).intoArray(h, 8);
     }
 }

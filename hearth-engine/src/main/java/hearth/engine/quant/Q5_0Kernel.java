@@ -1,6 +1,11 @@
 package hearth.engine.quant;
 
+import static hearth.engine.quant.Simd.BOTH_HALVES;
 import static hearth.engine.quant.Simd.F256;
+import static hearth.engine.quant.Simd.I128;
+import static hearth.engine.quant.Simd.NIBBLE_SHIFT;
+import static hearth.engine.quant.Simd.QH_LANE;
+import static hearth.engine.quant.Simd.SPREAD;
 import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.bitsClear;
 import static hearth.engine.quant.Simd.dot32;
@@ -25,8 +30,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q5_0: blocks of 32 values, 22 bytes: {@code fp16 d} at +0, {@code uint32 qh} at +2 (bit j = 5th bit of value j),
@@ -104,13 +107,10 @@ final class Q5_0Kernel extends TiledKernel {
     }
 
     // Row kernels. They form ggml's int lanes (AVX2 lane j = elements 4j..4j+3, in natural order; dot holds the same
-    // lanes in Simd.dot32's order) from the weights as bytes, times the activations in Activations.qeo's order: short
-    // lane l of the even vector holds element 2l, of the odd one element 2l+1, so int lane j of the products sums
-    // elements 4j..4j+3. With the 16 quant bytes in both 128-bit halves, int lane j holds quant bytes 4(j % 4) ..
-    // 4(j % 4)+3, shifted right by 4 in lanes 4..7 (the high nibbles, elements 16..31); masked, byte m of lane j is the
-    // nibble of element 4j+m. One multiplication spreads qh's bits 4j..4j+3 to bit 4 of those four bytes (the four
-    // shifted copies of the bits do not overlap at bits 4, 12, 20, 28), so byte m is nibble + 16 * fifth bit. Its
-    // shorts' low bytes are the even elements, their high bytes the odd ones; 16 comes off each. The floats follow
+    // lanes in Simd.dot32's order) from the weights as bytes (Simd.BOTH_HALVES and what follows it): byte m of int
+    // lane j is nibble + 16 * fifth bit of element 4j+m, its shorts' low bytes the even elements, their high bytes the
+    // odd ones, 16 off each, times the activations in Activations.qeo's order: short lane l of the even vector holds
+    // element 2l, of the odd one element 2l+1, so int lane j of the products sums elements 4j..4j+3. The floats follow
     // dot: one fused multiply-add per block, Simd.hsum8 (the natural-order hsum) at the end.
     //
     // rows1 decodes two weight rows block by block in registers, each block meeting one activation block (two memory
@@ -127,15 +127,6 @@ final class Q5_0Kernel extends TiledKernel {
         return true;
     }
 
-    private static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
-    /** Copies the 16 quant bytes (4 int lanes) into both halves. */
-    private static final VectorShuffle<Integer> BOTH_HALVES = VectorShuffle.fromValues(I256, 0, 1, 2, 3, 0, 1, 2, 3);
-    /** Per int lane j: right shift by 4j, which brings qh bits 4j..4j+3 (the fifth bits of elements 4j..4j+3) to 0..3. */
-    private static final IntVector QH_LANE = IntVector.fromArray(I256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
-    /** Nibble shift per int lane: lanes 0..3 hold elements 0..15 (low nibbles), 4..7 elements 16..31 (high). */
-    private static final IntVector NIBBLE_SHIFT = IntVector.fromArray(I256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
-    /** Times four bits 0..3: bit m lands on bit 8m + 4 (byte m's bit 4), the other copies elsewhere. */
-    private static final int SPREAD = 0x0204_0810;
     private static final ShortVector SIXTEEN = ShortVector.broadcast(S256, (short) 16);
 
     @Override

@@ -1,21 +1,32 @@
 package hearth.engine.quant;
 
+import static hearth.engine.quant.Simd.BOTH_HALVES;
 import static hearth.engine.quant.Simd.F256;
+import static hearth.engine.quant.Simd.I128;
+import static hearth.engine.quant.Simd.I256;
+import static hearth.engine.quant.Simd.LE;
+import static hearth.engine.quant.Simd.NIBBLE_SHIFT;
+import static hearth.engine.quant.Simd.QH_LANE;
+import static hearth.engine.quant.Simd.S256;
+import static hearth.engine.quant.Simd.SPREAD;
+import static hearth.engine.quant.Simd.U16;
 import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.bitsSet;
 import static hearth.engine.quant.Simd.dot32;
-import static hearth.engine.quant.Simd.dotGrouped;
-import static hearth.engine.quant.Simd.grouped1;
-import static hearth.engine.quant.Simd.grouped2;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -24,7 +35,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@code uint8 qs[16]} at +8. Value j is d * (nibble | bit j of qh << 4) + m (nibbles as in Q4_1). Dot with Q8_1
  * activations: (d_w * d_x) * isum + m * s_x per block.
  */
-final class Q5_1Kernel extends TiledKernel {
+final class Q5_1Kernel extends QeoRowKernel {
     static final int BLOCK = 32, BYTES = 24;
 
     @Override
@@ -96,33 +107,46 @@ final class Q5_1Kernel extends TiledKernel {
         return hsum(acc) + mins;
     }
 
+    // Row kernels: quant bytes nibble + 16 * fifth bit in ggml's lane order (Simd.BOTH_HALVES and what follows it),
+    // their shorts split into even and odd elements against Activations.qeo; the same int lanes, fused multiply-adds
+    // and scalar mins as dot, so the same outputs bit for bit. rows4 is rows1 per activation row.
+
     @Override
-    void dot4(MemorySegment w, long offset, Activations a, int t, float[] out, int outIndex, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        short[] xq = a.qg;
+    void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        inPairs(Q5_1Kernel::pair, true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+    }
+
+    /** Rows w0 and w1 (slices) with activation row t: float lanes to h[0..8) and h[8..16), mins to h[16], h[17]. */
+    private static void pair(MemorySegment w0, MemorySegment w1, Activations a, int t, float[] h) {
+        short[] x = a.qeo;
         float[] xd = a.d, xs = a.s;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-        for (int b = 0; b < nb; b++) {
-            long o = offset + (long) b * BYTES;
-            ShortVector s = shorts(w, o + 8);
-            int qh = w.get(U32, o + 4);
-            ShortVector lo = lo(s, qh), hi = hi(s, qh);
-            ShortVector g1 = grouped1(lo, hi), g2 = grouped2(lo, hi);
-            float dw = fp16(w, o), mw = fp16(w, o + 2);
-            int x0 = t * k + b * BLOCK, d0 = t * nb + b;
-            acc0 = toFloat(dotGrouped(g1, g2, xq, x0)).fma(FloatVector.broadcast(F256, dw * xd[d0]), acc0);
-            acc1 = toFloat(dotGrouped(g1, g2, xq, x0 + k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + nb]), acc1);
-            acc2 = toFloat(dotGrouped(g1, g2, xq, x0 + 2 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 2 * nb]), acc2);
-            acc3 = toFloat(dotGrouped(g1, g2, xq, x0 + 3 * k)).fma(FloatVector.broadcast(F256, dw * xd[d0 + 3 * nb]), acc3);
-            m0 = Math.fma(mw, xs[d0], m0);
-            m1 = Math.fma(mw, xs[d0 + nb], m1);
-            m2 = Math.fma(mw, xs[d0 + 2 * nb], m2);
-            m3 = Math.fma(mw, xs[d0 + 3 * nb], m3);
+        int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb;
+        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
+        float m0 = 0, m1 = 0;
+        for (int b = 0, o = 0; b < nb; b++, o += BYTES) {
+            int xi = xo + b * BLOCK;
+            ShortVector xe = ShortVector.fromArray(S256, x, xi), xodd = ShortVector.fromArray(S256, x, xi + 16);
+            float dx = xd[bo + b], sx = xs[bo + b];
+            IntVector q0 = ((IntVector) IntVector.fromMemorySegment(I128, w0, o + 8, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
+                    .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
+                    .or(IntVector.broadcast(I256, w0.get(U32, o + 4)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
+            IntVector q1 = ((IntVector) IntVector.fromMemorySegment(I128, w1, o + 8, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
+                    .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
+                    .or(IntVector.broadcast(I256, w1.get(U32, o + 4)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
+            IntVector p0 = q0.and(0x00ff_00ff).reinterpretAsShorts().mul(xe)
+                    .add(q0.reinterpretAsShorts().lanewise(LSHR, 8).mul(xodd)).reinterpretAsInts();
+            IntVector p1 = q1.and(0x00ff_00ff).reinterpretAsShorts().mul(xe)
+                    .add(q1.reinterpretAsShorts().lanewise(LSHR, 8).mul(xodd)).reinterpretAsInts();
+            p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^15
+            p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
+            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w0.get(U16, o)) * dx), acc0);
+            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w1.get(U16, o)) * dx), acc1);
+            m0 = Math.fma(Float.float16ToFloat(w0.get(U16, o + 2)), sx, m0);
+            m1 = Math.fma(Float.float16ToFloat(w1.get(U16, o + 2)), sx, m1);
         }
-        out[outIndex] = hsum(acc0) + m0;
-        out[outIndex + outStride] = hsum(acc1) + m1;
-        out[outIndex + 2 * outStride] = hsum(acc2) + m2;
-        out[outIndex + 3 * outStride] = hsum(acc3) + m3;
+        acc0.intoArray(h, 0);
+        acc1.intoArray(h, 8);
+        h[16] = m0;
+        h[17] = m1;
     }
 }

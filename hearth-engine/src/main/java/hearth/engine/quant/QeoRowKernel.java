@@ -2,7 +2,7 @@ package hearth.engine.quant;
 
 /**
  * A kernel whose row micro-kernels cover every batch and read the activations only in {@link Activations#qeo}'s even/odd
- * order (the K-quants Q2_K to Q5_K): no other activation copy is made for it.
+ * order (Q4_1, Q5_1 and the K-quants Q2_K to Q5_K): no other activation copy is made for it.
  */
 abstract class QeoRowKernel extends TiledKernel {
     @Override

@@ -52,6 +52,24 @@ final class Simd {
     static final boolean WIDE = ENABLED && FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
             && !"false".equals(System.getProperty("hearth.simd512"));
 
+    // Nibble bytes in ggml's lane order, for the row kernels of the 32-value blocks with 16 quant bytes (Q4_1, Q5_0,
+    // Q5_1): the 16 bytes go to both 128-bit halves (BOTH_HALVES), int lanes 4..7 shift right by 4 (NIBBLE_SHIFT) and
+    // a mask 0x0f0f0f0f leaves byte m of int lane j holding the nibble of element 4j+m. A fifth bit (qh bit 4j+m) joins
+    // as bit 4 of that byte with QH_LANE, a mask 15 and a multiplication by SPREAD, which sends bits 0..3 to bits 4, 12,
+    // 20, 28 (its other shifted copies miss those bits), then a mask 0x10101010. The shorts of such a vector are
+    // element pairs (4j+2i, 4j+2i+1): masked with 0x00ff00ff they are the even elements, shifted right by 8 the odd
+    // ones, against the activations in Activations.qeo's order.
+
+    static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
+    /** Copies 4 int lanes (16 quant bytes) into both halves. */
+    static final VectorShuffle<Integer> BOTH_HALVES = VectorShuffle.fromValues(I256, 0, 1, 2, 3, 0, 1, 2, 3);
+    /** Nibble shift per int lane: lanes 0..3 hold elements 0..15 (low nibbles), 4..7 elements 16..31 (high). */
+    static final IntVector NIBBLE_SHIFT = IntVector.fromArray(I256, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    /** Per int lane j: right shift by 4j, which brings qh bits 4j..4j+3 to bits 0..3. */
+    static final IntVector QH_LANE = IntVector.fromArray(I256, new int[] {0, 4, 8, 12, 16, 20, 24, 28}, 0);
+    /** Times four bits 0..3: bit m lands on bit 8m + 4 (byte m's bit 4), the other copies elsewhere. */
+    static final int SPREAD = 0x0204_0810;
+
     /** 16 bytes at {@code off} sign-extended to 16 short lanes. */
     static ShortVector shorts(MemorySegment s, long off) {
         return (ShortVector) ByteVector.fromMemorySegment(B128, s, off, LE).convertShape(VectorOperators.B2S, S256, 0);

@@ -73,7 +73,8 @@ abstract class TiledKernel implements QuantKernel {
 
     /**
      * A pass over two weight rows (slices) with activation row t: their float accumulators to h[0..8) and h[8..16), for
-     * {@link Simd#hsum8}, and with {@code scalarTerms} in {@link #inPairs} one scalar more each to h[16] and h[17].
+     * {@link Simd#hsum8}, and with {@code scalarTerms} in {@link #inPairs} one scalar term each: h[16] times h[18] for
+     * the first row, h[17] times h[19] for the second (h[18] and h[19] are 1 unless the pass sets them).
      */
     @FunctionalInterface
     interface RowPair {
@@ -83,20 +84,21 @@ abstract class TiledKernel implements QuantKernel {
     /**
      * rows1 by pairs of weight rows: row i of the first half of the range with row i of the second, two memory streams
      * that keep more cache-line fills in flight than adjacent rows (decoding reads the weights from L3 or memory; see
-     * Q8_0Kernel.rows1); with an odd count the middle row goes in twice. Each output is hsum8 of its lanes, plus its
-     * scalar term with {@code scalarTerms}.
+     * Q8_0Kernel.rows1); with an odd count the middle row goes in twice. Each output is hsum8 of its lanes, with
+     * {@code scalarTerms} plus its scalar term in one rounding (times 1 that is a plain addition).
      */
     static void inPairs(RowPair pair, boolean scalarTerms, MemorySegment w, long rowBytes, int rowFrom, int rowTo,
             Activations a, int t, float[] out, int outStride) {
-        float[] h = new float[18];
+        float[] h = new float[20];
         int oi = t * outStride;
         int half = (rowTo - rowFrom + 1) / 2;
         for (int i = 0; i < half; i++) {
             int r = rowFrom + i;
             int r1 = r + half < rowTo ? r + half : r;
+            h[18] = h[19] = 1;
             pair.run(w.asSlice(r * rowBytes, rowBytes), w.asSlice(r1 * rowBytes, rowBytes), a, t, h);
-            out[oi + r] = scalarTerms ? Simd.hsum8(h, 0) + h[16] : Simd.hsum8(h, 0);
-            out[oi + r1] = scalarTerms ? Simd.hsum8(h, 8) + h[17] : Simd.hsum8(h, 8);
+            out[oi + r] = scalarTerms ? Math.fma(h[16], h[18], Simd.hsum8(h, 0)) : Simd.hsum8(h, 0);
+            out[oi + r1] = scalarTerms ? Math.fma(h[17], h[19], Simd.hsum8(h, 8)) : Simd.hsum8(h, 8);
         }
     }
 

@@ -18,7 +18,8 @@ class RowKernelsMatchDotTest {
     static Stream<Arguments> cases() {
         return Stream.of(RandomWeights.TYPES).flatMap(t -> Stream.of(GgmlPath.values())
                 .filter(p -> p != GgmlPath.REPACKED_Q4_0 || t == GgmlType.Q4_0)
-                .flatMap(p -> Stream.of(256, 1024).map(k -> Arguments.of(t, p, k))));
+                .flatMap(p -> Stream.of(256, 1024, 288).filter(k -> k % t.blockSize == 0) // 288: an odd block count
+                        .map(k -> Arguments.of(t, p, k))));
     }
 
     @ParameterizedTest(name = "{0} {1} k={2}")
