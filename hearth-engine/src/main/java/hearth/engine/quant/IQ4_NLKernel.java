@@ -112,7 +112,8 @@ final class IQ4_NLKernel extends QeoRowKernel {
     // (a byte shuffle with the 16 levels in both halves), then, as in Q8_0Kernel.rows1, the levels' shorts split into
     // even and odd elements against Activations.qeo. The same int lanes and float order as dot, so the same outputs
     // bit for bit: two alternating accumulators and a last odd block fused into the total, or one accumulator on
-    // tinyBLAS's path. rows4 is rows1 per activation row.
+    // tinyBLAS's path. rows4 looks each weight row up once (decode) for its four activation rows (dotDecoded): the
+    // lookup is a third of a row-block's instructions.
 
     private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
     /** The 16 levels in both 128-bit halves. */
@@ -162,15 +163,72 @@ final class IQ4_NLKernel extends QeoRowKernel {
                 h[17] = p1.reduceLanes(VectorOperators.ADD);
                 h[18] = d0;
                 h[19] = d1;
-            } else if (one || (b & 1) == 0) {
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d0), acc0);
-                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d1), acc1);
-            } else {
-                alt0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d0), alt0);
-                alt1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d1), alt1);
+                break;
+            }
+            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d0), acc0);
+            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d1), acc1);
+            if (!one) { // even blocks in acc, odd ones in alt: swapped rather than chosen by a branch (no spills)
+                FloatVector v = acc0;
+                acc0 = alt0;
+                alt0 = v;
+                v = acc1;
+                acc1 = alt1;
+                alt1 = v;
             }
         }
         (one || pairs == 0 ? acc0 : acc0.add(alt0)).intoArray(h, 0);
         (one || pairs == 0 ? acc1 : acc1.add(alt1)).intoArray(h, 8);
+    }
+
+    @Override
+    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int nb = a.k / BLOCK;
+        short[] q = new short[a.k];
+        float[] d = new float[nb], h = new float[8];
+        for (int r = rowFrom; r < rowTo; r++) {
+            decode(w, r * rowBytes, nb, q, d);
+            for (int u = t; u < t + 4; u++) out[u * outStride + r] = dotDecoded(q, d, a, u, h);
+        }
+    }
+
+    /** The row at o as levels (per block: the 16 even elements, then the 16 odd ones, as shorts), its scales to d. */
+    private static void decode(MemorySegment w, long o, int nb, short[] q, float[] d) {
+        for (int b = 0; b < nb; b++, o += BYTES) {
+            ShortVector l = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 2, LE).reinterpretShape(I256, 0))
+                    .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f).reinterpretAsBytes()
+                    .selectFrom(TABLE2).reinterpretAsShorts();
+            l.lanewise(LSHL, 8).lanewise(ASHR, 8).intoArray(q, b * BLOCK);
+            l.lanewise(ASHR, 8).intoArray(q, b * BLOCK + 16);
+            d[b] = Float.float16ToFloat(w.get(U16, o));
+        }
+    }
+
+    /** A decoded row (q, d) with activation row u: pair's operations for one row, in its order. */
+    private static float dotDecoded(short[] q, float[] d, Activations a, int u, float[] h) {
+        short[] x = a.qeo;
+        float[] xd = a.d;
+        int k = a.k, nb = k / BLOCK, xo = u * k, bo = u * nb;
+        boolean one = a.path == GgmlPath.SGEMM;
+        int pairs = one ? nb : nb & ~1;
+        FloatVector acc = FloatVector.zero(F256), alt = acc;
+        for (int b = 0, i = 0; b < pairs; b++, i += BLOCK) {
+            IntVector p = ShortVector.fromArray(S256, q, i).mul(ShortVector.fromArray(S256, x, xo + i))
+                    .add(ShortVector.fromArray(S256, q, i + 16).mul(ShortVector.fromArray(S256, x, xo + i + 16))).reinterpretAsInts();
+            p = p.lanewise(ASHR, 16).add(p.lanewise(LSHL, 16).lanewise(ASHR, 16));
+            acc = ((FloatVector) p.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d[b] * xd[bo + b]), acc);
+            if (!one) { // as in pair
+                FloatVector v = acc;
+                acc = alt;
+                alt = v;
+            }
+        }
+        (one || pairs == 0 ? acc : acc.add(alt)).intoArray(h, 0);
+        float sum = Simd.hsum8(h, 0);
+        if (pairs == nb) return sum;
+        int i = pairs * BLOCK; // ggml's scalar last block
+        IntVector p = ShortVector.fromArray(S256, q, i).mul(ShortVector.fromArray(S256, x, xo + i))
+                .add(ShortVector.fromArray(S256, q, i + 16).mul(ShortVector.fromArray(S256, x, xo + i + 16))).reinterpretAsInts();
+        p = p.lanewise(ASHR, 16).add(p.lanewise(LSHL, 16).lanewise(ASHR, 16));
+        return Math.fma(d[pairs] * xd[bo + pairs], (float) p.reduceLanes(VectorOperators.ADD), sum);
     }
 }

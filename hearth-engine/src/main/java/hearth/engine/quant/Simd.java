@@ -97,12 +97,8 @@ final class Simd {
      * the lanes like ggml and reduce with {@link #hsum}. Each short lane holds two products: |q*x| < 16384.
      */
     static IntVector dot32(ShortVector lo, ShortVector hi, short[] xg, int xi) {
-        return dotGrouped(grouped1(lo, hi), grouped2(lo, hi), xg, xi);
-    }
-
-    /** {@link #dot32} with the weights already rearranged by {@link #grouped1}/{@link #grouped2} (reused across rows). */
-    static IntVector dotGrouped(ShortVector g1, ShortVector g2, short[] xg, int xi) {
-        return pairSums(g1.mul(ShortVector.fromArray(S256, xg, xi)).add(g2.mul(ShortVector.fromArray(S256, xg, xi + 16))));
+        return pairSums(grouped1(lo, hi).mul(ShortVector.fromArray(S256, xg, xi))
+                .add(grouped2(lo, hi).mul(ShortVector.fromArray(S256, xg, xi + 16))));
     }
 
     /**
