@@ -103,8 +103,8 @@ final class Q4_1Kernel extends QeoRowKernel {
 
     // Row kernels: the nibbles as bytes in ggml's lane order (Simd.BOTH_HALVES and what follows it), their shorts
     // split into even and odd elements against Activations.qeo; the same int lanes, fused multiply-adds and scalar
-    // mins as dot, so the same outputs bit for bit. rows4 is rows1 per activation row (a decoded row saved less than
-    // it cost in Q5_0's and the K-quants' measurements).
+    // mins as dot, so the same outputs bit for bit. rows4 decodes each weight row once (decode) for its four activation
+    // rows (dotDecoded, which Q5_1 shares).
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
@@ -141,5 +141,45 @@ final class Q4_1Kernel extends QeoRowKernel {
         acc1.intoArray(h, 8);
         h[16] = m0;
         h[17] = m1;
+    }
+
+    @Override
+    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int nb = a.k / BLOCK;
+        short[] q = new short[a.k];
+        float[] d = new float[nb], m = new float[nb], h = new float[8];
+        for (int r = rowFrom; r < rowTo; r++) {
+            long o = r * rowBytes;
+            for (int b = 0; b < nb; b++, o += BYTES) {
+                IntVector v = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 4, LE).reinterpretShape(I256, 0))
+                        .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f);
+                v.and(0x00ff_00ff).reinterpretAsShorts().intoArray(q, b * BLOCK);
+                v.reinterpretAsShorts().lanewise(LSHR, 8).intoArray(q, b * BLOCK + 16);
+                d[b] = Float.float16ToFloat(w.get(U16, o));
+                m[b] = Float.float16ToFloat(w.get(U16, o + 2));
+            }
+            for (int u = t; u < t + 4; u++) out[u * outStride + r] = dotDecoded(q, d, m, a, u, h);
+        }
+    }
+
+    /**
+     * A decoded row (per block the 16 even values, then the 16 odd ones, as shorts; scales d, mins m) with activation
+     * row u: pair's operations for one row, in its order (Q4_1 and Q5_1).
+     */
+    static float dotDecoded(short[] q, float[] d, float[] m, Activations a, int u, float[] h) {
+        short[] x = a.qeo;
+        float[] xd = a.d, xs = a.s;
+        int k = a.k, nb = k / BLOCK, xo = u * k, bo = u * nb;
+        FloatVector acc = FloatVector.zero(F256);
+        float mins = 0;
+        for (int b = 0, i = 0; b < nb; b++, i += BLOCK) {
+            IntVector p = ShortVector.fromArray(S256, q, i).mul(ShortVector.fromArray(S256, x, xo + i))
+                    .add(ShortVector.fromArray(S256, q, i + 16).mul(ShortVector.fromArray(S256, x, xo + i + 16))).reinterpretAsInts();
+            p = p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^15
+            acc = ((FloatVector) p.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d[b] * xd[bo + b]), acc);
+            mins = Math.fma(m[b], xs[bo + b], mins);
+        }
+        acc.intoArray(h, 0);
+        return Simd.hsum8(h, 0) + mins;
     }
 }

@@ -109,7 +109,8 @@ final class Q5_1Kernel extends QeoRowKernel {
 
     // Row kernels: quant bytes nibble + 16 * fifth bit in ggml's lane order (Simd.BOTH_HALVES and what follows it),
     // their shorts split into even and odd elements against Activations.qeo; the same int lanes, fused multiply-adds
-    // and scalar mins as dot, so the same outputs bit for bit. rows4 is rows1 per activation row.
+    // and scalar mins as dot, so the same outputs bit for bit. rows4 decodes each weight row once for its four
+    // activation rows (Q4_1Kernel.dotDecoded).
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
@@ -148,5 +149,25 @@ final class Q5_1Kernel extends QeoRowKernel {
         acc1.intoArray(h, 8);
         h[16] = m0;
         h[17] = m1;
+    }
+
+    @Override
+    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        int nb = a.k / BLOCK;
+        short[] q = new short[a.k];
+        float[] d = new float[nb], m = new float[nb], h = new float[8];
+        for (int r = rowFrom; r < rowTo; r++) {
+            long o = r * rowBytes;
+            for (int b = 0; b < nb; b++, o += BYTES) {
+                IntVector v = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 8, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
+                        .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
+                        .or(IntVector.broadcast(I256, w.get(U32, o + 4)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
+                v.and(0x00ff_00ff).reinterpretAsShorts().intoArray(q, b * BLOCK);
+                v.reinterpretAsShorts().lanewise(LSHR, 8).intoArray(q, b * BLOCK + 16);
+                d[b] = Float.float16ToFloat(w.get(U16, o));
+                m[b] = Float.float16ToFloat(w.get(U16, o + 2));
+            }
+            for (int u = t; u < t + 4; u++) out[u * outStride + r] = Q4_1Kernel.dotDecoded(q, d, m, a, u, h);
+        }
     }
 }
