@@ -6,8 +6,11 @@ import static hearth.engine.quant.Simd.I128;
 import static hearth.engine.quant.Simd.I256;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.NIBBLE_SHIFT;
+import static hearth.engine.quant.Simd.QH_LANE;
 import static hearth.engine.quant.Simd.S256;
+import static hearth.engine.quant.Simd.SPREAD;
 import static hearth.engine.quant.Simd.U16;
+import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.dot32;
 import static hearth.engine.quant.Simd.fp16;
 import static hearth.engine.quant.Simd.hsum;
@@ -101,36 +104,51 @@ final class Q4_1Kernel extends QeoRowKernel {
         return hsum(acc) + mins;
     }
 
-    // Row kernels: the nibbles as bytes in ggml's lane order (Simd.BOTH_HALVES and what follows it), their shorts
-    // split into even and odd elements against Activations.qeo; the same int lanes, fused multiply-adds and scalar
-    // mins as dot, so the same outputs bit for bit. rows4 decodes each weight row once (decode) for its four activation
-    // rows (dotDecoded, which Q5_1 shares).
+    // Row kernels (Q5_1's too, with its fifth bits): the nibbles as bytes in ggml's lane order (Simd.BOTH_HALVES and
+    // what follows it), their shorts split into even and odd elements against Activations.qeo; the same int lanes,
+    // fused multiply-adds and scalar mins as dot, so the same outputs bit for bit. rows4 decodes each weight row once
+    // for its four activation rows.
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        inPairs(Q4_1Kernel::pair, true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+        inPairs((w0, w1, x, u, h) -> pair(w0, w1, x, u, h, BYTES, 4, -1), true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
     }
 
-    /** Rows w0 and w1 (slices) with activation row t: float lanes to h[0..8) and h[8..16), mins to h[16], h[17]. */
-    private static void pair(MemorySegment w0, MemorySegment w1, Activations a, int t, float[] h) {
+    @Override
+    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride, BYTES, 4, -1);
+    }
+
+    /**
+     * The value bytes of the block at o (byte m of int lane j: element 4j+m): the nibbles of the 16 quant bytes at
+     * o + qs, with the fifth bits of the word at o + qh on bit 4 when qh >= 0 (Q5_1).
+     */
+    private static IntVector values(MemorySegment w, long o, int qs, int qh) {
+        IntVector v = ((IntVector) IntVector.fromMemorySegment(I128, w, o + qs, LE).reinterpretShape(I256, 0))
+                .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f);
+        return qh < 0 ? v : v.or(IntVector.broadcast(I256, w.get(U32, o + qh)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
+    }
+
+    /**
+     * Rows w0 and w1 (slices) with activation row t, blocks of {@code bytes} with d at +0, m at +2, the quants at
+     * +qs and fifth bits at +qh (none when qh < 0): float lanes to h[0..8) and h[8..16), mins to h[16], h[17].
+     */
+    static void pair(MemorySegment w0, MemorySegment w1, Activations a, int t, float[] h, int bytes, int qs, int qh) {
         short[] x = a.qeo;
         float[] xd = a.d, xs = a.s;
         int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb;
         FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
         float m0 = 0, m1 = 0;
-        for (int b = 0, o = 0; b < nb; b++, o += BYTES) {
+        for (int b = 0, o = 0; b < nb; b++, o += bytes) {
             int xi = xo + b * BLOCK;
             ShortVector xe = ShortVector.fromArray(S256, x, xi), xodd = ShortVector.fromArray(S256, x, xi + 16);
             float dx = xd[bo + b], sx = xs[bo + b];
-            IntVector q0 = ((IntVector) IntVector.fromMemorySegment(I128, w0, o + 4, LE).reinterpretShape(I256, 0))
-                    .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f);
-            IntVector q1 = ((IntVector) IntVector.fromMemorySegment(I128, w1, o + 4, LE).reinterpretShape(I256, 0))
-                    .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f);
+            IntVector q0 = values(w0, o, qs, qh), q1 = values(w1, o, qs, qh);
             IntVector p0 = q0.and(0x00ff_00ff).reinterpretAsShorts().mul(xe)
                     .add(q0.reinterpretAsShorts().lanewise(LSHR, 8).mul(xodd)).reinterpretAsInts();
             IntVector p1 = q1.and(0x00ff_00ff).reinterpretAsShorts().mul(xe)
                     .add(q1.reinterpretAsShorts().lanewise(LSHR, 8).mul(xodd)).reinterpretAsInts();
-            p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
+            p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^15
             p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
             acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w0.get(U16, o)) * dx), acc0);
             acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w1.get(U16, o)) * dx), acc1);
@@ -143,16 +161,16 @@ final class Q4_1Kernel extends QeoRowKernel {
         h[17] = m1;
     }
 
-    @Override
-    void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+    /** rows4 for blocks laid out as in {@link #pair}: each weight row decoded once, then dotDecoded per activation row. */
+    static void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride,
+            int bytes, int qs, int qh) {
         int nb = a.k / BLOCK;
         short[] q = new short[a.k];
         float[] d = new float[nb], m = new float[nb], h = new float[8];
         for (int r = rowFrom; r < rowTo; r++) {
             long o = r * rowBytes;
-            for (int b = 0; b < nb; b++, o += BYTES) {
-                IntVector v = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 4, LE).reinterpretShape(I256, 0))
-                        .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f);
+            for (int b = 0; b < nb; b++, o += bytes) {
+                IntVector v = values(w, o, qs, qh);
                 v.and(0x00ff_00ff).reinterpretAsShorts().intoArray(q, b * BLOCK);
                 v.reinterpretAsShorts().lanewise(LSHR, 8).intoArray(q, b * BLOCK + 16);
                 d[b] = Float.float16ToFloat(w.get(U16, o));
@@ -164,9 +182,9 @@ final class Q4_1Kernel extends QeoRowKernel {
 
     /**
      * A decoded row (per block the 16 even values, then the 16 odd ones, as shorts; scales d, mins m) with activation
-     * row u: pair's operations for one row, in its order (Q4_1 and Q5_1).
+     * row u: pair's operations for one row, in its order.
      */
-    static float dotDecoded(short[] q, float[] d, float[] m, Activations a, int u, float[] h) {
+    private static float dotDecoded(short[] q, float[] d, float[] m, Activations a, int u, float[] h) {
         short[] x = a.qeo;
         float[] xd = a.d, xs = a.s;
         int k = a.k, nb = k / BLOCK, xo = u * k, bo = u * nb;

@@ -1,15 +1,6 @@
 package hearth.engine.quant;
 
-import static hearth.engine.quant.Simd.BOTH_HALVES;
 import static hearth.engine.quant.Simd.F256;
-import static hearth.engine.quant.Simd.I128;
-import static hearth.engine.quant.Simd.I256;
-import static hearth.engine.quant.Simd.LE;
-import static hearth.engine.quant.Simd.NIBBLE_SHIFT;
-import static hearth.engine.quant.Simd.QH_LANE;
-import static hearth.engine.quant.Simd.S256;
-import static hearth.engine.quant.Simd.SPREAD;
-import static hearth.engine.quant.Simd.U16;
 import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.bitsSet;
 import static hearth.engine.quant.Simd.dot32;
@@ -18,15 +9,10 @@ import static hearth.engine.quant.Simd.hsum;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
-import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.I2F;
-import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import hearth.engine.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -107,67 +93,16 @@ final class Q5_1Kernel extends QeoRowKernel {
         return hsum(acc) + mins;
     }
 
-    // Row kernels: quant bytes nibble + 16 * fifth bit in ggml's lane order (Simd.BOTH_HALVES and what follows it),
-    // their shorts split into even and odd elements against Activations.qeo; the same int lanes, fused multiply-adds
-    // and scalar mins as dot, so the same outputs bit for bit. rows4 decodes each weight row once for its four
-    // activation rows (Q4_1Kernel.dotDecoded).
+    // Row kernels: Q4_1's (the same block layout but for the fifth bits at +4 and the quants at +8), with nibble + 16 *
+    // fifth bit in each value byte.
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        inPairs(Q5_1Kernel::pair, true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-    }
-
-    /** Rows w0 and w1 (slices) with activation row t: float lanes to h[0..8) and h[8..16), mins to h[16], h[17]. */
-    private static void pair(MemorySegment w0, MemorySegment w1, Activations a, int t, float[] h) {
-        short[] x = a.qeo;
-        float[] xd = a.d, xs = a.s;
-        int k = a.k, nb = k / BLOCK, xo = t * k, bo = t * nb;
-        FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0;
-        float m0 = 0, m1 = 0;
-        for (int b = 0, o = 0; b < nb; b++, o += BYTES) {
-            int xi = xo + b * BLOCK;
-            ShortVector xe = ShortVector.fromArray(S256, x, xi), xodd = ShortVector.fromArray(S256, x, xi + 16);
-            float dx = xd[bo + b], sx = xs[bo + b];
-            IntVector q0 = ((IntVector) IntVector.fromMemorySegment(I128, w0, o + 8, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
-                    .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
-                    .or(IntVector.broadcast(I256, w0.get(U32, o + 4)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
-            IntVector q1 = ((IntVector) IntVector.fromMemorySegment(I128, w1, o + 8, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
-                    .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
-                    .or(IntVector.broadcast(I256, w1.get(U32, o + 4)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
-            IntVector p0 = q0.and(0x00ff_00ff).reinterpretAsShorts().mul(xe)
-                    .add(q0.reinterpretAsShorts().lanewise(LSHR, 8).mul(xodd)).reinterpretAsInts();
-            IntVector p1 = q1.and(0x00ff_00ff).reinterpretAsShorts().mul(xe)
-                    .add(q1.reinterpretAsShorts().lanewise(LSHR, 8).mul(xodd)).reinterpretAsInts();
-            p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^15
-            p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w0.get(U16, o)) * dx), acc0);
-            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w1.get(U16, o)) * dx), acc1);
-            m0 = Math.fma(Float.float16ToFloat(w0.get(U16, o + 2)), sx, m0);
-            m1 = Math.fma(Float.float16ToFloat(w1.get(U16, o + 2)), sx, m1);
-        }
-        acc0.intoArray(h, 0);
-        acc1.intoArray(h, 8);
-        h[16] = m0;
-        h[17] = m1;
+        inPairs((w0, w1, x, u, h) -> Q4_1Kernel.pair(w0, w1, x, u, h, BYTES, 8, 4), true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
     }
 
     @Override
     void rows4(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        int nb = a.k / BLOCK;
-        short[] q = new short[a.k];
-        float[] d = new float[nb], m = new float[nb], h = new float[8];
-        for (int r = rowFrom; r < rowTo; r++) {
-            long o = r * rowBytes;
-            for (int b = 0; b < nb; b++, o += BYTES) {
-                IntVector v = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 8, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
-                        .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
-                        .or(IntVector.broadcast(I256, w.get(U32, o + 4)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
-                v.and(0x00ff_00ff).reinterpretAsShorts().intoArray(q, b * BLOCK);
-                v.reinterpretAsShorts().lanewise(LSHR, 8).intoArray(q, b * BLOCK + 16);
-                d[b] = Float.float16ToFloat(w.get(U16, o));
-                m[b] = Float.float16ToFloat(w.get(U16, o + 2));
-            }
-            for (int u = t; u < t + 4; u++) out[u * outStride + r] = Q4_1Kernel.dotDecoded(q, d, m, a, u, h);
-        }
+        Q4_1Kernel.rows4(w, rowBytes, rowFrom, rowTo, a, t, out, outStride, BYTES, 8, 4);
     }
 }
