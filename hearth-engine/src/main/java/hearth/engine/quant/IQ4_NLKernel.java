@@ -194,9 +194,7 @@ final class IQ4_NLKernel extends QeoRowKernel {
     /** The row at o as levels (per block: the 16 even elements, then the 16 odd ones, as shorts), its scales to d. */
     private static void decode(MemorySegment w, long o, int nb, short[] q, float[] d) {
         for (int b = 0; b < nb; b++, o += BYTES) {
-            ShortVector l = ((IntVector) IntVector.fromMemorySegment(I128, w, o + 2, LE).reinterpretShape(I256, 0))
-                    .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f).reinterpretAsBytes()
-                    .selectFrom(TABLE2).reinterpretAsShorts();
+            ShortVector l = Simd.nibbleBytes(w, o + 2).reinterpretAsBytes().selectFrom(TABLE2).reinterpretAsShorts();
             l.lanewise(LSHL, 8).lanewise(ASHR, 8).intoArray(q, b * BLOCK);
             l.lanewise(ASHR, 8).intoArray(q, b * BLOCK + 16);
             d[b] = Float.float16ToFloat(w.get(U16, o));

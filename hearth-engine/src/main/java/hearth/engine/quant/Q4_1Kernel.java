@@ -1,14 +1,7 @@
 package hearth.engine.quant;
 
-import static hearth.engine.quant.Simd.BOTH_HALVES;
 import static hearth.engine.quant.Simd.F256;
-import static hearth.engine.quant.Simd.I128;
-import static hearth.engine.quant.Simd.I256;
-import static hearth.engine.quant.Simd.LE;
-import static hearth.engine.quant.Simd.NIBBLE_SHIFT;
-import static hearth.engine.quant.Simd.QH_LANE;
 import static hearth.engine.quant.Simd.S256;
-import static hearth.engine.quant.Simd.SPREAD;
 import static hearth.engine.quant.Simd.U16;
 import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.dot32;
@@ -124,9 +117,8 @@ final class Q4_1Kernel extends QeoRowKernel {
      * o + qs, with the fifth bits of the word at o + qh on bit 4 when qh >= 0 (Q5_1).
      */
     private static IntVector values(MemorySegment w, long o, int qs, int qh) {
-        IntVector v = ((IntVector) IntVector.fromMemorySegment(I128, w, o + qs, LE).reinterpretShape(I256, 0))
-                .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f);
-        return qh < 0 ? v : v.or(IntVector.broadcast(I256, w.get(U32, o + qh)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
+        IntVector v = Simd.nibbleBytes(w, o + qs);
+        return qh < 0 ? v : v.or(Simd.fifthBits(w.get(U32, o + qh)));
     }
 
     /**

@@ -202,9 +202,7 @@ final class Q5_0Kernel extends TiledKernel {
      * the fifth bit, xor-ed with qhXor's bit, in bit 4, 0 above. rows1 writes this out (see the comment above it).
      */
     private static IntVector bytes(MemorySegment w, long o, int qhXor) {
-        return ((IntVector) IntVector.fromMemorySegment(I128, w, o + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
-                .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
-                .or(IntVector.broadcast(I256, w.get(U32, o + 2) ^ qhXor).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
+        return Simd.nibbleBytes(w, o + 6).or(Simd.fifthBits(w.get(U32, o + 2) ^ qhXor));
     }
 
     @Override

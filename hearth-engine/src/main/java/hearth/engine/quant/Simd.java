@@ -70,6 +70,17 @@ final class Simd {
     /** Times four bits 0..3: bit m lands on bit 8m + 4 (byte m's bit 4), the other copies elsewhere. */
     static final int SPREAD = 0x0204_0810;
 
+    /** The 16 quant bytes at {@code off} as nibble bytes in ggml's lane order (byte m of int lane j: element 4j+m). */
+    static IntVector nibbleBytes(MemorySegment s, long off) {
+        return ((IntVector) IntVector.fromMemorySegment(I128, s, off, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
+                .lanewise(VectorOperators.LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f);
+    }
+
+    /** qh's bits on bit 4 of the bytes of {@link #nibbleBytes}'s order (bit 4j+m to byte m of int lane j). */
+    static IntVector fifthBits(int qh) {
+        return IntVector.broadcast(I256, qh).lanewise(VectorOperators.LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010);
+    }
+
     /** 16 bytes at {@code off} sign-extended to 16 short lanes. */
     static ShortVector shorts(MemorySegment s, long off) {
         return (ShortVector) ByteVector.fromMemorySegment(B128, s, off, LE).convertShape(VectorOperators.B2S, S256, 0);
