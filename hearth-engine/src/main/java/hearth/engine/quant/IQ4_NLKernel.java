@@ -108,7 +108,7 @@ final class IQ4_NLKernel extends QeoRowKernel {
         return hsum(pairs > 0 ? acc.add(acc2) : acc);
     }
 
-    // Row kernels: the nibbles as bytes in ggml's lane order (Simd.BOTH_HALVES and what follows it) index the levels
+    // Row kernels: the nibbles as bytes in ggml's lane order (Simd.nibbleBytes) index the levels
     // (a byte shuffle with the 16 levels in both halves), then, as in Q8_0Kernel.rows1, the levels' shorts split into
     // even and odd elements against Activations.qeo. The same int lanes and float order as dot, so the same outputs
     // bit for bit: two alternating accumulators and a last odd block fused into the total, or one accumulator on

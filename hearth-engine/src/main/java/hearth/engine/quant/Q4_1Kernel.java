@@ -97,8 +97,8 @@ final class Q4_1Kernel extends QeoRowKernel {
         return hsum(acc) + mins;
     }
 
-    // Row kernels (Q5_1's too, with its fifth bits): the nibbles as bytes in ggml's lane order (Simd.BOTH_HALVES and
-    // what follows it), their shorts split into even and odd elements against Activations.qeo; the same int lanes,
+    // Row kernels (Q5_1's too, with its fifth bits): the nibbles as bytes in ggml's lane order (Simd.nibbleBytes,
+    // Simd.fifthBits), their shorts split into even and odd elements against Activations.qeo; the same int lanes,
     // fused multiply-adds and scalar mins as dot, so the same outputs bit for bit. rows4 decodes each weight row once
     // for its four activation rows.
 

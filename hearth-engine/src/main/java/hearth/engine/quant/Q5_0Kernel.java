@@ -107,7 +107,7 @@ final class Q5_0Kernel extends TiledKernel {
     }
 
     // Row kernels. They form ggml's int lanes (AVX2 lane j = elements 4j..4j+3, in natural order; dot holds the same
-    // lanes in Simd.dot32's order) from the weights as bytes (Simd.BOTH_HALVES and what follows it): byte m of int
+    // lanes in Simd.dot32's order) from the weights as bytes (Simd.nibbleBytes): byte m of int
     // lane j is nibble + 16 * fifth bit of element 4j+m, its shorts' low bytes the even elements, their high bytes the
     // odd ones, 16 off each, times the activations in Activations.qeo's order: short lane l of the even vector holds
     // element 2l, of the odd one element 2l+1, so int lane j of the products sums elements 4j..4j+3. The floats follow
