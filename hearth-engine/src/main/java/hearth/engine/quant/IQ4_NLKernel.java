@@ -5,10 +5,6 @@ import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.dot32;
-import static hearth.engine.quant.Simd.BOTH_HALVES;
-import static hearth.engine.quant.Simd.I128;
-import static hearth.engine.quant.Simd.I256;
-import static hearth.engine.quant.Simd.NIBBLE_SHIFT;
 import static hearth.engine.quant.Simd.U16;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
@@ -147,12 +143,8 @@ final class IQ4_NLKernel extends QeoRowKernel {
             int xi = xo + b * BLOCK;
             ShortVector xe = ShortVector.fromArray(S256, x, xi), xodd = ShortVector.fromArray(S256, x, xi + 16);
             float dx = xd[bo + b];
-            ShortVector l0 = ((IntVector) IntVector.fromMemorySegment(I128, w0, o + 2, LE).reinterpretShape(I256, 0))
-                    .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f).reinterpretAsBytes()
-                    .selectFrom(TABLE2).reinterpretAsShorts();
-            ShortVector l1 = ((IntVector) IntVector.fromMemorySegment(I128, w1, o + 2, LE).reinterpretShape(I256, 0))
-                    .rearrange(BOTH_HALVES).lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f).reinterpretAsBytes()
-                    .selectFrom(TABLE2).reinterpretAsShorts();
+            ShortVector l0 = Simd.nibbleBytes(w0, o + 2).reinterpretAsBytes().selectFrom(TABLE2).reinterpretAsShorts();
+            ShortVector l1 = Simd.nibbleBytes(w1, o + 2).reinterpretAsBytes().selectFrom(TABLE2).reinterpretAsShorts();
             IntVector p0 = l0.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(xe).add(l0.lanewise(ASHR, 8).mul(xodd)).reinterpretAsInts();
             IntVector p1 = l1.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(xe).add(l1.lanewise(ASHR, 8).mul(xodd)).reinterpretAsInts();
             p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));

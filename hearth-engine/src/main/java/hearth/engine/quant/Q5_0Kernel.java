@@ -1,11 +1,6 @@
 package hearth.engine.quant;
 
-import static hearth.engine.quant.Simd.BOTH_HALVES;
 import static hearth.engine.quant.Simd.F256;
-import static hearth.engine.quant.Simd.I128;
-import static hearth.engine.quant.Simd.NIBBLE_SHIFT;
-import static hearth.engine.quant.Simd.QH_LANE;
-import static hearth.engine.quant.Simd.SPREAD;
 import static hearth.engine.quant.Simd.U32;
 import static hearth.engine.quant.Simd.bitsClear;
 import static hearth.engine.quant.Simd.dot32;
@@ -147,12 +142,7 @@ final class Q5_0Kernel extends TiledKernel {
                 int x = xo + b * BLOCK;
                 ShortVector xe = ShortVector.fromArray(S256, xq, x), xodd = ShortVector.fromArray(S256, xq, x + 16);
                 float dx = xd[bo + b];
-                IntVector q0 = ((IntVector) IntVector.fromMemorySegment(I128, w, o0 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
-                        .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
-                        .or(IntVector.broadcast(I256, w.get(U32, o0 + 2)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
-                IntVector q1 = ((IntVector) IntVector.fromMemorySegment(I128, w, o1 + 6, LE).reinterpretShape(I256, 0)).rearrange(BOTH_HALVES)
-                        .lanewise(LSHR, NIBBLE_SHIFT).and(0x0f0f_0f0f)
-                        .or(IntVector.broadcast(I256, w.get(U32, o1 + 2)).lanewise(LSHR, QH_LANE).and(15).mul(SPREAD).and(0x1010_1010));
+                IntVector q0 = bytes(w, o0, 0), q1 = bytes(w, o1, 0);
                 IntVector p0 = q0.and(0x00ff_00ff).reinterpretAsShorts().sub(SIXTEEN).mul(xe)
                         .add(q0.reinterpretAsShorts().lanewise(LSHR, 8).sub(SIXTEEN).mul(xodd)).reinterpretAsInts();
                 IntVector p1 = q1.and(0x00ff_00ff).reinterpretAsShorts().sub(SIXTEEN).mul(xe)
@@ -199,7 +189,8 @@ final class Q5_0Kernel extends TiledKernel {
 
     /**
      * The block at o as bytes, in the row kernels' order (int lane j, byte m: element 4j+m): the nibble in bits 0..3,
-     * the fifth bit, xor-ed with qhXor's bit, in bit 4, 0 above. rows1 writes this out (see the comment above it).
+     * the fifth bit, xor-ed with qhXor's bit, in bit 4, 0 above. C2 inlines it into rows1 (no more young collections
+     * than with the steps written out, one matrix; the same speed).
      */
     private static IntVector bytes(MemorySegment w, long o, int qhXor) {
         return Simd.nibbleBytes(w, o + 6).or(Simd.fifthBits(w.get(U32, o + 2) ^ qhXor));
