@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * llama-bench-style measurement of the embedded engine: prompt processing of {@code p} tokens in one batch (pp) and
@@ -259,27 +260,29 @@ public final class ModelBench {
 
     /** The kernel rows as a JSON array. */
     public static String kernelJson(List<KernelRow> rows) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < rows.size(); i++) {
-            KernelRow r = rows.get(i);
-            sb.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
-                    "  {\"model\": \"%s\", \"threads\": %d, \"test\": \"%s\", \"type\": \"%s\", \"sections_per_token\": %.3f, \"mib_per_token\": %.4f, \"ms_per_token\": %.4f, \"gb_per_s\": %.3f, \"share\": %.4f}",
-                    r.model().replace("\"", "\\\""), r.threads(), r.test(), r.type(), r.sectionsPerToken(), r.mibPerToken(),
-                    r.msPerToken(), r.gigabytesPerSecond(), r.shareOfStep()));
-        }
-        return sb.append("\n]\n").toString();
+        return jsonArray(rows, r -> String.format(Locale.ROOT,
+                "{\"model\": \"%s\", \"threads\": %d, \"test\": \"%s\", \"type\": \"%s\", \"sections_per_token\": %.3f, \"mib_per_token\": %.4f, \"ms_per_token\": %.4f, \"gb_per_s\": %.3f, \"share\": %.4f}",
+                quoted(r.model()), r.threads(), r.test(), r.type(), r.sectionsPerToken(), r.mibPerToken(),
+                r.msPerToken(), r.gigabytesPerSecond(), r.shareOfStep()));
     }
 
     /** The rows as a JSON array (hand-written: hearth-bench needs no JSON library for this). */
     public static String json(List<Row> rows) {
+        return jsonArray(rows, r -> String.format(Locale.ROOT,
+                "{\"model\": \"%s\", \"size_bytes\": %d, \"params\": %d, \"threads\": %d, \"test\": \"%s\", \"tps_mean\": %.3f, \"tps_sd\": %.3f, \"samples\": %s, \"sequences_per_step\": %.2f}",
+                quoted(r.model()), r.sizeBytes(), r.params(), r.threads(), r.test(), r.mean(), r.sd(),
+                r.samples().stream().map(d -> String.format(Locale.ROOT, "%.3f", d)).toList(), r.sequencesPerStep()));
+    }
+
+    /** A JSON array with one object per line, each written by {@code object}. */
+    private static <T> String jsonArray(List<T> rows, Function<T, String> object) {
         StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
-            sb.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
-                    "  {\"model\": \"%s\", \"size_bytes\": %d, \"params\": %d, \"threads\": %d, \"test\": \"%s\", \"tps_mean\": %.3f, \"tps_sd\": %.3f, \"samples\": %s, \"sequences_per_step\": %.2f}",
-                    r.model().replace("\"", "\\\""), r.sizeBytes(), r.params(), r.threads(), r.test(), r.mean(), r.sd(),
-                    r.samples().stream().map(d -> String.format(Locale.ROOT, "%.3f", d)).toList(), r.sequencesPerStep()));
-        }
+        for (int i = 0; i < rows.size(); i++) sb.append(i == 0 ? "\n  " : ",\n  ").append(object.apply(rows.get(i)));
         return sb.append("\n]\n").toString();
+    }
+
+    /** A model name inside a JSON string: its double quotes escaped. */
+    private static String quoted(String s) {
+        return s.replace("\"", "\\\"");
     }
 }
