@@ -107,7 +107,7 @@ final class Q4_0Interleaved256 {
         float[] h = new float[8];
         long groupBytes = (long) nb * Q4_0Repacked.GROUP_BLOCK;
         for (int g = g0; g < g1; g++) {
-            MemorySegment gw = w.asSlice(g * groupBytes, groupBytes); // int offsets within: fewer bounds-check instructions
+            MemorySegment gw = w.asSlice(g * groupBytes, groupBytes); // offsets within the group: smaller ones to check
             FloatVector sums = FloatVector.zero(F256); // lane r: output of row 8g + r
             // one induction variable, every offset affine in it: C2's loop is 142 instructions a group-block where a
             // second one (o += 144) gave 173, its offsets recomputed and spilled; the segment's eight bounds checks stay
@@ -148,7 +148,7 @@ final class Q4_0Interleaved256 {
         int xs = nb * EXPANDED;
         long groupBytes = (long) nb * Q4_0Repacked.GROUP_BLOCK;
         for (int g = g0; g < g1; g++) {
-            MemorySegment gw = w.asSlice(g * groupBytes, groupBytes); // int offsets within: fewer bounds-check instructions
+            MemorySegment gw = w.asSlice(g * groupBytes, groupBytes); // offsets within the group: smaller ones to check
             // lane r of sums u: output of row 8g + r for activation row t + u
             FloatVector sums0 = FloatVector.zero(F256), sums1 = sums0;
             for (int b = 0; b < nb; b++) {
