@@ -10,8 +10,6 @@ import static hearth.engine.quant.Simd.hsum8;
 import static hearth.engine.quant.Simd.shorts;
 import static hearth.engine.quant.Simd.toFloat;
 import static hearth.engine.quant.Simd.u8;
-import static hearth.engine.quant.Simd.I256;
-import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.U16;
 import static jdk.incubator.vector.VectorOperators.ASHR;
