@@ -88,13 +88,16 @@ final class Q4_0Interleaved {
         }
     }
 
-    /** out[t * outStride + r] = row r · activation row t for r in [rowFrom, rowTo) (rowTo <= p.rows) and every t. */
-    static void matMul(Q4_0Repacked p, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
+    /**
+     * out[u * outStride + r] = row r · activation row u for r in [rowFrom, rowTo) (rowTo <= p.rows) and the activation
+     * rows u in [t, a.n): two at a time (each weight block read once for both), then a single one.
+     */
+    static void matMul(Q4_0Repacked p, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         int nb = p.blocksPerRow, n = a.n;
-        short[][] s = scratch(Math.min(n, 2), nb);
+        if (t >= n) return;
+        short[][] s = scratch(Math.min(n - t, 2), nb);
         short[] xa = s[0], xc = s[1];
         int g0 = rowFrom / 8, g1 = (rowTo + 7) / 8;
-        int t = 0;
         for (; t + 2 <= n; t += 2) {
             expandRows(a, t, 2, xa, xc);
             rows2(p.data, nb, g0, g1, xa, xc, a.d, t * nb, out, t * outStride, outStride, rowFrom, rowTo);
