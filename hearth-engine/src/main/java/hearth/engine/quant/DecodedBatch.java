@@ -47,14 +47,41 @@ final class DecodedBatch {
     }
 
     static void matMul(TiledKernel dec, MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
+        matMul(new Rows() {
+            @Override
+            public void decode(int r0, int r1, int k, float[] dst, float[] scales) {
+                for (int r = r0; r < r1; r++) dec.decodeFloatRow(w, r * rowBytes, k / 32, dst, (r - r0) * k, 8, 32, scales, (r - r0) * (k / 32));
+            }
+
+            @Override
+            public void rows1(int from, int to, Activations a, int t, float[] out, int outStride) {
+                dec.rows1(w, rowBytes, from, to, a, t, out, outStride);
+            }
+        }, rowFrom, rowTo, a, out, outStride);
+    }
+
+    /** Where a batch's weight rows come from, when not a kernel's rows as they are in the file. */
+    interface Rows {
+        /**
+         * Weight rows [r0, r1) of k values as {@link TiledKernel#decodeFloatRow} writes them (group stride 8, block stride
+         * 32): row r from dst[(r - r0) * k], its block scales from scales[(r - r0) * k / 32].
+         */
+        void decode(int r0, int r1, int k, float[] dst, float[] scales);
+
+        /** Like {@link TiledKernel#rows1}: the activation rows left over from the tiles of four. */
+        void rows1(int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride);
+    }
+
+    static void matMul(Rows rows, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
         int k = a.k, n = a.n, tiles = n & ~3;
         int slice = sliceRows(k);
+        if (slice >= 8) slice &= ~7; // whole groups of 8 rows (the interleaved copies decode them together)
         Scratch s = scratch(slice, k);
         for (int r0 = rowFrom; r0 < rowTo; r0 += slice) {
             int r1 = Math.min(rowTo, r0 + slice);
-            for (int r = r0; r < r1; r++) dec.decodeFloatRow(w, r * rowBytes, k / 32, s.weights, (r - r0) * k, 8, 32, s.scales, (r - r0) * (k / 32));
+            rows.decode(r0, r1, k, s.weights, s.scales);
             for (int t = 0; t < tiles; t += 4) tile(s, r0, r1, a, t, out, outStride);
-            for (int t = tiles; t < n; t++) dec.rows1(w, rowBytes, r0, r1, a, t, out, outStride);
+            for (int t = tiles; t < n; t++) rows.rows1(r0, r1, a, t, out, outStride);
         }
     }
 

@@ -47,11 +47,12 @@ public final class Kernels {
     }
 
     /**
-     * Frees what kernels derived from weights whose memory has since been closed (Q4_0's interleaved copies); the
+     * Frees what kernels derived from weights whose memory has since been closed (Q4_0's and Q5_0's interleaved copies); the
      * engine calls it after closing a model's file. Safe at any time: copies of open weights stay.
      */
     public static void releaseClosedWeights() {
         Q4_0Repacked.releaseClosed();
+        Q5_0Repacked.releaseClosed();
     }
 
     /** Whether the Vector API kernels are in use (false: scalar reference code, e.g. without 256-bit vectors). */

@@ -5,8 +5,6 @@ import static hearth.engine.quant.Simd.LE;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Q4_0 weight matrix with every 8 rows interleaved, so that one vector serves all 8 rows (see
@@ -14,12 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * fp16 scales (row order), then 4 chunks of 32 quant bytes: byte i of chunk m is quant byte {@code 4m + i / 8} of row
  * {@code i % 8} (the byte holding elements 4m + i/8 and 4m + i/8 + 16). 144 = 8 x 18: the copy is as large as the rows.
  *
- * <p>Made lazily, on the first mat-mul with a tensor, into memory of its own, freed by {@link #releaseClosed} once the
- * source's scope is closed (the engine calls it through {@link Kernels#releaseClosedWeights} when it closes a model). To keep resident memory at the file's size,
- * the file pages of a memory-mapped source are handed back ({@link MemorySegment#unload}, madvise DONTNEED) as
- * they are copied: they are clean file pages, read again from the page cache if another path (a dequantised row)
- * needs them. Weights with an fp16 infinity or NaN scale are not repacked (the kernel converts scales with a bit
- * trick that holds for finite values), nor rows past the last multiple of 8.
+ * <p>Made lazily, on the first mat-mul with a tensor, and freed with its model ({@link RepackCache}); the file pages
+ * of a memory-mapped source are handed back as they are copied ({@link RepackCache.PageReturn}). Weights with an
+ * fp16 infinity or NaN scale are not repacked (the kernel converts scales with a bit trick that holds for finite
+ * values), nor rows past the last multiple of 8.
  */
 final class Q4_0Repacked {
     /** Bytes of one group-block: 8 scales and 8 x 16 quant bytes. */
@@ -32,96 +28,41 @@ final class Q4_0Repacked {
      */
     static final boolean ENABLED = Simd.ENABLED && !"false".equals(System.getProperty("hearth.q4_0.repack"));
 
-    /** Source bytes between two hand-backs of the copied file pages (bounds the extra resident memory). */
-    private static final long UNLOAD_EVERY = 1 << 20;
-
     final MemorySegment data;
     /** Rows held (a multiple of 8), quant blocks per row. */
     final int rows, blocksPerRow;
-    /** Owns {@link #data}: closed when the source's scope has closed, or left to the GC for heap sources. */
-    private final Arena arena;
 
-    private Q4_0Repacked(Arena arena, MemorySegment data, int rows, int blocksPerRow) {
-        this.arena = arena;
+    private Q4_0Repacked(MemorySegment data, int rows, int blocksPerRow) {
         this.data = data;
         this.rows = rows;
         this.blocksPerRow = blocksPerRow;
     }
 
-    private record Key(long address, long size, long rowBytes) {}
-
-    /** One entry per source tensor; the copy is made by the first caller, others wait for it. */
-    private static final class Entry {
-        final MemorySegment.Scope scope;
-        private volatile Object value; // Q4_0Repacked, or NONE
-
-        Entry(MemorySegment.Scope scope) {
-            this.scope = scope;
-        }
-
-        Q4_0Repacked get(MemorySegment w, long rowBytes) {
-            Object v = value;
-            if (v == null) {
-                synchronized (this) {
-                    v = value;
-                    if (v == null) {
-                        Q4_0Repacked r = repack(w, rowBytes, Arena.ofShared());
-                        value = v = r == null ? NONE : r;
-                    }
-                }
-            }
-            return v == NONE ? null : (Q4_0Repacked) v;
-        }
-    }
-
-    private static final Object NONE = new Object();
-    private static final Map<Key, Entry> CACHE = new ConcurrentHashMap<>();
+    private static final RepackCache<Q4_0Repacked> CACHE = new RepackCache<>(Q4_0Repacked::repack);
 
     /**
      * The interleaved copy of the Q4_0 matrix {@code w} (rows of {@code rowBytes}), made on first use of a native
-     * segment and kept while its scope lives; null if it cannot be repacked. Heap segments (tests) are repacked on every
-     * call: their contents may change under the same address.
+     * segment and kept while its scope lives; null if it cannot be repacked.
      */
     static Q4_0Repacked of(MemorySegment w, long rowBytes) {
-        if (!w.isNative()) return repack(w, rowBytes, Arena.ofAuto());
-        Key key = new Key(w.address(), w.byteSize(), rowBytes);
-        Entry e = CACHE.get(key);
-        if (e == null || e.scope != w.scope() || !e.scope.isAlive()) {
-            releaseClosed();
-            Entry fresh = new Entry(w.scope());
-            e = CACHE.compute(key, (k, old) -> old != null && old.scope == w.scope() && old.scope.isAlive() ? old : fresh);
-        }
-        return e.get(w, rowBytes);
+        return CACHE.of(w, rowBytes);
     }
 
-    /**
-     * Frees the copies whose source scope is closed (their model is gone, so no mat-mul can still read them) and
-     * forgets them; returns how many copies remain.
-     */
+    /** Frees the copies whose source scope is closed; returns how many copies remain. */
     static int releaseClosed() {
-        for (var it = CACHE.entrySet().iterator(); it.hasNext(); ) {
-            Entry e = it.next().getValue();
-            if (e.scope.isAlive()) continue;
-            it.remove();
-            synchronized (e) {
-                if (e.value instanceof Q4_0Repacked r) r.arena.close();
-                e.value = NONE;
-            }
-        }
-        return CACHE.size();
+        return CACHE.releaseClosed();
     }
 
     private static Q4_0Repacked repack(MemorySegment w, long rowBytes, Arena arena) {
         int blocksPerRow = Math.toIntExact(rowBytes / Q4_0Kernel.BYTES);
         int rows = (int) (w.byteSize() / rowBytes) / 8 * 8;
-        if (rows == 0) return close(arena);
+        if (rows == 0) return null;
         for (long o = 0; o < rows * rowBytes; o += Q4_0Kernel.BYTES) {
-            if ((w.get(Simd.U16, o) & 0x7c00) == 0x7c00) return close(arena);
+            if ((w.get(Simd.U16, o) & 0x7c00) == 0x7c00) return null;
         }
         MemorySegment dst = arena.allocate((long) rows * rowBytes, 64);
         long[] q = new long[16];
-        boolean unload = w.isMapped();
-        long unloaded = 0;
+        RepackCache.PageReturn pages = new RepackCache.PageReturn(w);
         long out = 0;
         for (int g = 0; g < rows / 8; g++) {
             long base = g * 8 * rowBytes;
@@ -136,23 +77,9 @@ final class Q4_0Repacked {
                 transpose8x8(q, 8);
                 for (int j = 0; j < 16; j++) dst.set(LONG, out + 16 + 8 * j, q[j]);
             }
-            long done = base + 8 * rowBytes;
-            if (unload && (done - unloaded >= UNLOAD_EVERY || g == rows / 8 - 1)) {
-                w.asSlice(unloaded, done - unloaded).unload();
-                unloaded = done;
-            }
+            pages.copied(base + 8 * rowBytes, g == rows / 8 - 1);
         }
-        return new Q4_0Repacked(arena, dst, rows, blocksPerRow);
-    }
-
-    /** Nothing to repack: gives the arena back (an automatic one is left to the GC) and answers null. */
-    private static Q4_0Repacked close(Arena arena) {
-        try {
-            arena.close();
-        } catch (UnsupportedOperationException automatic) {
-            // released by the GC
-        }
-        return null;
+        return new Q4_0Repacked(dst, rows, blocksPerRow);
     }
 
     /**

@@ -120,6 +120,30 @@ final class Q5_0Kernel extends TiledKernel {
         return true;
     }
 
+    /**
+     * With {@code -Dhearth.q5_0.repack=true} on 512-bit machines, the rows held by the interleaved copy
+     * ({@link Q5_0Repacked}) are read from it (see {@link #matMul(Q5_0Repacked, MemorySegment, long, int, int, Activations, float[], int)}).
+     */
+    @Override
+    public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
+        matMul(Q5_0Repacked.ENABLED ? Q5_0Repacked.of(w, rowBytes) : null, w, rowBytes, rowFrom, rowTo, a, out, outStride);
+    }
+
+    /**
+     * The rows held by the copy p (none if null) are read from it: one activation row at a time through
+     * {@link Q5_0Interleaved}, batches of {@link DecodedBatch#MIN_ROWS}+ through {@link DecodedBatch} with the rows
+     * decoded from the copy (the file's pages were handed back); the others through the row kernels. The same outputs
+     * bit for bit either way.
+     */
+    void matMul(Q5_0Repacked p, MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
+        int split = p == null ? rowFrom : Math.clamp(p.rows, rowFrom, rowTo);
+        if (rowFrom < split) {
+            if (a.n >= DecodedBatch.MIN_ROWS) DecodedBatch.matMul(p, rowFrom, split, a, out, outStride);
+            else for (int t = 0; t < a.n; t++) Q5_0Interleaved.rows1(p, rowFrom, split, a, t, out, outStride);
+        }
+        if (split < rowTo) super.matMul(w, rowBytes, split, rowTo, a, out, outStride);
+    }
+
     private static final ShortVector SIXTEEN = ShortVector.broadcast(S256, (short) 16);
 
     @Override
