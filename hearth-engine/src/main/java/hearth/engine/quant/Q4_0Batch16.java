@@ -5,6 +5,7 @@ import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.U16;
+import static hearth.engine.quant.Simd.U64;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
@@ -12,7 +13,6 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
@@ -129,8 +129,8 @@ final class Q4_0Batch16 {
             long o = ((long) g * p.blocksPerRow + b0) * Q4_0Repacked.GROUP_BLOCK;
             for (int b = 0; b < nb; b++, o += Q4_0Repacked.GROUP_BLOCK) {
                 for (int j = 0; j < 8; j++) {
-                    q[2 * j] = w.get(LONG, o + 16 + 8 * j);
-                    q[2 * j + 1] = w.get(LONG, o + 80 + 8 * j);
+                    q[2 * j] = w.get(U64, o + 16 + 8 * j);
+                    q[2 * j + 1] = w.get(U64, o + 80 + 8 * j);
                 }
                 Q4_0Repacked.transpose8x8(q, 0, 2); // the even longs: bytes 0..7, the odd ones: bytes 8..15
                 Q4_0Repacked.transpose8x8(q, 1, 2);
@@ -147,7 +147,6 @@ final class Q4_0Batch16 {
     }
 
     private static final VectorSpecies<Long> L128 = LongVector.SPECIES_128;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 
     /**
      * Weight rows [r0, r1) of the decoded slice against the {@code valid} (8 or 16) activation rows 16g .., blocks

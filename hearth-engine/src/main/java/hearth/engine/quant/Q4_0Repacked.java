@@ -1,10 +1,9 @@
 package hearth.engine.quant;
 
-import static hearth.engine.quant.Simd.LE;
+import static hearth.engine.quant.Simd.U64;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * A Q4_0 weight matrix with every 8 rows interleaved, so that one vector serves all 8 rows (see
@@ -70,12 +69,12 @@ final class Q4_0Repacked {
                 for (int r = 0; r < 8; r++) {
                     long src = base + r * rowBytes + (long) b * Q4_0Kernel.BYTES;
                     dst.set(Simd.U16, out + 2 * r, w.get(Simd.U16, src));
-                    q[r] = w.get(LONG, src + 2);
-                    q[8 + r] = w.get(LONG, src + 10);
+                    q[r] = w.get(U64, src + 2);
+                    q[8 + r] = w.get(U64, src + 10);
                 }
                 transpose8x8(q, 0);
                 transpose8x8(q, 8);
-                for (int j = 0; j < 16; j++) dst.set(LONG, out + 16 + 8 * j, q[j]);
+                for (int j = 0; j < 16; j++) dst.set(U64, out + 16 + 8 * j, q[j]);
             }
             pages.copied(base + 8 * rowBytes, g == rows / 8 - 1);
         }
@@ -112,5 +111,4 @@ final class Q4_0Repacked {
         }
     }
 
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 }

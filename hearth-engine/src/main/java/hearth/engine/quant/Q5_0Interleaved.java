@@ -1,6 +1,7 @@
 package hearth.engine.quant;
 
 import static hearth.engine.quant.Simd.LE;
+import static hearth.engine.quant.Simd.U64;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -9,7 +10,6 @@ import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -36,7 +36,6 @@ final class Q5_0Interleaved {
     private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128, S512 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256, I512 = IntVector.SPECIES_512;
     private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 
     /** Shorts of expanded activations per block: 8 vectors of 32, the 4 chunks' low then their high ones. */
     static final int EXPANDED = 256;
@@ -83,7 +82,7 @@ final class Q5_0Interleaved {
                 ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 80, LE).convertShape(ZERO_EXTEND_B2S, S512, 0);
                 ShortVector q2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 112, LE).convertShape(ZERO_EXTEND_B2S, S512, 0);
                 ShortVector q3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, o + 144, LE).convertShape(ZERO_EXTEND_B2S, S512, 0);
-                long c0 = w.get(LONG, o + 16), c1 = w.get(LONG, o + 24), c2 = w.get(LONG, o + 32), c3 = w.get(LONG, o + 40);
+                long c0 = w.get(U64, o + 16), c1 = w.get(U64, o + 24), c2 = w.get(U64, o + 32), c3 = w.get(U64, o + 40);
                 ShortVector lo = q0.and((short) 15).sub(SIXTEEN, VectorMask.fromLong(S512, c0)).mul(ShortVector.fromArray(S512, xa, x))
                         .add(q1.and((short) 15).sub(SIXTEEN, VectorMask.fromLong(S512, c1)).mul(ShortVector.fromArray(S512, xa, x + 32)))
                         .add(q2.and((short) 15).sub(SIXTEEN, VectorMask.fromLong(S512, c2)).mul(ShortVector.fromArray(S512, xa, x + 64)))

@@ -4,6 +4,7 @@ import static hearth.engine.quant.Simd.F256;
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.U16;
 import static hearth.engine.quant.Simd.U32;
+import static hearth.engine.quant.Simd.U64;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -46,7 +47,6 @@ final class Q5_0Repacked implements DecodedBatch.Rows {
      */
     static final boolean ENABLED = Simd.ENABLED && Simd.WIDE && "true".equals(System.getProperty("hearth.q5_0.repack"));
 
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     private static final RepackCache<Q5_0Repacked> CACHE = new RepackCache<>(Q5_0Repacked::repack);
 
     final MemorySegment data;
@@ -100,7 +100,7 @@ final class Q5_0Repacked implements DecodedBatch.Rows {
                         clear[c] |= l << (4 * r) | h << (32 + 4 * r);
                     }
                 }
-                for (int c = 0; c < 4; c++) groupSeg.set(LONG, out + 16 + 8 * c, clear[c]);
+                for (int c = 0; c < 4; c++) groupSeg.set(U64, out + 16 + 8 * c, clear[c]);
             }
             MemorySegment.copy(groupSeg, 0, dst, base, bytes);
             pages.copied(base + bytes, g == rows / 8 - 1);
@@ -133,7 +133,7 @@ final class Q5_0Repacked implements DecodedBatch.Rows {
             for (int b = 0; b < nb; b++, o += GROUP_BLOCK) {
                 for (int i = 0; i < 8; i++) scales[(r - r0 + i) * nb + b] = Float.float16ToFloat(data.get(U16, o + 2 * i));
                 for (int m = 0; m < 4; m++) {
-                    long clear = data.get(LONG, o + 16 + 8 * m);
+                    long clear = data.get(U64, o + 16 + 8 * m);
                     for (int half = 0; half < 2; half++) { // rows 4 half .. 4 half + 3
                         IntVector q = (IntVector) ByteVector.fromMemorySegment(B128, data, o + 48 + 32 * m + 16 * half, LE)
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0);
@@ -160,7 +160,7 @@ final class Q5_0Repacked implements DecodedBatch.Rows {
         for (int b = 0; b < blocksPerRow; b++, o += GROUP_BLOCK) {
             for (int m = 0; m < 4; m++) {
                 int bytes = data.get(U32, o + 48 + 32 * m + 4 * rr); // byte j: row rr's quant byte 4j + m
-                long clear = data.get(LONG, o + 16 + 8 * m) >>> (4 * rr);
+                long clear = data.get(U64, o + 16 + 8 * m) >>> (4 * rr);
                 int y = (r - r0) * k + 32 * b + 8 * m;
                 for (int j = 0; j < 4; j++) {
                     int q = bytes >>> (8 * j) & 0xff;
