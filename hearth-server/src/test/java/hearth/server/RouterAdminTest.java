@@ -150,6 +150,24 @@ class RouterAdminTest {
     }
 
     @Test
+    void anEventStreamThatSeesTheDrainBetweenEventsStillEndsWithTheShutdownEvent() throws Exception {
+        start(RouterLimits.defaults());
+        HttpRequest req = HttpRequest.newBuilder(s.uri("/models/events")).header(AUTH[0], AUTH[1]).GET().build();
+        HttpResponse<Stream<String>> r = s.http.send(req, HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> body = r.body()) {
+            Iterator<String> lines = body.filter(l -> l.startsWith("data: ")).iterator();
+            assertThat(lines.next()).contains("\"type\":\"snapshot\"");
+            s.server.drain(Duration.ZERO);  // draining, but the router is still open: no shutdown event from it yet
+            ((RouterModels) s.server.models()).router().load("stories260K");
+            List<String> rest = new ArrayList<>();
+            lines.forEachRemaining(rest::add);
+            assertThat(rest).isNotEmpty();
+            assertThat(rest.getLast()).isEqualTo("data: {\"type\":\"shutdown\"}");
+            assertThat(rest.subList(0, rest.size() - 1)).noneMatch(l -> l.contains("shutdown"));
+        }
+    }
+
+    @Test
     void metricsAndRequestCountsCarryTheModel() throws Exception {
         start(RouterLimits.defaults());
         post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"Once\",\"max_tokens\":3}", 200);

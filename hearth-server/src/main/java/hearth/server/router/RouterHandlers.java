@@ -112,10 +112,7 @@ public final class RouterHandlers {
                     sse.comment("keep-alive");
                     continue;
                 }
-                if (e.type().equals("shutdown")) {
-                    sse.data(Json.write(Map.of("type", "shutdown")));
-                    return;
-                }
+                if (e.type().equals("shutdown")) break;
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("type", e.type());
                 m.put("model", e.model());
@@ -124,6 +121,8 @@ public final class RouterHandlers {
                 m.putAll(e.data());
                 sse.data(Json.write(m));
             }
+            // the last event, whether the drain was seen between events or the router's shutdown event came first
+            sse.data(Json.write(Map.of("type", "shutdown")));
         } catch (IOException clientGone) {
             // nothing to clean up beyond the subscription
         }
