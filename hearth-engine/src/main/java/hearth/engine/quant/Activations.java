@@ -241,9 +241,9 @@ public final class Activations {
      * block's 32 in {@code block} (for the gathers of {@link #groupVector}); returns them as ints.
      */
     private IntVector quantized(FloatVector x, float id, int o, float[] block) {
-        IntVector v = (IntVector) x.mul(id).add(ROUND).sub(ROUND).convert(VectorOperators.F2I, 0);
+        IntVector v = (IntVector) x.mul(id).add(ROUND).sub(ROUND).convertShape(VectorOperators.F2I, IntVector.SPECIES_256, 0);
         v.convertShape(VectorOperators.I2S, ShortVector.SPECIES_128, 0).reinterpretAsShorts().intoArray(q, o);
-        v.convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(block, o & 31);
+        v.convertShape(VectorOperators.I2F, FloatVector.SPECIES_256, 0).reinterpretAsFloats().intoArray(block, o & 31);
         return v;
     }
 

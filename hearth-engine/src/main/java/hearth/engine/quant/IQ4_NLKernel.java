@@ -157,8 +157,8 @@ final class IQ4_NLKernel extends QeoRowKernel {
                 h[19] = d1;
                 break;
             }
-            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d0), acc0);
-            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d1), acc1);
+            acc0 = ((FloatVector) p0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, d0), acc0);
+            acc1 = ((FloatVector) p1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, d1), acc1);
             if (!one) { // even blocks in acc, odd ones in alt: swapped rather than chosen by a branch (no spills)
                 FloatVector v = acc0;
                 acc0 = alt0;
@@ -205,7 +205,7 @@ final class IQ4_NLKernel extends QeoRowKernel {
             IntVector p = ShortVector.fromArray(S256, q, i).mul(ShortVector.fromArray(S256, x, xo + i))
                     .add(ShortVector.fromArray(S256, q, i + 16).mul(ShortVector.fromArray(S256, x, xo + i + 16))).reinterpretAsInts();
             p = p.lanewise(ASHR, 16).add(p.lanewise(LSHL, 16).lanewise(ASHR, 16));
-            acc = ((FloatVector) p.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d[b] * xd[bo + b]), acc);
+            acc = ((FloatVector) p.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, d[b] * xd[bo + b]), acc);
             if (!one) { // as in pair
                 FloatVector v = acc;
                 acc = alt;

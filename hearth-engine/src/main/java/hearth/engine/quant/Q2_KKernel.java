@@ -160,12 +160,12 @@ final class Q2_KKernel extends QeoRowKernel {
                 is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc));
             }
             float dx = a.d[bi];
-            acc0 = ((FloatVector) IntVector.fromArray(I256, mins, 0).convert(I2F, 0))
+            acc0 = ((FloatVector) IntVector.fromArray(I256, mins, 0).convertShape(I2F, F256, 0))
                     .fma(FloatVector.broadcast(F256, -dx * Float.float16ToFloat(w0.get(U16, o + 82))), acc0);
-            acc1 = ((FloatVector) IntVector.fromArray(I256, mins, 8).convert(I2F, 0))
+            acc1 = ((FloatVector) IntVector.fromArray(I256, mins, 8).convertShape(I2F, F256, 0))
                     .fma(FloatVector.broadcast(F256, -dx * Float.float16ToFloat(w1.get(U16, o + 82))), acc1);
-            acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o + 80))), acc0);
-            acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o + 80))), acc1);
+            acc0 = ((FloatVector) is0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o + 80))), acc0);
+            acc1 = ((FloatVector) is1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o + 80))), acc1);
         }
         acc0.intoArray(h, 0);
         acc1.intoArray(h, 8);

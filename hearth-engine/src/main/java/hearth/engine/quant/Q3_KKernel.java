@@ -187,8 +187,8 @@ final class Q3_KKernel extends QeoRowKernel {
                 is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc));
             }
             float dx = a.d[t * nb + b];
-            acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o + 108))), acc0);
-            acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o + 108))), acc1);
+            acc0 = ((FloatVector) is0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o + 108))), acc0);
+            acc1 = ((FloatVector) is1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o + 108))), acc1);
         }
         acc0.intoArray(h, 0);
         acc1.intoArray(h, 8);

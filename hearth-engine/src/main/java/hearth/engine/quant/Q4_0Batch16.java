@@ -191,14 +191,14 @@ final class Q4_0Batch16 {
             int d = dg + 16 * (b0 + i);
             FloatVector dLo = FloatVector.fromArray(F256, dx, d), dHi = FloatVector.fromArray(F256, dx, d + 8);
             float s0 = sc[so + i], s1 = sc[so + chunk + i], s2 = sc[so + 2 * chunk + i], s3 = sc[so + 3 * chunk + i];
-            e0 = p.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0).reinterpretAsFloats().fma(dLo.mul(s0), e0);
-            o0 = p.reinterpretAsInts().lanewise(ASHR, 16).convert(I2F, 0).reinterpretAsFloats().fma(dHi.mul(s0), o0);
-            e1 = q.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0).reinterpretAsFloats().fma(dLo.mul(s1), e1);
-            o1 = q.reinterpretAsInts().lanewise(ASHR, 16).convert(I2F, 0).reinterpretAsFloats().fma(dHi.mul(s1), o1);
-            e2 = t.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0).reinterpretAsFloats().fma(dLo.mul(s2), e2);
-            o2 = t.reinterpretAsInts().lanewise(ASHR, 16).convert(I2F, 0).reinterpretAsFloats().fma(dHi.mul(s2), o2);
-            e3 = u.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0).reinterpretAsFloats().fma(dLo.mul(s3), e3);
-            o3 = u.reinterpretAsInts().lanewise(ASHR, 16).convert(I2F, 0).reinterpretAsFloats().fma(dHi.mul(s3), o3);
+            e0 = p.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16).convertShape(I2F, F256, 0).reinterpretAsFloats().fma(dLo.mul(s0), e0);
+            o0 = p.reinterpretAsInts().lanewise(ASHR, 16).convertShape(I2F, F256, 0).reinterpretAsFloats().fma(dHi.mul(s0), o0);
+            e1 = q.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16).convertShape(I2F, F256, 0).reinterpretAsFloats().fma(dLo.mul(s1), e1);
+            o1 = q.reinterpretAsInts().lanewise(ASHR, 16).convertShape(I2F, F256, 0).reinterpretAsFloats().fma(dHi.mul(s1), o1);
+            e2 = t.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16).convertShape(I2F, F256, 0).reinterpretAsFloats().fma(dLo.mul(s2), e2);
+            o2 = t.reinterpretAsInts().lanewise(ASHR, 16).convertShape(I2F, F256, 0).reinterpretAsFloats().fma(dHi.mul(s2), o2);
+            e3 = u.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16).convertShape(I2F, F256, 0).reinterpretAsFloats().fma(dLo.mul(s3), e3);
+            o3 = u.reinterpretAsInts().lanewise(ASHR, 16).convertShape(I2F, F256, 0).reinterpretAsFloats().fma(dHi.mul(s3), o3);
         }
         e0.intoArray(h, 0);
         o0.intoArray(h, 8);
@@ -222,8 +222,8 @@ final class Q4_0Batch16 {
             ShortVector p = ShortVector.zero(S256);
             for (int e = 0; e < 32; e++) p = p.add(ShortVector.fromArray(S256, x, xb + 16 * e).mul(ws[wb + e]));
             int d = dg + 16 * (b0 + i);
-            e0 = p.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0).reinterpretAsFloats().fma(FloatVector.fromArray(F256, dx, d).mul(sc[so + i]), e0);
-            o0 = p.reinterpretAsInts().lanewise(ASHR, 16).convert(I2F, 0).reinterpretAsFloats().fma(FloatVector.fromArray(F256, dx, d + 8).mul(sc[so + i]), o0);
+            e0 = p.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16).convertShape(I2F, F256, 0).reinterpretAsFloats().fma(FloatVector.fromArray(F256, dx, d).mul(sc[so + i]), e0);
+            o0 = p.reinterpretAsInts().lanewise(ASHR, 16).convertShape(I2F, F256, 0).reinterpretAsFloats().fma(FloatVector.fromArray(F256, dx, d + 8).mul(sc[so + i]), o0);
         }
         e0.intoArray(h, 0);
         o0.intoArray(h, 8);

@@ -139,7 +139,7 @@ final class Q4_0Interleaved {
                 IntVector d16 = (IntVector) ShortVector.fromMemorySegment(S128, w, o, LE).convertShape(ZERO_EXTEND_S2I, I256, 0);
                 FloatVector dw = d16.and(0x7fff).lanewise(LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
                         .reinterpretAsInts().or(d16.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
-                sums = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + b]), sums);
+                sums = ((FloatVector) tot.convertShape(S2I, I256, 0).convertShape(I2F, F256, 0)).fma(dw.mul(xd[bo + b]), sums);
             }
             sums.intoArray(h, 0);
             store(h, 0, g, out, outIndex, rowFrom, rowTo);
@@ -170,7 +170,7 @@ final class Q4_0Interleaved {
                         .add(q3.mul(ShortVector.fromArray(S512, xa, x + 192))).add(h3.mul(ShortVector.fromArray(S512, xa, x + 224)));
                 ShortVector half = ((ShortVector) acc.reinterpretShape(S256, 0)).add((ShortVector) acc.reinterpretShape(S256, 1));
                 ShortVector tot = ((ShortVector) half.reinterpretShape(S128, 0)).add((ShortVector) half.reinterpretShape(S128, 1)).add(xc[b]);
-                sums0 = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + b]), sums0);
+                sums0 = ((FloatVector) tot.convertShape(S2I, I256, 0).convertShape(I2F, F256, 0)).fma(dw.mul(xd[bo + b]), sums0);
                 x += xs;
                 acc = q0.mul(ShortVector.fromArray(S512, xa, x)).add(h0.mul(ShortVector.fromArray(S512, xa, x + 32)))
                         .add(q1.mul(ShortVector.fromArray(S512, xa, x + 64))).add(h1.mul(ShortVector.fromArray(S512, xa, x + 96)))
@@ -178,7 +178,7 @@ final class Q4_0Interleaved {
                         .add(q3.mul(ShortVector.fromArray(S512, xa, x + 192))).add(h3.mul(ShortVector.fromArray(S512, xa, x + 224)));
                 half = ((ShortVector) acc.reinterpretShape(S256, 0)).add((ShortVector) acc.reinterpretShape(S256, 1));
                 tot = ((ShortVector) half.reinterpretShape(S128, 0)).add((ShortVector) half.reinterpretShape(S128, 1)).add(xc[nb + b]);
-                sums1 = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + nb + b]), sums1);
+                sums1 = ((FloatVector) tot.convertShape(S2I, I256, 0).convertShape(I2F, F256, 0)).fma(dw.mul(xd[bo + nb + b]), sums1);
             }
             sums0.intoArray(h, 0);
             sums1.intoArray(h, 8);

@@ -135,7 +135,7 @@ final class Q4_0Interleaved256 {
                 FloatVector dw = d16.and(0x7fff).lanewise(LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
                         .reinterpretAsInts().or(d16.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
                 ShortVector tot = acc.add(acc.reinterpretAsInts().rearrange(SWAP_HALVES).reinterpretAsShorts()).add(xc[b]);
-                sums = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + b]), sums);
+                sums = ((FloatVector) tot.convertShape(S2I, I256, 0).convertShape(I2F, F256, 0)).fma(dw.mul(xd[bo + b]), sums);
             }
             sums.intoArray(h, 0);
             Q4_0Interleaved.store(h, 0, g, out, outIndex, rowFrom, rowTo);
@@ -177,7 +177,7 @@ final class Q4_0Interleaved256 {
                 ShortVector s7 = q7.mul(ShortVector.fromArray(S256, xa, x + 224)).add(h7.mul(ShortVector.fromArray(S256, xa, x + 240)));
                 ShortVector acc = s0.add(s1).add(s2.add(s3)).add(s4.add(s5).add(s6.add(s7)));
                 ShortVector tot = acc.add(acc.reinterpretAsInts().rearrange(SWAP_HALVES).reinterpretAsShorts()).add(xc[b]);
-                sums0 = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + b]), sums0);
+                sums0 = ((FloatVector) tot.convertShape(S2I, I256, 0).convertShape(I2F, F256, 0)).fma(dw.mul(xd[bo + b]), sums0);
                 x += xs;
                 s0 = q0.mul(ShortVector.fromArray(S256, xa, x)).add(h0.mul(ShortVector.fromArray(S256, xa, x + 16)));
                 s1 = q1.mul(ShortVector.fromArray(S256, xa, x + 32)).add(h1.mul(ShortVector.fromArray(S256, xa, x + 48)));
@@ -189,7 +189,7 @@ final class Q4_0Interleaved256 {
                 s7 = q7.mul(ShortVector.fromArray(S256, xa, x + 224)).add(h7.mul(ShortVector.fromArray(S256, xa, x + 240)));
                 acc = s0.add(s1).add(s2.add(s3)).add(s4.add(s5).add(s6.add(s7)));
                 tot = acc.add(acc.reinterpretAsInts().rearrange(SWAP_HALVES).reinterpretAsShorts()).add(xc[nb + b]);
-                sums1 = ((FloatVector) tot.convertShape(S2I, I256, 0).convert(I2F, 0)).fma(dw.mul(xd[bo + nb + b]), sums1);
+                sums1 = ((FloatVector) tot.convertShape(S2I, I256, 0).convertShape(I2F, F256, 0)).fma(dw.mul(xd[bo + nb + b]), sums1);
             }
             sums0.intoArray(h, 0);
             sums1.intoArray(h, 8);

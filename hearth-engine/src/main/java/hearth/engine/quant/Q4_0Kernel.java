@@ -221,7 +221,7 @@ final class Q4_0Kernel extends TiledKernel {
                 IntVector q01 = p0.blend(p1, ODD).add(p1.blend(p0, ODD).rearrange(SWAP1));
                 IntVector q23 = p2.blend(p3, ODD).add(p3.blend(p2, ODD).rearrange(SWAP1));
                 IntVector q = q01.blend(q23, PAIRS).add(q23.blend(q01, PAIRS).rearrange(SWAP2));
-                ((FloatVector) q.add(q.rearrange(SWAP4)).sub(8 * xs[b]).convert(I2F, 0)).intoArray(tot, 0); // exact: |total| < 2^24
+                ((FloatVector) q.add(q.rearrange(SWAP4)).sub(8 * xs[b]).convertShape(I2F, F256, 0)).intoArray(tot, 0); // exact: |total| < 2^24
                 float dx = xd[bo + b];
                 sum0 = Math.fma(tot[0], Float.float16ToFloat(w.get(U16, o0)) * dx, sum0);
                 sum1 = Math.fma(tot[1], Float.float16ToFloat(w.get(U16, o1)) * dx, sum1);
@@ -288,7 +288,7 @@ final class Q4_0Kernel extends TiledKernel {
                 IntVector q = q01.blend(q23, PAIRS).add(q23.blend(q01, PAIRS).rearrange(SWAP2));
                 IntVector tot = q.add(q.rearrange(SWAP4)).sub(IntVector.fromArray(I256, xs8, 8 * b));
                 FloatVector scale = FloatVector.fromArray(F256, dx, 8 * b).mul(Float.float16ToFloat(w.get(U16, o)));
-                sums = ((FloatVector) tot.convert(I2F, 0)).fma(scale, sums);
+                sums = ((FloatVector) tot.convertShape(I2F, F256, 0)).fma(scale, sums);
             }
             sums.intoArray(h, 0);
             for (int u = 0; u < 4; u++) out[(t + u) * outStride + r] = h[u];

@@ -142,8 +142,8 @@ final class Q4_1Kernel extends QeoRowKernel {
                     .add(q1.reinterpretAsShorts().lanewise(LSHR, 8).mul(xodd)).reinterpretAsInts();
             p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^15
             p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w0.get(U16, o)) * dx), acc0);
-            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w1.get(U16, o)) * dx), acc1);
+            acc0 = ((FloatVector) p0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w0.get(U16, o)) * dx), acc0);
+            acc1 = ((FloatVector) p1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w1.get(U16, o)) * dx), acc1);
             m0 = Math.fma(Float.float16ToFloat(w0.get(U16, o + 2)), sx, m0);
             m1 = Math.fma(Float.float16ToFloat(w1.get(U16, o + 2)), sx, m1);
         }
@@ -186,7 +186,7 @@ final class Q4_1Kernel extends QeoRowKernel {
             IntVector p = ShortVector.fromArray(S256, q, i).mul(ShortVector.fromArray(S256, x, xo + i))
                     .add(ShortVector.fromArray(S256, q, i + 16).mul(ShortVector.fromArray(S256, x, xo + i + 16))).reinterpretAsInts();
             p = p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^15
-            acc = ((FloatVector) p.convert(I2F, 0)).fma(FloatVector.broadcast(F256, d[b] * xd[bo + b]), acc);
+            acc = ((FloatVector) p.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, d[b] * xd[bo + b]), acc);
             mins = Math.fma(m[b], xs[bo + b], mins);
         }
         acc.intoArray(h, 0);

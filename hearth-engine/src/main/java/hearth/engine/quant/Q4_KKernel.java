@@ -261,8 +261,8 @@ final class Q4_KKernel extends QeoRowKernel {
                 is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (sb >>> sh + 8) & 0xff));
             }
             float dx = a.d[bi];
-            acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o))), acc0);
-            acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o))), acc1);
+            acc0 = ((FloatVector) is0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o))), acc0);
+            acc1 = ((FloatVector) is1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o))), acc1);
             // mins: ggml's acc_m lane i takes sub-blocks 2i and 2i + 1
             int s0 = bsums[bi * 16] + bsums[bi * 16 + 1], s1 = bsums[bi * 16 + 2] + bsums[bi * 16 + 3];
             int s2 = bsums[bi * 16 + 4] + bsums[bi * 16 + 5], s3 = bsums[bi * 16 + 6] + bsums[bi * 16 + 7];
@@ -343,8 +343,8 @@ final class Q4_KKernel extends QeoRowKernel {
                 is0 = is0.add(p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(ra.sc[8 * b + j]));
                 is1 = is1.add(p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(rb.sc[8 * b + j]));
             }
-            acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[ta * nb + b] * ra.d[b]), acc0);
-            acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[tb * nb + b] * rb.d[b]), acc1);
+            acc0 = ((FloatVector) is0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, xd[ta * nb + b] * ra.d[b]), acc0);
+            acc1 = ((FloatVector) is1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, xd[tb * nb + b] * rb.d[b]), acc1);
         }
         acc0.intoArray(h, 0);
         acc1.intoArray(h, 8);
@@ -363,8 +363,8 @@ final class Q4_KKernel extends QeoRowKernel {
             IntVector m1 = IntVector.fromArray(I256, rb.mins, 8 * b).mul(IntVector.fromArray(I256, xs, xsb + 8 * b));
             m0 = m0.add(m0.rearrange(MIN_PAIRS));
             m1 = m1.add(m1.rearrange(MIN_PAIRS));
-            am0 = ((FloatVector) m0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -xd[ta * nb + b] * ra.dmin[b]), am0);
-            am1 = ((FloatVector) m1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, -xd[tb * nb + b] * rb.dmin[b]), am1);
+            am0 = ((FloatVector) m0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, -xd[ta * nb + b] * ra.dmin[b]), am0);
+            am1 = ((FloatVector) m1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, -xd[tb * nb + b] * rb.dmin[b]), am1);
         }
         am0.intoArray(h, 16);
         am1.intoArray(h, 24);

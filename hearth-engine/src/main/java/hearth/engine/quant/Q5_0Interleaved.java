@@ -2,10 +2,9 @@ package hearth.engine.quant;
 
 import static hearth.engine.quant.Simd.LE;
 import static hearth.engine.quant.Simd.U64;
-import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.S2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
-import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
 
@@ -34,7 +33,7 @@ final class Q5_0Interleaved {
 
     private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
     private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128, S512 = ShortVector.SPECIES_512;
-    private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256, I512 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
 
     /** Shorts of expanded activations per block: 8 vectors of 32, the 4 chunks' low then their high ones. */
@@ -74,7 +73,8 @@ final class Q5_0Interleaved {
         float[] h = new float[64];
         for (int g = g0; g < g1; g++) {
             long o = (long) g * nb * Q5_0Repacked.GROUP_BLOCK;
-            // lane 4r + j of the accumulators: ggml's float lane j (lo) or 4 + j (hi) of row r (lo4) or 4 + r (hi4)
+            // lane 4r + j of the accumulators: ggml's float lane j (lo4, lo8) or 4 + j (hi4, hi8) of row r (lo4, hi4) or
+            // 4 + r (lo8, hi8)
             FloatVector lo4 = FloatVector.zero(F512), hi4 = lo4, lo8 = lo4, hi8 = lo4;
             for (int b = 0; b < nb; b++, o += Q5_0Repacked.GROUP_BLOCK) {
                 int x = b * EXPANDED;
@@ -96,10 +96,10 @@ final class Q5_0Interleaved {
                         .reinterpretAsInts().or(d16.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats().mul(xd[bo + b])
                         .reinterpretShape(F512, 0);
                 FloatVector d4 = d.rearrange(SCALES_LO), d8 = d.rearrange(SCALES_HI);
-                lo4 = ((FloatVector) lo.convertShape(S2I, I512, 0).convert(I2F, 0)).fma(d4, lo4);
-                lo8 = ((FloatVector) lo.convertShape(S2I, I512, 1).convert(I2F, 0)).fma(d8, lo8);
-                hi4 = ((FloatVector) hi.convertShape(S2I, I512, 0).convert(I2F, 0)).fma(d4, hi4);
-                hi8 = ((FloatVector) hi.convertShape(S2I, I512, 1).convert(I2F, 0)).fma(d8, hi8);
+                lo4 = ((FloatVector) lo.convertShape(S2F, F512, 0)).fma(d4, lo4);
+                lo8 = ((FloatVector) lo.convertShape(S2F, F512, 1)).fma(d8, lo8);
+                hi4 = ((FloatVector) hi.convertShape(S2F, F512, 0)).fma(d4, hi4);
+                hi8 = ((FloatVector) hi.convertShape(S2F, F512, 1)).fma(d8, hi8);
             }
             lo4.intoArray(h, 0);
             hi4.intoArray(h, 16);

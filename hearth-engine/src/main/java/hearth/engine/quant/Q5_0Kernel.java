@@ -171,8 +171,8 @@ final class Q5_0Kernel extends TiledKernel {
                         .add(q1.reinterpretAsShorts().lanewise(LSHR, 8).sub(SIXTEEN).mul(xodd)).reinterpretAsInts();
                 p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
                 p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
-                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
+                acc0 = ((FloatVector) p0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
+                acc1 = ((FloatVector) p1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
             }
             acc0.intoArray(h, 0);
             acc1.intoArray(h, 8);
@@ -201,10 +201,10 @@ final class Q5_0Kernel extends TiledKernel {
         for (int b = 0; b < nb; b++, o += BYTES) {
             IntVector q = bytes(w, o, -1);
             int y = dstOff + b * blockStride;
-            q.lanewise(LSHL, 27).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y);
-            q.lanewise(LSHL, 19).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + groupStride);
-            q.lanewise(LSHL, 11).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + 2 * groupStride);
-            q.lanewise(LSHL, 3).lanewise(ASHR, 27).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + 3 * groupStride);
+            q.lanewise(LSHL, 27).lanewise(ASHR, 27).convertShape(I2F, F256, 0).reinterpretAsFloats().intoArray(dst, y);
+            q.lanewise(LSHL, 19).lanewise(ASHR, 27).convertShape(I2F, F256, 0).reinterpretAsFloats().intoArray(dst, y + groupStride);
+            q.lanewise(LSHL, 11).lanewise(ASHR, 27).convertShape(I2F, F256, 0).reinterpretAsFloats().intoArray(dst, y + 2 * groupStride);
+            q.lanewise(LSHL, 3).lanewise(ASHR, 27).convertShape(I2F, F256, 0).reinterpretAsFloats().intoArray(dst, y + 3 * groupStride);
             scales[scaleOff + b] = Float.float16ToFloat(w.get(U16, o));
         }
     }
@@ -261,8 +261,8 @@ final class Q5_0Kernel extends TiledKernel {
                     .add(ShortVector.fromArray(S256, qb, i + 16).mul(ShortVector.fromArray(S256, x, xb + i + 16))).reinterpretAsInts();
             p0 = p0.add(p0.lanewise(LSHL, 16)).lanewise(ASHR, 16); // pair sums: exact, |sum of four| < 2^13
             p1 = p1.add(p1.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-            acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, da[b] * xd[xda + b]), acc0);
-            acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, db[b] * xd[xdb + b]), acc1);
+            acc0 = ((FloatVector) p0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, da[b] * xd[xda + b]), acc0);
+            acc1 = ((FloatVector) p1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, db[b] * xd[xdb + b]), acc1);
         }
         acc0.intoArray(h, 0);
         acc1.intoArray(h, 8);

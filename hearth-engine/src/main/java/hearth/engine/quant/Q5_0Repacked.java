@@ -139,8 +139,8 @@ final class Q5_0Repacked implements DecodedBatch.Rows {
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0);
                         IntVector lo = q.and(15).sub(16, VectorMask.fromLong(I512, clear >>> (16 * half)));
                         IntVector hi = q.lanewise(VectorOperators.LSHR, 4).sub(16, VectorMask.fromLong(I512, clear >>> (32 + 16 * half)));
-                        FloatVector a = (FloatVector) MIX01.selectFrom(lo, hi).convert(VectorOperators.I2F, 0);
-                        FloatVector c = (FloatVector) MIX23.selectFrom(lo, hi).convert(VectorOperators.I2F, 0);
+                        FloatVector a = (FloatVector) MIX01.selectFrom(lo, hi).convertShape(VectorOperators.I2F, FloatVector.SPECIES_512, 0);
+                        FloatVector c = (FloatVector) MIX23.selectFrom(lo, hi).convertShape(VectorOperators.I2F, FloatVector.SPECIES_512, 0);
                         int y = row + 4 * half * k + 32 * b + 8 * m;
                         ((FloatVector) a.reinterpretShape(F256, 0)).intoArray(dst, y);
                         ((FloatVector) a.reinterpretShape(F256, 1)).intoArray(dst, y + k);

@@ -163,8 +163,8 @@ final class Q5_KKernel extends QeoRowKernel {
                 is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul((int) (sb >>> sh + 8) & 0xff));
             }
             float dx = a.d[bi];
-            acc0 = ((FloatVector) is0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o))), acc0);
-            acc1 = ((FloatVector) is1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o))), acc1);
+            acc0 = ((FloatVector) is0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w0.get(U16, o))), acc0);
+            acc1 = ((FloatVector) is1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(w1.get(U16, o))), acc1);
             int msum0 = 0, msum1 = 0;
             for (int jj = 0; jj < 8; jj++) {
                 int sum = bsums[bi * 16 + 2 * jj] + bsums[bi * 16 + 2 * jj + 1];

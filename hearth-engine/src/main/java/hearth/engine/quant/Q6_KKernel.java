@@ -181,8 +181,8 @@ final class Q6_KKernel extends TiledKernel {
                     }
                 }
                 float dx = a.d[t * nb + b];
-                acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(row.get(U16, o + 208))), acc);
-                acc1 = ((FloatVector) isum1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(row1.get(U16, o + 208))), acc1);
+                acc = ((FloatVector) isum.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(row.get(U16, o + 208))), acc);
+                acc1 = ((FloatVector) isum1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dx * Float.float16ToFloat(row1.get(U16, o + 208))), acc1);
             }
             acc.intoArray(h, 0);
             acc1.intoArray(h, 8);
@@ -258,10 +258,10 @@ final class Q6_KKernel extends TiledKernel {
                 }
                 float dw = Float.float16ToFloat(w.get(U16, o + 208));
                 int bi = t * nb + b;
-                acc0 = ((FloatVector) i0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[bi] * dw), acc0);
-                acc1 = ((FloatVector) i1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[bi + nb] * dw), acc1);
-                acc2 = ((FloatVector) i2.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[bi + 2 * nb] * dw), acc2);
-                acc3 = ((FloatVector) i3.convert(I2F, 0)).fma(FloatVector.broadcast(F256, xd[bi + 3 * nb] * dw), acc3);
+                acc0 = ((FloatVector) i0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, xd[bi] * dw), acc0);
+                acc1 = ((FloatVector) i1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, xd[bi + nb] * dw), acc1);
+                acc2 = ((FloatVector) i2.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, xd[bi + 2 * nb] * dw), acc2);
+                acc3 = ((FloatVector) i3.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, xd[bi + 3 * nb] * dw), acc3);
             }
             acc0.intoArray(h, 0);
             acc1.intoArray(h, 8);
@@ -321,10 +321,10 @@ final class Q6_KKernel extends TiledKernel {
                     IntVector qh = IntVector.fromMemorySegment(I256, w, o + 128 + 32 * half, LE);
                     IntVector q = ql.lanewise(LSHR, 4 * (quarter >> 1)).and(0x0f0f_0f0f)
                             .or(qh.lanewise(LSHR, 2 * quarter).and(0x0303_0303).lanewise(LSHL, 4).lanewise(XOR, 0x2020_2020));
-                    FloatVector w0 = (FloatVector) q.lanewise(LSHL, 26).lanewise(ASHR, 26).convert(I2F, 0);
-                    FloatVector w1 = (FloatVector) q.lanewise(LSHL, 18).lanewise(ASHR, 26).convert(I2F, 0);
-                    FloatVector w2 = (FloatVector) q.lanewise(LSHL, 10).lanewise(ASHR, 26).convert(I2F, 0);
-                    FloatVector w3 = (FloatVector) q.lanewise(LSHL, 2).lanewise(ASHR, 26).convert(I2F, 0);
+                    FloatVector w0 = (FloatVector) q.lanewise(LSHL, 26).lanewise(ASHR, 26).convertShape(I2F, F256, 0);
+                    FloatVector w1 = (FloatVector) q.lanewise(LSHL, 18).lanewise(ASHR, 26).convertShape(I2F, F256, 0);
+                    FloatVector w2 = (FloatVector) q.lanewise(LSHL, 10).lanewise(ASHR, 26).convertShape(I2F, F256, 0);
+                    FloatVector w3 = (FloatVector) q.lanewise(LSHL, 2).lanewise(ASHR, 26).convertShape(I2F, F256, 0);
                     FloatVector sc = FloatVector.broadcast(F256, scales[2 * c]).blend(FloatVector.broadcast(F256, scales[2 * c + 1]), SECOND_GROUP);
                     int x = t * k + b * BLOCK + 32 * c;
                     i0 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),

@@ -131,8 +131,8 @@ final class Q8_0Kernel extends TiledKernel {
                 IntVector p1 = s1.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(xe).add(s1.lanewise(ASHR, 8).mul(xodd)).reinterpretAsInts();
                 p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
                 p1 = p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
-                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
+                acc0 = ((FloatVector) p0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * dx), acc0);
+                acc1 = ((FloatVector) p1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o1)) * dx), acc1);
             }
             acc0.intoArray(h, 0);
             acc1.intoArray(h, 8);
@@ -148,7 +148,7 @@ final class Q8_0Kernel extends TiledKernel {
                 IntVector p0 = s0.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(ShortVector.fromArray(S256, xq, x))
                         .add(s0.lanewise(ASHR, 8).mul(ShortVector.fromArray(S256, xq, x + 16))).reinterpretAsInts();
                 p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * xd[bo + b]), acc0);
+                acc0 = ((FloatVector) p0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, Float.float16ToFloat(w.get(U16, o0)) * xd[bo + b]), acc0);
             }
             acc0.intoArray(h, 0);
             out[t * outStride + r] = hsum8(h, 0);
@@ -183,8 +183,8 @@ final class Q8_0Kernel extends TiledKernel {
                 IntVector p1 = e1.mul(xe).add(d1.mul(xodd)).reinterpretAsInts();
                 p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
                 p1 = p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                acc0 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw0 * dx), acc0);
-                acc1 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw1 * dx), acc1);
+                acc0 = ((FloatVector) p0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dw0 * dx), acc0);
+                acc1 = ((FloatVector) p1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dw1 * dx), acc1);
                 xe = ShortVector.fromArray(S256, xq, yo + e);
                 xodd = ShortVector.fromArray(S256, xq, yo + e + 16);
                 dx = xd[co + b];
@@ -192,8 +192,8 @@ final class Q8_0Kernel extends TiledKernel {
                 p1 = e1.mul(xe).add(d1.mul(xodd)).reinterpretAsInts();
                 p0 = p0.lanewise(ASHR, 16).add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16));
                 p1 = p1.lanewise(ASHR, 16).add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16));
-                acc2 = ((FloatVector) p0.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw0 * dx), acc2);
-                acc3 = ((FloatVector) p1.convert(I2F, 0)).fma(FloatVector.broadcast(F256, dw1 * dx), acc3);
+                acc2 = ((FloatVector) p0.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dw0 * dx), acc2);
+                acc3 = ((FloatVector) p1.convertShape(I2F, F256, 0)).fma(FloatVector.broadcast(F256, dw1 * dx), acc3);
             }
             acc0.intoArray(h, 0);
             acc1.intoArray(h, 8);
@@ -224,10 +224,10 @@ final class Q8_0Kernel extends TiledKernel {
         for (int b = 0; b < nb; b++, o += BYTES) {
             IntVector q = IntVector.fromMemorySegment(I256, w, o + 2, LE);
             int y = dstOff + b * blockStride;
-            q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y);
-            q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + groupStride);
-            q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + 2 * groupStride);
-            q.lanewise(ASHR, 24).convert(I2F, 0).reinterpretAsFloats().intoArray(dst, y + 3 * groupStride);
+            q.lanewise(LSHL, 24).lanewise(ASHR, 24).convertShape(I2F, F256, 0).reinterpretAsFloats().intoArray(dst, y);
+            q.lanewise(LSHL, 16).lanewise(ASHR, 24).convertShape(I2F, F256, 0).reinterpretAsFloats().intoArray(dst, y + groupStride);
+            q.lanewise(LSHL, 8).lanewise(ASHR, 24).convertShape(I2F, F256, 0).reinterpretAsFloats().intoArray(dst, y + 2 * groupStride);
+            q.lanewise(ASHR, 24).convertShape(I2F, F256, 0).reinterpretAsFloats().intoArray(dst, y + 3 * groupStride);
             scales[scaleOff + b] = Float.float16ToFloat(w.get(U16, o));
         }
     }
@@ -256,10 +256,10 @@ final class Q8_0Kernel extends TiledKernel {
             for (int b = 0; b < nb; b++) {
                 long ob = o + (long) b * BYTES;
                 IntVector q = IntVector.fromMemorySegment(I256, w, ob + 2, LE);
-                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convertShape(I2F, F256, 0);
+                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convertShape(I2F, F256, 0);
+                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convertShape(I2F, F256, 0);
+                FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convertShape(I2F, F256, 0);
                 float dw = Float.float16ToFloat(w.get(U16, ob));
                 int e = b * BLOCK;
                 FloatVector s0 = w3.fma(FloatVector.fromArray(F256, xf, x0 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x0 + e + 16),
@@ -306,14 +306,14 @@ final class Q8_0Kernel extends TiledKernel {
             for (int b = 0, x = x0, d = d0; b < nb; b++, o += BYTES, o1 += BYTES, x += 64, d += 16) {
                 IntVector q = IntVector.fromMemorySegment(I256, w, o + 2, LE).reinterpretShape(I512, 0).reinterpretAsInts().rearrange(TWICE);
                 IntVector p = IntVector.fromMemorySegment(I256, w, o1 + 2, LE).reinterpretShape(I512, 0).reinterpretAsInts().rearrange(TWICE);
-                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector v0 = (FloatVector) p.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector v1 = (FloatVector) p.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector v2 = (FloatVector) p.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector v3 = (FloatVector) p.lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convertShape(I2F, F512, 0);
+                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convertShape(I2F, F512, 0);
+                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convertShape(I2F, F512, 0);
+                FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convertShape(I2F, F512, 0);
+                FloatVector v0 = (FloatVector) p.lanewise(LSHL, 24).lanewise(ASHR, 24).convertShape(I2F, F512, 0);
+                FloatVector v1 = (FloatVector) p.lanewise(LSHL, 16).lanewise(ASHR, 24).convertShape(I2F, F512, 0);
+                FloatVector v2 = (FloatVector) p.lanewise(LSHL, 8).lanewise(ASHR, 24).convertShape(I2F, F512, 0);
+                FloatVector v3 = (FloatVector) p.lanewise(ASHR, 24).convertShape(I2F, F512, 0);
                 FloatVector dw = FloatVector.broadcast(F512, Float.float16ToFloat(w.get(U16, o)));
                 FloatVector dv = FloatVector.broadcast(F512, Float.float16ToFloat(w.get(U16, o1)));
                 FloatVector a0 = FloatVector.fromArray(F512, xf, x), a1 = FloatVector.fromArray(F512, xf, x + 16);
@@ -347,10 +347,10 @@ final class Q8_0Kernel extends TiledKernel {
             FloatVector acc0 = FloatVector.zero(F512), acc1 = acc0;
             for (int b = 0, x = x0, d = d0; b < nb; b++, o += BYTES, x += 64, d += 16) {
                 IntVector q = IntVector.fromMemorySegment(I256, w, o + 2, LE).reinterpretShape(I512, 0).reinterpretAsInts().rearrange(TWICE);
-                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
-                FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convert(I2F, 0);
+                FloatVector w0 = (FloatVector) q.lanewise(LSHL, 24).lanewise(ASHR, 24).convertShape(I2F, F512, 0);
+                FloatVector w1 = (FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 24).convertShape(I2F, F512, 0);
+                FloatVector w2 = (FloatVector) q.lanewise(LSHL, 8).lanewise(ASHR, 24).convertShape(I2F, F512, 0);
+                FloatVector w3 = (FloatVector) q.lanewise(ASHR, 24).convertShape(I2F, F512, 0);
                 FloatVector dw = FloatVector.broadcast(F512, Float.float16ToFloat(w.get(U16, o)));
                 FloatVector s0 = w3.fma(FloatVector.fromArray(F512, xf, x + 48), w2.fma(FloatVector.fromArray(F512, xf, x + 32),
                         w1.fma(FloatVector.fromArray(F512, xf, x + 16), w0.mul(FloatVector.fromArray(F512, xf, x)))));

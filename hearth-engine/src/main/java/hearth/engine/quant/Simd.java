@@ -227,7 +227,7 @@ final class Simd {
     }
 
     static FloatVector toFloat(IntVector v) {
-        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+        return (FloatVector) v.convertShape(VectorOperators.I2F, F256, 0);
     }
 
     static float fp16(MemorySegment s, long off) {
