@@ -166,18 +166,25 @@ public final class ModelBench {
     private static final double SETTLED = 1.10;
 
     /**
-     * Full-size runs, like llama-bench's warm-up, repeated until one is no longer 10 % faster than the fastest before it
-     * (at least two): C2 compiles the kernels of batches and of single rows over the first seconds, on the same cores,
-     * and one run left the first timed ones up to 1.8x slower than the rest (SmolLM2 pp128 on one thread: 120, 148,
-     * 152, then 194-220 tok/s).
+     * Decode-only runs first (a one-token prompt), so that C2 compiles the single-row kernels before any batch kernel
+     * has run (see the engine's WarmUp: with the order the other way round, some were compiled with boxed vectors and
+     * tg ran 2-3x slower, at random). Then full-size runs, like llama-bench's warm-up. Each kind repeats until a run is
+     * no longer 10 % faster than the fastest before it (at least two): C2 compiles on the same cores, and one run left
+     * the first timed ones up to 1.8x slower than the rest (SmolLM2 pp128 on one thread: 120, 148, 152, then 194-220
+     * tok/s).
      */
     private void warmUp(Engine engine, int vocab, SplittableRandom rnd) {
+        if (genTokens > 0) settle(() -> runOnce(engine, new int[0], vocab, rnd, 1, genTokens));
+        settle(() -> runOnce(engine, new int[0], vocab, rnd, Math.max(promptTokens, 1), Math.max(genTokens, 1)));
+    }
+
+    private static void settle(Runnable run) {
         long best = Long.MAX_VALUE;
-        for (int run = 0; run < MAX_WARM_UP_RUNS; run++) {
+        for (int i = 0; i < MAX_WARM_UP_RUNS; i++) {
             long started = System.nanoTime();
-            runOnce(engine, new int[0], vocab, rnd, Math.max(promptTokens, 1), Math.max(genTokens, 1));
+            run.run();
             long took = System.nanoTime() - started;
-            if (run >= 1 && took * SETTLED >= best) return;
+            if (i >= 1 && took * SETTLED >= best) return;
             best = Math.min(best, took);
         }
     }

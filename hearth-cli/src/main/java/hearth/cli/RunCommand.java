@@ -50,9 +50,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object with tokens, text and speeds instead of streaming")
     boolean json;
 
+    @Option(names = "--warmup", description = "run the model on made-up tokens first, until the JIT has compiled its "
+            + "kernels (seconds), so that the speeds printed are steady-state ones (hearth serve does this by default)")
+    boolean warmup;
+
     @Override
     public Integer call() throws Exception {
-        EngineConfig cfg = EngineConfig.of(model).withContextSize(ctxSize).withPrefixCache(prompt == null);
+        EngineConfig cfg = EngineConfig.of(model).withContextSize(ctxSize).withPrefixCache(prompt == null).withWarmUp(warmup);
         if (threads != null) cfg = cfg.withThreads(threads);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Engine engine = Engine.load(cfg)) {

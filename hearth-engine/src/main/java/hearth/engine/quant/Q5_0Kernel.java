@@ -121,7 +121,7 @@ final class Q5_0Kernel extends TiledKernel {
     }
 
     /**
-     * With {@code -Dhearth.q5_0.repack=true} on 512-bit machines, the rows held by the interleaved copy
+     * On 512-bit machines (unless {@code -Dhearth.q5_0.repack=false}), the rows held by the interleaved copy
      * ({@link Q5_0Repacked}) are read from it (see {@link #matMul(Q5_0Repacked, MemorySegment, long, int, int, Activations, float[], int)}).
      */
     @Override

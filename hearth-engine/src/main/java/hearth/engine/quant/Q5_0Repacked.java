@@ -41,11 +41,12 @@ final class Q5_0Repacked implements DecodedBatch.Rows {
     static final int GROUP_BLOCK = 176;
 
     /**
-     * Off unless {@code -Dhearth.q5_0.repack=true} (and 512-bit vectors). The kernel alone is 2.9 times as fast as
-     * Q5_0Kernel's row kernel, but in the model C2 then compiled it, and Q4_K's row kernel, with boxed vectors in some
-     * runs (a prefill before the first decode: docs/performance.md, twenty-second session).
+     * On with 512-bit vectors unless {@code -Dhearth.q5_0.repack=false}. The kernel alone is 2.9 times as fast as
+     * Q5_0Kernel's row kernel. C2 compiles it with boxed vectors when the batch kernels ran first (a prompt before the
+     * first decode, docs/performance.md, twenty-second and twenty-third sessions): the engine's and the benchmark's
+     * warm-ups decode alone first for that reason.
      */
-    static final boolean ENABLED = Simd.ENABLED && Simd.WIDE && "true".equals(System.getProperty("hearth.q5_0.repack"));
+    static final boolean ENABLED = Simd.ENABLED && Simd.WIDE && !"false".equals(System.getProperty("hearth.q5_0.repack"));
 
     private static final RepackCache<Q5_0Repacked> CACHE = new RepackCache<>(Q5_0Repacked::repack);
 
