@@ -54,11 +54,8 @@ final class Q4_0Repacked {
 
     private static Q4_0Repacked repack(MemorySegment w, long rowBytes, Arena arena) {
         int blocksPerRow = Math.toIntExact(rowBytes / Q4_0Kernel.BYTES);
-        int rows = (int) (w.byteSize() / rowBytes) / 8 * 8;
+        int rows = RepackCache.wholeGroupRows(w, rowBytes, Q4_0Kernel.BYTES);
         if (rows == 0) return null;
-        for (long o = 0; o < rows * rowBytes; o += Q4_0Kernel.BYTES) {
-            if ((w.get(Simd.U16, o) & 0x7c00) == 0x7c00) return null;
-        }
         MemorySegment dst = arena.allocate((long) rows * rowBytes, 64);
         long[] q = new long[16];
         RepackCache.PageReturn pages = new RepackCache.PageReturn(w);

@@ -72,11 +72,8 @@ final class Q5_0Repacked implements DecodedBatch.Rows {
 
     private static Q5_0Repacked repack(MemorySegment w, long rowBytes, Arena arena) {
         int nb = Math.toIntExact(rowBytes / Q5_0Kernel.BYTES);
-        int rows = (int) (w.byteSize() / rowBytes) / 8 * 8;
+        int rows = RepackCache.wholeGroupRows(w, rowBytes, Q5_0Kernel.BYTES);
         if (rows == 0) return null;
-        for (long o = 0; o < rows * rowBytes; o += Q5_0Kernel.BYTES) {
-            if ((w.get(U16, o) & 0x7c00) == 0x7c00) return null;
-        }
         MemorySegment dst = arena.allocate((long) rows * rowBytes, 64);
         int bytes = Math.toIntExact(8 * rowBytes);
         byte[] src = new byte[bytes], group = new byte[bytes];

@@ -92,6 +92,19 @@ final class RepackCache<T> {
     }
 
     /**
+     * How many rows of {@code w} (rows of {@code rowBytes}) a copy in groups of 8 rows holds: its whole groups, or 0 (no
+     * copy) when a block scale among them, the fp16 at the start of every {@code blockBytes}-byte block, is infinite or
+     * NaN.
+     */
+    static int wholeGroupRows(MemorySegment w, long rowBytes, long blockBytes) {
+        int rows = (int) (w.byteSize() / rowBytes) / 8 * 8;
+        for (long o = 0; o < rows * rowBytes; o += blockBytes) {
+            if ((w.get(Simd.U16, o) & 0x7c00) == 0x7c00) return 0;
+        }
+        return rows;
+    }
+
+    /**
      * Hands back the file pages of a memory-mapped source as they are copied ({@link MemorySegment#unload}, madvise
      * DONTNEED), a MiB at a time: clean file pages, read again from the page cache if another path needs them, so
      * resident memory stays near the file's size while a copy is made.
