@@ -5,6 +5,7 @@ import hearth.engine.EngineConfig;
 import hearth.engine.EngineException;
 import hearth.engine.Event;
 import hearth.engine.GenerateRequest;
+import hearth.engine.WarmUp;
 import hearth.engine.ops.MatMulProfile;
 import hearth.engine.sample.SamplingParams;
 import java.io.IOException;
@@ -161,9 +162,8 @@ public final class ModelBench {
         return new Report(rows, kernelRows);
     }
 
-    /** Warm-up runs at most, and a run less than this much faster than the fastest before it counts as settled. */
+    /** Warm-up runs of each kind at most. */
     private static final int MAX_WARM_UP_RUNS = 10;
-    private static final double SETTLED = 1.10;
 
     /**
      * Decode-only runs first (a one-token prompt), so that C2 compiles the single-row kernels before any batch kernel
@@ -179,14 +179,7 @@ public final class ModelBench {
     }
 
     private static void settle(Runnable run) {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < MAX_WARM_UP_RUNS; i++) {
-            long started = System.nanoTime();
-            run.run();
-            long took = System.nanoTime() - started;
-            if (i >= 1 && took * SETTLED >= best) return;
-            best = Math.min(best, took);
-        }
+        WarmUp.untilSettled(MAX_WARM_UP_RUNS, System.nanoTime() + Long.MAX_VALUE / 2, run);
     }
 
     private static int[] tokens(SplittableRandom rnd, int vocab, int n) {

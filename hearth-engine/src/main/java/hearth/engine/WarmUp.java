@@ -63,12 +63,12 @@ public final class WarmUp {
             int[] prompt = new int[PROMPT];
             for (int i = 0; i < PROMPT; i++) prompt[i] = (i * 7919 + 13) % vocab;
             long deadline = System.nanoTime() + budget.toNanos();
-            List<Long> alone = settle(deadline, () -> {
+            List<Long> alone = untilSettled(MAX_ROUNDS, deadline, () -> {
                 for (int step = 0; step < ALONE; step++) {
                     model.forward(ForwardBatch.ofSequence(new int[] {prompt[step]}, step, tables[0], true), cache, logits);
                 }
             });
-            List<Long> rounds = settle(deadline, () -> {
+            List<Long> rounds = untilSettled(MAX_ROUNDS, deadline, () -> {
                 model.forward(ForwardBatch.ofSequence(prompt, 0, tables[0], true), cache, logits);
                 // positions the other sequences never wrote read as zeros: harmless, only the code paths matter here
                 for (int step = 0; step < DECODE; step++) {
@@ -89,11 +89,15 @@ public final class WarmUp {
         }
     }
 
-    /** Runs round until one is no longer {@link #SETTLED} faster than the fastest before it; returns the rounds' ms. */
-    private static List<Long> settle(long deadline, Runnable round) {
+    /**
+     * Runs {@code round} until one is no longer 10 % faster than the fastest before it (at least two rounds), at most
+     * {@code maxRounds} times and not past {@code deadline} ({@link System#nanoTime}); returns the rounds' milliseconds.
+     * The rule of this warm-up, for other warm-ups too (the model benchmark's).
+     */
+    public static List<Long> untilSettled(int maxRounds, long deadline, Runnable round) {
         List<Long> rounds = new ArrayList<>();
         long best = Long.MAX_VALUE;
-        while (rounds.size() < MAX_ROUNDS && System.nanoTime() < deadline) {
+        while (rounds.size() < maxRounds && deadline - System.nanoTime() > 0) {
             long started = System.nanoTime();
             round.run();
             long took = System.nanoTime() - started;
