@@ -33,6 +33,8 @@ final class Simd {
     static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     /** Int lanes 0..7 of a 512-bit vector twice: a 256-bit load widened to both halves. */
     static final VectorShuffle<Integer> TWICE = VectorShuffle.fromValues(I512, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+    /** Lane l to lane l + 8 and back (16 int lanes): adding it to a vector gives each lane its twin's value in both. */
+    static final VectorShuffle<Integer> SWAP_HALVES = VectorShuffle.fromOp(I512, l -> l ^ 8);
     static final VectorSpecies<Long> L256 = LongVector.SPECIES_256;
     static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);

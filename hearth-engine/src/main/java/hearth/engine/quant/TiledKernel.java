@@ -81,6 +81,25 @@ abstract class TiledKernel implements QuantKernel {
         void run(MemorySegment w0, MemorySegment w1, Activations a, int t, float[] h);
     }
 
+    private static final ThreadLocal<short[]> PAIRED = ThreadLocal.withInitial(() -> new short[0]);
+
+    /**
+     * Activation row t of {@link Activations#qeo} (16 even values, then 16 odd ones, per 32) for 512-bit row kernels
+     * whose one load takes two neighbouring chunks of {@code chunk} weights (32 or 64): every two chunks' 16-value units
+     * interleaved (unit u of the first, unit u of the second, for each u), so that lanes 0..15 of a 32-lane vector meet
+     * the first chunk and lanes 16..31 the second. Returned in this thread's scratch, row t at 0.
+     */
+    static short[] pairedChunks(Activations a, int t, int chunk) {
+        int k = a.k, units = chunk / 16;
+        short[] xp = PAIRED.get();
+        if (xp.length < k) PAIRED.set(xp = new short[k]);
+        for (int c = 0; c < k / chunk; c++) {
+            int to = 2 * chunk * (c / 2) + 16 * (c % 2);
+            for (int u = 0; u < units; u++) System.arraycopy(a.qeo, t * k + chunk * c + 16 * u, xp, to + 32 * u, 16);
+        }
+        return xp;
+    }
+
     /**
      * rows1 by pairs of weight rows: row i of the first half of the range with row i of the second, two memory streams
      * that keep more cache-line fills in flight than adjacent rows (decoding reads the weights from L3 or memory; see
