@@ -25,7 +25,6 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -161,9 +160,8 @@ final class Q4_KKernel extends QeoRowKernel {
     // term runs in vector lanes too: the 8 mins times the activations' 32-value sums (precomputed per call), pairs of
     // sub-blocks added, one fused multiply-add per super-block in the lanes of ggml's acc_m.
     //
-    // rows1 (decoding, one activation row) reads two weight rows in one pass (pair; pair512 with 512-bit vectors, two
-    // chunks per load, 1.7x as fast on one core: 4864 x 896, MatMulBench, and Q4_K at 7.8-8.4 against 4.8-6.9 GB/s in
-    // Qwen2.5-0.5B's decoding, bench model --kernels, docs/performance.md). rows4 decodes each weight row once
+    // rows1 (decoding, one activation row) reads two weight rows in one pass (pair); with 512-bit vectors one row at a
+    // time, two chunks per load (row512). rows4 decodes each weight row once
     // into a Row (decode), then dot2 and mins2 take it with two activation rows at a time. These are small methods with
     // scalar and array arguments only (~11000, ~14000 and ~6000 C2 nodes); see Q5_0Kernel for why. The decoded copy
     // cost rows1 a store and a load of every value: Llama-3.2-1B Q4_K_M tg32 on two threads went from 7.4-8.6 to
@@ -226,14 +224,8 @@ final class Q4_KKernel extends QeoRowKernel {
 
     @Override
     void rows1(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        if (Simd.WIDE) {
-            short[] xp = pairedChunks(a, t, 64);
-            int[] xs = subBlockSums(a, t);
-            float[] lanes = new float[32];
-            inPairs((w0, w1, aa, tt, h) -> pair512(w0, w1, xp, xs, aa, tt, h, lanes), true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-        } else {
-            inPairs(Q4_KKernel::pair, true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-        }
+        if (Simd.WIDE) rows1Wide(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
+        else inPairs(Q4_KKernel::pair, true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
     }
 
     /** Sums of the 32 activation quants of each sub-block of row t, in sub-block order (entry 8b + j). */
@@ -245,69 +237,70 @@ final class Q4_KKernel extends QeoRowKernel {
     }
 
     private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
-    private static final VectorMask<Integer> UPPER = VectorMask.fromLong(I512, 0xff00);
+    /**
+     * Shifts that bring the scale of each lane's sub-block to the low byte of the two chunks' four scale bytes: the low
+     * nibbles of chunk 2c take byte 0, of chunk 2c + 1 byte 2; the high nibbles bytes 1 and 3.
+     */
+    private static final IntVector LOW_SCALES = halves(0, 16), HIGH_SCALES = halves(8, 24);
+
+    private static IntVector halves(int first, int second) {
+        int[] v = new int[16];
+        for (int l = 0; l < 16; l++) v[l] = l < 8 ? first : second;
+        return IntVector.fromArray(I512, v, 0);
+    }
 
     /**
-     * {@link #pair} with 512-bit vectors: one load takes two chunks (four sub-blocks) of a row, whose int lanes 0..7 and
-     * 8..15 hold ggml's int lanes of the two chunks, times the activations in {@link #pairedChunks}' order (chunks of
-     * 64); the two halves' integer sums are added (each lane to its twin in the other half) before the float step, whose lanes 8..15
-     * repeat lanes 0..7, so the outputs are pair's bit for bit.
+     * {@link #rows1} with 512-bit vectors, row by row ({@link #row512}); the same outputs as {@link #inPairs} with
+     * {@link #pair}, bit for bit.
      */
-    private static void pair512(MemorySegment w0, MemorySegment w1, short[] xp, int[] xs, Activations a, int t, float[] h, float[] lanes) {
-        int k = a.k, nb = k / BLOCK;
-        FloatVector acc0 = FloatVector.zero(F512), acc1 = acc0; // lanes 8..15 repeat lanes 0..7
-        float am0 = 0, am1 = 0, am2 = 0, am3 = 0, an0 = 0, an1 = 0, an2 = 0, an3 = 0;
+    private static void rows1Wide(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
+        short[] xp = pairedChunks(a, t, 64);
+        int[] xs = subBlockSums(a, t);
+        float[] h = new float[16];
+        for (int r = rowFrom; r < rowTo; r++) out[t * outStride + r] = row512(w.asSlice(r * rowBytes, rowBytes), xp, xs, a, t, h);
+    }
+
+    /**
+     * Weight row w (a slice, read with int offsets) times activation row t: one load takes two chunks (four sub-blocks),
+     * whose int lanes 0..7 and 8..15 hold ggml's int lanes of the two chunks, times the activations in
+     * {@link #pairedChunks}' order (chunks of 64, in xp); the two halves' integer sums are added (each lane to its twin
+     * in the other half) before the float step, whose lanes 8..15 repeat lanes 0..7; the mins as {@link #pair} takes
+     * them (sub-block sums in xs). One row per call: with two, as pair does, C2 at times stopped inlining the Vector
+     * API's calls part way through the second row (its intrinsics late-inlined past the node limits), which then
+     * allocated boxed vectors, in some JVM runs and not others (Qwen2.5-0.5B decoding at 15-24 against 37 tok/s).
+     */
+    private static float row512(MemorySegment w, short[] xp, int[] xs, Activations a, int t, float[] h) {
+        int nb = a.k / BLOCK;
+        FloatVector acc = FloatVector.zero(F512); // lanes 8..15 repeat lanes 0..7
+        float am0 = 0, am1 = 0, am2 = 0, am3 = 0;
         for (int b = 0; b < nb; b++) {
-            int o = b * BYTES, bi = t * nb + b;
-            long sa = scales(w0, o), sb = scales(w1, o), ma = mins(w0, o), mb = mins(w1, o);
-            IntVector is0 = IntVector.zero(I512), is1 = is0;
+            int o = b * BYTES;
+            long sa = scales(w, o), ma = mins(w, o);
+            IntVector is = IntVector.zero(I512);
             for (int c = 0; c < 2; c++) {
-                int i = b * BLOCK + 128 * c, sh = 32 * c; // chunks 2c, 2c + 1: sub-blocks 4c .. 4c + 3, scale bytes alike
-                ShortVector xe = ShortVector.fromArray(S512, xp, i), xo = ShortVector.fromArray(S512, xp, i + 32);
-                ShortVector ye = ShortVector.fromArray(S512, xp, i + 64), yo = ShortVector.fromArray(S512, xp, i + 96);
-                IntVector q = ShortVector.fromMemorySegment(S512, w0, o + 16 + 64 * c, LE).reinterpretAsInts();
-                IntVector p = q.and(0x000f000f).reinterpretAsShorts().mul(xe)
-                        .add(q.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo)).reinterpretAsInts();
-                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16)
-                        .mul(IntVector.broadcast(I512, (int) (sa >>> sh) & 0xff).blend(IntVector.broadcast(I512, (int) (sa >>> sh + 16) & 0xff), UPPER)));
-                p = q.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(ye)
-                        .add(q.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(yo)).reinterpretAsInts();
-                is0 = is0.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16)
-                        .mul(IntVector.broadcast(I512, (int) (sa >>> sh + 8) & 0xff).blend(IntVector.broadcast(I512, (int) (sa >>> sh + 24) & 0xff), UPPER)));
-                q = ShortVector.fromMemorySegment(S512, w1, o + 16 + 64 * c, LE).reinterpretAsInts();
-                p = q.and(0x000f000f).reinterpretAsShorts().mul(xe)
-                        .add(q.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(xo)).reinterpretAsInts();
-                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16)
-                        .mul(IntVector.broadcast(I512, (int) (sb >>> sh) & 0xff).blend(IntVector.broadcast(I512, (int) (sb >>> sh + 16) & 0xff), UPPER)));
-                p = q.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(ye)
-                        .add(q.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(yo)).reinterpretAsInts();
-                is1 = is1.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16)
-                        .mul(IntVector.broadcast(I512, (int) (sb >>> sh + 8) & 0xff).blend(IntVector.broadcast(I512, (int) (sb >>> sh + 24) & 0xff), UPPER)));
+                int x = b * BLOCK + 128 * c; // chunks 2c, 2c + 1: sub-blocks 4c .. 4c + 3, scale bytes alike
+                IntVector sc = IntVector.broadcast(I512, (int) (sa >>> 32 * c));
+                IntVector q = ShortVector.fromMemorySegment(S512, w, o + 16 + 64 * c, LE).reinterpretAsInts();
+                IntVector p = q.and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S512, xp, x))
+                        .add(q.lanewise(LSHR, 8).and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S512, xp, x + 32))).reinterpretAsInts();
+                is = is.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.lanewise(LSHR, LOW_SCALES).and(0xff)));
+                p = q.lanewise(LSHR, 4).and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S512, xp, x + 64))
+                        .add(q.lanewise(LSHR, 12).and(0x000f000f).reinterpretAsShorts().mul(ShortVector.fromArray(S512, xp, x + 96))).reinterpretAsInts();
+                is = is.add(p.add(p.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.lanewise(LSHR, HIGH_SCALES).and(0xff)));
             }
-            float dx = a.d[bi];
-            acc0 = ((FloatVector) is0.add(is0.rearrange(Simd.SWAP_HALVES)).convertShape(I2F, F512, 0))
-                    .fma(FloatVector.broadcast(F512, dx * Float.float16ToFloat(w0.get(U16, o))), acc0);
-            acc1 = ((FloatVector) is1.add(is1.rearrange(Simd.SWAP_HALVES)).convertShape(I2F, F512, 0))
-                    .fma(FloatVector.broadcast(F512, dx * Float.float16ToFloat(w1.get(U16, o))), acc1);
+            float dx = a.d[t * nb + b];
+            acc = ((FloatVector) is.add(is.rearrange(Simd.SWAP_HALVES)).convertShape(I2F, F512, 0))
+                    .fma(FloatVector.broadcast(F512, dx * Float.float16ToFloat(w.get(U16, o))), acc);
             // mins: ggml's acc_m lane i takes sub-blocks 2i and 2i + 1
-            int s0 = xs[8 * b], s1 = xs[8 * b + 1], s2 = xs[8 * b + 2], s3 = xs[8 * b + 3];
-            int s4 = xs[8 * b + 4], s5 = xs[8 * b + 5], s6 = xs[8 * b + 6], s7 = xs[8 * b + 7];
-            float dm0 = -dx * Float.float16ToFloat(w0.get(U16, o + 2)), dm1 = -dx * Float.float16ToFloat(w1.get(U16, o + 2));
-            am0 = Math.fma(dm0, (int) (ma & 0xff) * s0 + (int) (ma >>> 8 & 0xff) * s1, am0);
-            am1 = Math.fma(dm0, (int) (ma >>> 16 & 0xff) * s2 + (int) (ma >>> 24 & 0xff) * s3, am1);
-            am2 = Math.fma(dm0, (int) (ma >>> 32 & 0xff) * s4 + (int) (ma >>> 40 & 0xff) * s5, am2);
-            am3 = Math.fma(dm0, (int) (ma >>> 48 & 0xff) * s6 + (int) (ma >>> 56) * s7, am3);
-            an0 = Math.fma(dm1, (int) (mb & 0xff) * s0 + (int) (mb >>> 8 & 0xff) * s1, an0);
-            an1 = Math.fma(dm1, (int) (mb >>> 16 & 0xff) * s2 + (int) (mb >>> 24 & 0xff) * s3, an1);
-            an2 = Math.fma(dm1, (int) (mb >>> 32 & 0xff) * s4 + (int) (mb >>> 40 & 0xff) * s5, an2);
-            an3 = Math.fma(dm1, (int) (mb >>> 48 & 0xff) * s6 + (int) (mb >>> 56) * s7, an3);
+            float dm = -dx * Float.float16ToFloat(w.get(U16, o + 2));
+            am0 = Math.fma(dm, (int) (ma & 0xff) * xs[8 * b] + (int) (ma >>> 8 & 0xff) * xs[8 * b + 1], am0);
+            am1 = Math.fma(dm, (int) (ma >>> 16 & 0xff) * xs[8 * b + 2] + (int) (ma >>> 24 & 0xff) * xs[8 * b + 3], am1);
+            am2 = Math.fma(dm, (int) (ma >>> 32 & 0xff) * xs[8 * b + 4] + (int) (ma >>> 40 & 0xff) * xs[8 * b + 5], am2);
+            am3 = Math.fma(dm, (int) (ma >>> 48 & 0xff) * xs[8 * b + 6] + (int) (ma >>> 56) * xs[8 * b + 7], am3);
         }
-        acc0.intoArray(lanes, 0);
-        acc1.intoArray(lanes, 16);
-        System.arraycopy(lanes, 0, h, 0, 8);
-        System.arraycopy(lanes, 16, h, 8, 8);
-        h[16] = (am0 + am2) + (am1 + am3);
-        h[17] = (an0 + an2) + (an1 + an3);
+        acc.intoArray(h, 0);
+        // inPairs' sum: the lanes' hsum8, then the mins total (times 1) in one rounding, a plain addition
+        return hsum8(h, 0) + ((am0 + am2) + (am1 + am3));
     }
 
     /**
