@@ -161,10 +161,10 @@ final class Q4_KKernel extends QeoRowKernel {
     // sub-blocks added, one fused multiply-add per super-block in the lanes of ggml's acc_m.
     //
     // rows1 (decoding, one activation row) reads two weight rows in one pass (pair); with 512-bit vectors one row at a
-    // time, two chunks per load (row512). rows4 decodes each weight row once
-    // into a Row (decode), then dot2 and mins2 take it with two activation rows at a time. These are small methods with
-    // scalar and array arguments only (~11000, ~14000 and ~6000 C2 nodes); see Q5_0Kernel for why. The decoded copy
-    // cost rows1 a store and a load of every value: Llama-3.2-1B Q4_K_M tg32 on two threads went from 7.4-8.6 to
+    // time, two chunks per load (row512: 1.5x as fast on one core, 4864 x 896, MatMulBench). rows4 decodes each weight
+    // row once into a Row (decode), then dot2 and mins2 take it with two activation rows at a time. These are small
+    // methods with scalar and array arguments only (~11000, ~14000 and ~6000 C2 nodes); see Q5_0Kernel for why.
+    // The decoded copy cost rows1 a store and a load of every value: Llama-3.2-1B Q4_K_M tg32 on two threads went from 7.4-8.6 to
     // 10.0-10.9 tok/s with pair (Q4_K read at 5.0-5.9 -> 7.5-8.1 GB/s, bench model --kernels, two interleaved pairs).
 
     /** Adds the lanes of mins 2c and 2c+1: lanes 0, 4, 1, 5 end up holding acc_m lanes 0, 1, 2, 3. */
