@@ -228,8 +228,8 @@ final class Q4_KKernel extends QeoRowKernel {
         else inPairs(Q4_KKernel::pair, true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
     }
 
-    /** Sums of the 32 activation quants of each sub-block of row t, in sub-block order (entry 8b + j). */
-    private static int[] subBlockSums(Activations a, int t) {
+    /** Sums of the 32 activation quants of each sub-block of row t in sub-block order (entry 8b + j), for row512. */
+    private static int[] subBlockSumsInOrder(Activations a, int t) {
         int nb = a.k / BLOCK;
         int[] s = new int[nb * 8];
         for (int i = 0, bs = t * nb * 16; i < s.length; i++) s[i] = a.bsums[bs + 2 * i] + a.bsums[bs + 2 * i + 1];
@@ -255,7 +255,7 @@ final class Q4_KKernel extends QeoRowKernel {
      */
     private static void rows1Wide(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         short[] xp = pairedChunks(a, t, 64);
-        int[] xs = subBlockSums(a, t);
+        int[] xs = subBlockSumsInOrder(a, t);
         float[] h = new float[16];
         for (int r = rowFrom; r < rowTo; r++) out[t * outStride + r] = row512(w.asSlice(r * rowBytes, rowBytes), xp, xs, a, t, h);
     }
