@@ -42,11 +42,17 @@ public final class Activations {
     float[] qf = new float[0];
     /**
      * {@link #qf} for pairs of rows, for 512-bit kernels: rows 2p and 2p+1 share 16-lane vectors, group m of block b
-     * at qf2[p*2k + b*64 + m*16 ..] with row 2p's eight lanes first. {@link #d2} holds the block scales alike: d2[p*nb*16
-     * + b*16 ..] is row 2p's d eight times, then row 2p+1's. (An odd last row fills its half of a pair.)
+     * at qf2[qf2At + p*2k + b*64 + m*16 ..] with row 2p's eight lanes first. {@link #d2} holds the block scales alike:
+     * d2[d2At + p*nb*16 + b*16 ..] is row 2p's d eight times, then row 2p+1's. (An odd last row fills its half of a
+     * pair.)
      */
     float[] qf2 = new float[0];
     float[] d2 = new float[0];
+    /**
+     * Where {@link #qf2} and {@link #d2} start: their first element on a cache line (see {@link CacheLines}), so the
+     * 512-bit kernels' loads do not straddle lines. Set by {@link #prepare}; every index into them adds these.
+     */
+    int qf2At, d2At;
     /**
      * {@link #q} for {@link Q4_0Batch16}: rows in groups of sixteen, element-major, a row per short lane. Element i of
      * row 16g + u is at x16[(g * k + i) * 16 + lane], lane 2u for u < 8 and 2(u - 8) + 1 for the others (the even
@@ -117,9 +123,11 @@ public final class Activations {
             int blocks = len / fmt.blockSize();
             if (d.length < blocks) d = new float[blocks];
             if ((layouts & QF2) != 0) {
-                int pairs = (n + 1) / 2;
-                if (qf2.length < pairs * 2 * k) qf2 = new float[pairs * 2 * k];
-                if (d2.length < pairs * (k / fmt.blockSize()) * 16) d2 = new float[pairs * (k / fmt.blockSize()) * 16];
+                int pairs = (n + 1) / 2, pad = CacheLines.FLOATS;
+                if (qf2.length < pairs * 2 * k + pad) qf2 = new float[pairs * 2 * k + pad];
+                if (d2.length < pairs * (k / fmt.blockSize()) * 16 + pad) d2 = new float[pairs * (k / fmt.blockSize()) * 16 + pad];
+                qf2At = CacheLines.firstAligned(qf2);
+                d2At = CacheLines.firstAligned(d2);
             }
             if ((layouts & X16) != 0) {
                 int groups = (n + 15) / 16;
@@ -194,7 +202,7 @@ public final class Activations {
         float dd = amax / 127f;
         d[b] = Float.float16ToFloat(Float.floatToFloat16(dd));
         if ((layouts & QF2) != 0) {
-            int t = o / k, y = (t >> 1) * (k / 2) + (o - t * k) / 2 + (t & 1) * 8; // pair, block (32 elements -> 16 lanes), half
+            int t = o / k, y = d2At + (t >> 1) * (k / 2) + (o - t * k) / 2 + (t & 1) * 8; // pair, block (32 elements -> 16 lanes), half
             java.util.Arrays.fill(d2, y, y + 8, d[b]);
         }
         if ((layouts & X16) != 0) sixteen(o, b);
@@ -333,7 +341,7 @@ public final class Activations {
     /** Where the 32-element chunk at flat index o (row t, block b) starts in {@link #qf2}: its row's lanes of group 0. */
     private int pairSlot(int o) {
         int t = o / k, b = (o - t * k) / 32;
-        return (t >> 1) * 2 * k + b * 64 + (t & 1) * 8;
+        return qf2At + (t >> 1) * 2 * k + b * 64 + (t & 1) * 8;
     }
 
     /** fp32 -> bf16 -> fp32 with round-to-nearest-even; NaNs stay (quiet) NaNs, like ggml_compute_fp32_to_bf16. */

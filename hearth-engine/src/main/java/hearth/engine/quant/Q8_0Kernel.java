@@ -44,14 +44,15 @@ final class Q8_0Kernel extends TiledKernel {
     }
 
     /**
-     * rows1 (single rows, and the rows left over from tiles of four) reads qeo; DecodedBatch (8+ rows) reads qf; rows4
-     * reads qf2 with 512-bit vectors, qf without.
+     * rows1 (single rows, and the rows left over from tiles of four) reads qeo; DecodedBatch (8+ rows) and rows4 read
+     * qf2 with 512-bit vectors (DecodedBatch then takes every row itself), qf without.
      */
     @Override
     public int activationLayouts(int n, GgmlPath path) {
         if (n < 4) return Activations.QEO;
+        if (Simd.WIDE && n >= DecodedBatch.MIN_ROWS) return Activations.QF2;
         int leftOver = n % 4 != 0 ? Activations.QEO : 0;
-        return leftOver | (n < DecodedBatch.MIN_ROWS && Simd.WIDE ? Activations.QF2 : Activations.QF);
+        return leftOver | (Simd.WIDE ? Activations.QF2 : Activations.QF);
     }
 
     @Override
@@ -297,7 +298,7 @@ final class Q8_0Kernel extends TiledKernel {
         int k = a.k, nb = k / BLOCK;
         float[] xf = a.qf2, xd = a.d2;
         float[] h = new float[64];
-        int x0 = (t >> 1) * 2 * k, d0 = (t >> 1) * nb * 16, pair = 2 * k, pairD = nb * 16;
+        int x0 = a.qf2At + (t >> 1) * 2 * k, d0 = a.d2At + (t >> 1) * nb * 16, pair = 2 * k, pairD = nb * 16;
         int half = (rowTo - rowFrom) / 2;
         for (int i = 0; i < half; i++) {
             int r = rowFrom + i, r1 = r + half;

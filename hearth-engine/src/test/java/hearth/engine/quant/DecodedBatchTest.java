@@ -10,8 +10,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Batches through {@link DecodedBatch} (weights decoded to floats once per slice of rows) give bit for bit the
- * single dot product: across slice boundaries, a short last slice, row ranges that start inside a slice, and
- * activation rows beyond the last tile of four.
+ * single dot product: across slice boundaries, a short last slice, row ranges that start inside a slice, odd row
+ * counts, and activation rows beyond the last tile of four (or pairs beyond the last tile of four pairs).
  */
 class DecodedBatchTest {
     static Stream<GgmlType> decodedTypes() {
@@ -27,13 +27,16 @@ class DecodedBatchTest {
         QuantKernel kern = Kernels.forType(type);
         MemorySegment w = RandomWeights.rows(type, rows, k, 99L + type.id);
         long rowBytes = type.bytesFor(k);
-        int n = 13; // three tiles of four and one row over
-        assertThat(n).isGreaterThanOrEqualTo(DecodedBatch.MIN_ROWS);
-        Activations a = Activations.of(kern.activationFormat(), RandomWeights.activations(n, k, 5), n, k)
-                .path(Kernels.path(type, rows, k, n));
-        float[] out = new float[n * rows];
-        kern.matMul(w, rowBytes, 0, 5, a, out, rows);
-        kern.matMul(w, rowBytes, 5, rows, a, out, rows);
-        MatchesDot.assertEveryOutput(type.toString(), kern, w, rowBytes, a, out, rows, n);
+        // 8: one tile of eight rows (512-bit) or two of four; 13: three tiles of four and one row over, or seven pairs,
+        // the last one half filled, in two tiles of four pairs, the second one with its last pair twice
+        for (int n : new int[] {DecodedBatch.MIN_ROWS, 13}) {
+            assertThat(n).isGreaterThanOrEqualTo(DecodedBatch.MIN_ROWS);
+            Activations a = Activations.of(kern.activationFormat(), RandomWeights.activations(n, k, 5 + n), n, k)
+                    .path(Kernels.path(type, rows, k, n));
+            float[] out = new float[n * rows];
+            kern.matMul(w, rowBytes, 0, 5, a, out, rows); // an odd row count: the last row goes in twice
+            kern.matMul(w, rowBytes, 5, rows, a, out, rows);
+            MatchesDot.assertEveryOutput(type + ", n = " + n, kern, w, rowBytes, a, out, rows, n);
+        }
     }
 }
