@@ -80,6 +80,15 @@ final class DecodedBatch {
     }
 
     /**
+     * The activation layouts {@link #matMul} reads for n (>= {@link #MIN_ROWS}) rows: {@link Activations#qf2} alone with
+     * 512-bit vectors; without, {@link Activations#qf}, and {@link Activations#qeo} for the kernel's rows1 when rows are
+     * left over from the tiles of four.
+     */
+    static int layouts(int n) {
+        return Simd.WIDE ? Activations.QF2 : Activations.QF | (n % 4 != 0 ? Activations.QEO : 0);
+    }
+
+    /**
      * With {@link Activations#qf2} (512-bit vectors) all activation rows go through {@link #tileWide}, pairs of them
      * four at a time, against a doubled copy of each slice; without, fours through {@link #tile} and the rows left over
      * through the kernel's rows1.

@@ -44,13 +44,13 @@ final class Q8_0Kernel extends TiledKernel {
     }
 
     /**
-     * rows1 (single rows, and the rows left over from tiles of four) reads qeo; DecodedBatch (8+ rows) and rows4 read
-     * qf2 with 512-bit vectors (DecodedBatch then takes every row itself), qf without.
+     * rows1 (single rows, and the rows left over from tiles of four) reads qeo; rows4 reads qf2 with 512-bit vectors, qf
+     * without; DecodedBatch (8+ rows) what {@link DecodedBatch#layouts} says.
      */
     @Override
     public int activationLayouts(int n, GgmlPath path) {
         if (n < 4) return Activations.QEO;
-        if (Simd.WIDE && n >= DecodedBatch.MIN_ROWS) return Activations.QF2;
+        if (n >= DecodedBatch.MIN_ROWS) return DecodedBatch.layouts(n);
         int leftOver = n % 4 != 0 ? Activations.QEO : 0;
         return leftOver | (Simd.WIDE ? Activations.QF2 : Activations.QF);
     }

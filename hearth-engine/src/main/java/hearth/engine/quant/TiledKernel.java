@@ -40,17 +40,14 @@ abstract class TiledKernel implements QuantKernel {
     /**
      * What {@link #matMul} reads with the vector kernels: a kernel with row micro-kernels reads {@link Activations#qeo}
      * (and {@link Activations#qf} in its batch kernels), never {@link Activations#qg}; batches through
-     * {@link DecodedBatch} read {@link Activations#qf2} with 512-bit vectors; without, {@link Activations#qf}, and
-     * {@link Activations#qeo} only for the rows left over from its tiles of four (rows1); a kernel without row kernels
-     * reads only {@link Activations#qg} (its vector dot products). Kernels narrow this further where they know more.
+     * {@link DecodedBatch} read what {@link DecodedBatch#layouts} says; a kernel without row kernels reads only
+     * {@link Activations#qg} (its vector dot products). Kernels narrow this further where they know more.
      */
     @Override
     public int activationLayouts(int n, GgmlPath path) {
         if (!Simd.ENABLED) return QuantKernel.super.activationLayouts(n, path);
         if (!rowKernels()) return Activations.QG;
-        if (n >= DecodedBatch.MIN_ROWS && floatDecoded()) {
-            return Simd.WIDE ? Activations.QF2 : Activations.QF | (n % 4 != 0 ? Activations.QEO : 0);
-        }
+        if (n >= DecodedBatch.MIN_ROWS && floatDecoded()) return DecodedBatch.layouts(n);
         return Activations.QEO | Activations.QF;
     }
 
