@@ -42,14 +42,15 @@ public final class ModelBench {
                       double sequencesPerStep) {}
 
     /**
-     * With {@link #withKernels}: one weight type's part of a tg test's mat-mul sections ({@link MatMulProfile}) per
-     * one-token forward pass: sections, MiB of weights read, milliseconds; the GB/s that makes, and the share of the
+     * With {@link #withKernels}: one weight type's part of a test's mat-mul sections ({@link MatMulProfile}) per token:
+     * sections, MiB of weights read, milliseconds (a tg test's tokens are one-token forward passes; a pp test's share
+     * the prompt's passes, so its sections and MiB per token are fractions); the GB/s that makes, and the share of the
      * passes' time (the rest of it: attention, norms, sampling, and the sections of other types).
      */
     public record KernelRow(String model, int threads, String test, String type, double sectionsPerToken,
                             double mibPerToken, double msPerToken, double gigabytesPerSecond, double shareOfStep) {}
 
-    /** The speed rows and, with {@link #withKernels}, the kernel rows of the tg tests. */
+    /** The speed rows and, with {@link #withKernels}, the kernel rows of the pp and tg tests. */
     public record Report(List<Row> rows, List<KernelRow> kernels) {}
 
     private final Path model;
@@ -90,7 +91,7 @@ public final class ModelBench {
         this.kernels = kernels;
     }
 
-    /** This bench, also profiling the mat-muls of its single-sequence tg tests by weight type. */
+    /** This bench, also profiling the mat-muls of its pp and single-sequence tg tests by weight type. */
     public ModelBench withKernels() {
         return new ModelBench(this, true);
     }
@@ -119,11 +120,16 @@ public final class ModelBench {
                     String at = depth > 0 ? " @ d" + depth : "";
                     if (promptTokens > 0) {
                         List<Double> s = new ArrayList<>();
+                        long passNanos = 0;
+                        MatMulProfile profile = kernels ? MatMulProfile.start() : null;
                         for (int i = 0; i < reps; i++) {
                             var u = runOnce(engine, context, vocab, rnd, promptTokens, 1).done().usage();
                             s.add((u.promptTokens() - u.cachedTokens()) * 1e9 / u.prefillNanos());
+                            passNanos += u.prefillNanos();
                         }
-                        rows.add(row(name, engine, threads, "pp" + promptTokens + at, s));
+                        String test = "pp" + promptTokens + at;
+                        rows.add(row(name, engine, threads, test, s));
+                        if (profile != null) kernelRows.addAll(kernelRows(profile, name, threads, test, (double) promptTokens * reps, passNanos));
                     }
                     if (genTokens > 0) {
                         List<Double> s = new ArrayList<>();
@@ -138,12 +144,7 @@ public final class ModelBench {
                         String test = "tg" + genTokens + at;
                         rows.add(row(name, engine, threads, test, s));
                         double steps = (double) (genTokens + 1) * reps;
-                        if (profile != null) profile.stop();
-                        for (MatMulProfile.Entry e : profile != null ? profile.entries() : List.<MatMulProfile.Entry>of()) {
-                            kernelRows.add(new KernelRow(name, threads, test, e.type().name(), e.sections() / steps,
-                                    e.bytes() / steps / 1048576.0, e.nanos() / steps / 1e6, e.gigabytesPerSecond(),
-                                    (double) e.nanos() / stepNanos));
-                        }
+                        if (profile != null) kernelRows.addAll(kernelRows(profile, name, threads, test, steps, stepNanos));
                     }
                     for (int n : sequences) {
                         if (n == 1 || genTokens == 0) continue;
@@ -160,6 +161,17 @@ public final class ModelBench {
             }
         }
         return new Report(rows, kernelRows);
+    }
+
+    /** Stops the profile; its entries per token of the test ({@code tokens} in all, in {@code nanos} of passes). */
+    private static List<KernelRow> kernelRows(MatMulProfile profile, String name, int threads, String test, double tokens, long nanos) {
+        profile.stop();
+        List<KernelRow> rows = new ArrayList<>();
+        for (MatMulProfile.Entry e : profile.entries()) {
+            rows.add(new KernelRow(name, threads, test, e.type().name(), e.sections() / tokens, e.bytes() / tokens / 1048576.0,
+                    e.nanos() / tokens / 1e6, e.gigabytesPerSecond(), (double) e.nanos() / nanos));
+        }
+        return rows;
     }
 
     /** Warm-up runs of each kind at most. */

@@ -50,7 +50,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "print JSON instead of the markdown table")
         boolean json;
 
-        @Option(names = "--kernels", description = "also time the tg tests' mat-muls by weight type (second table: MiB and"
+        @Option(names = "--kernels", description = "also time the pp and tg tests' mat-muls by weight type (second table: MiB and"
                 + " ms per token, GB/s, share of the step); with --json, prints {\"tests\": [...], \"kernels\": [...]}")
         boolean kernels;
 

@@ -288,16 +288,7 @@ public final class Activations {
                 max = x[o + j];
             }
         }
-        if (amax == 0) {
-            d[b] = 0;
-            java.util.Arrays.fill(q, o, o + 256, (short) 0);
-            java.util.Arrays.fill(qg, o, o + 256, (short) 0);
-            java.util.Arrays.fill(qeo, o, o + 256, (short) 0);
-            java.util.Arrays.fill(qf, o, o + 256, 0f);
-            java.util.Arrays.fill(bsums, o / 16, o / 16 + 16, 0);
-            return;
-        }
-        float iscale = -127f / max;
+        float iscale = amax == 0 ? 0 : -127f / max;
         for (int j = 0; j < 256; j++) {
             // nearest_int: round half to even, as adding 1.5*2^23 does
             q[o + j] = (short) Math.min(127, (int) Math.rint(iscale * x[o + j]));
@@ -308,7 +299,11 @@ public final class Activations {
             for (int j = 0; j < 16; j++) sum += q[o + g * 16 + j];
             bsums[o / 16 + g] = sum;
         }
-        d[b] = 1 / iscale;
+        d[b] = amax == 0 ? 0 : 1 / iscale;
+        if ((layouts & QF2) != 0) {
+            int t = o / k, y = d2At + (t >> 1) * (k / 16) + (o - t * k) / 16 + (t & 1) * 8; // pair, super-block (256 -> 16 lanes), half
+            java.util.Arrays.fill(d2, y, y + 8, d[b]);
+        }
     }
 
     /** Copies the 32 values q[o ..] into the reordered copies the layouts ask for (qg: {@link Simd#dot32}'s order). */

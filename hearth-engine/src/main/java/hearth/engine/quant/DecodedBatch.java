@@ -54,15 +54,27 @@ final class DecodedBatch {
     }
 
     static void matMul(TiledKernel dec, MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
+        int span = dec.decodedSpan();
         matMul(new Rows() {
             @Override
             public void decode(int r0, int r1, int k, float[] dst, float[] scales) {
-                for (int r = r0; r < r1; r++) dec.decodeFloatRow(w, r * rowBytes, k / 32, dst, (r - r0) * k, 8, 32, scales, (r - r0) * (k / 32));
+                int scalesPerRow = k / 32 / span;
+                for (int r = r0; r < r1; r++) dec.decodeFloatRow(w, r * rowBytes, k / 32, dst, (r - r0) * k, 8, 32, scales, (r - r0) * scalesPerRow);
             }
 
             @Override
             public void rows1(int from, int to, Activations a, int t, float[] out, int outStride) {
                 dec.rows1(w, rowBytes, from, to, a, t, out, outStride);
+            }
+
+            @Override
+            public int span() {
+                return span;
+            }
+
+            @Override
+            public void addTerms(int r0, int r1, Activations a, int tiled, float[] out, int outStride) {
+                dec.addDecodedTerms(w, rowBytes, r0, r1, a, tiled, out, outStride);
             }
         }, rowFrom, rowTo, a, out, outStride);
     }
@@ -71,12 +83,23 @@ final class DecodedBatch {
     interface Rows {
         /**
          * Weight rows [r0, r1) of k values as {@link TiledKernel#decodeFloatRow} writes them (group stride 8, block stride
-         * 32): row r from dst[(r - r0) * k], its block scales from scales[(r - r0) * k / 32].
+         * 32): row r from dst[(r - r0) * k], its scales (one per {@link #span} blocks) from scales[(r - r0) * k / 32 / span].
          */
         void decode(int r0, int r1, int k, float[] dst, float[] scales);
 
         /** Like {@link TiledKernel#rows1}: the activation rows left over from the tiles of four. */
         void rows1(int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride);
+
+        /** Blocks of 32 per weight scale, as {@link TiledKernel#decodedSpan}. */
+        default int span() {
+            return 1;
+        }
+
+        /**
+         * Like {@link TiledKernel#addDecodedTerms}: after the tiles, for all the weight rows and the activation rows
+         * [0, tiled) the tiles took (rows1 took the others whole).
+         */
+        default void addTerms(int r0, int r1, Activations a, int tiled, float[] out, int outStride) {}
     }
 
     /**
@@ -94,7 +117,7 @@ final class DecodedBatch {
      * through the kernel's rows1.
      */
     static void matMul(Rows rows, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
-        int k = a.k, n = a.n, tiles = n & ~3, pairs = (n + 1) / 2;
+        int k = a.k, n = a.n, tiles = n & ~3, pairs = (n + 1) / 2, span = rows.span();
         boolean wide = Simd.WIDE && a.has(Activations.QF2);
         int slice = sliceRows(k);
         if (slice >= 8) slice &= ~7; // whole groups of 8 rows (the interleaved copies decode them together)
@@ -109,24 +132,25 @@ final class DecodedBatch {
                     group.intoArray(s.doubled, at + 2 * i);
                     group.intoArray(s.doubled, at + 2 * i + 8);
                 }
-                for (int p = 0; p < pairs; p += 4) tileWide(s, at, r0, r1, a, p, pairs - 1, out, outStride);
-                continue;
+                for (int p = 0; p < pairs; p += 4) tileWide(s, at, span, r0, r1, a, p, pairs - 1, out, outStride);
+            } else {
+                for (int t = 0; t < tiles; t += 4) tile(s, span, r0, r1, a, t, out, outStride);
+                for (int t = tiles; t < n; t++) rows.rows1(r0, r1, a, t, out, outStride);
             }
-            for (int t = 0; t < tiles; t += 4) tile(s, r0, r1, a, t, out, outStride);
-            for (int t = tiles; t < n; t++) rows.rows1(r0, r1, a, t, out, outStride);
         }
+        rows.addTerms(rowFrom, rowTo, a, wide ? n : tiles, out, outStride);
     }
 
     /**
      * Activation pairs p .. p+3 of {@link Activations#qf2} (past {@code last}, the last pair again) against the doubled
      * slice, two weight rows at a time: 8 accumulators of 16 lanes, each the 8 int lanes of two activation rows. Per
-     * block of 32 weights, 28 vector loads feed 512 products (the 256-bit {@link #tile}: 20 loads for 128). Every lane
-     * takes {@link #tile}'s operations in its order (the exact integer lane, then the fused multiply-add with d_w *
-     * d_x), so the outputs are the same bit for bit. MatMulBench, n = 128, one thread: Q8_0 576 x 1536 5.8-6.1 -> 3.4-3.6
-     * ms, 896 x 4864 23-30 -> 18 ms; Q5_0 alike.
+     * block of 32 weights, 28 vector loads feed 512 products (the 256-bit {@link #tile}: 20 loads for 128). The exact
+     * integer lanes run over {@code span} blocks (a weight scale's), then one fused multiply-add with d_w * d_x: every
+     * lane takes {@link #tile}'s operations in its order, so the outputs are the same bit for bit. MatMulBench, n = 128,
+     * one thread: Q8_0 576 x 1536 5.8-6.1 -> 3.4-3.6 ms, 896 x 4864 23-30 -> 18 ms; Q5_0 alike.
      */
-    private static void tileWide(Scratch s, int at, int r0, int r1, Activations a, int p, int last, float[] out, int outStride) {
-        int k = a.k, nb = k / 32, pair = 2 * k, pairD = nb * 16;
+    private static void tileWide(Scratch s, int at, int span, int r0, int r1, Activations a, int p, int last, float[] out, int outStride) {
+        int k = a.k, nb = k / 32, pair = 2 * k, ns = nb / span, pairD = ns * 16;
         int p0 = p, p1 = Math.min(p + 1, last), p2 = Math.min(p + 2, last), p3 = Math.min(p + 3, last);
         float[] ws = s.doubled, sc = s.scales, xf = a.qf2, xd = a.d2;
         int x0 = a.qf2At + p0 * pair, x1 = a.qf2At + p1 * pair, x2 = a.qf2At + p2 * pair, x3 = a.qf2At + p3 * pair;
@@ -134,15 +158,18 @@ final class DecodedBatch {
         float[] h = new float[128];
         for (int r = r0; r < r1; r += 2) {
             int q = r + 1 < r1 ? r + 1 : r; // an odd last row goes in twice
-            int v = at + (r - r0) * pair, u = at + (q - r0) * pair, cv = (r - r0) * nb, cu = (q - r0) * nb;
+            int v = at + (r - r0) * pair, u = at + (q - r0) * pair, cv = (r - r0) * ns, cu = (q - r0) * ns;
             FloatVector a00 = FloatVector.zero(F512), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-            for (int b = 0; b < nb; b++) {
-                int o = 64 * b;
+            FloatVector s00 = a00, s01 = a00, s02 = a00, s03 = a00, s10 = a00, s11 = a00, s12 = a00, s13 = a00;
+            // one loop over the blocks, the scales at the end of each span: nested loops (an inner one of one block
+            // for Q8_0) made the 256-bit tile 2.4x slower
+            for (int b = 0, c = 0, left = span; b < nb; b++) {
+                int o = 64 * b; // four groups of 16 lanes
                 FloatVector y0 = FloatVector.fromArray(F512, xf, x0 + o), y1 = FloatVector.fromArray(F512, xf, x1 + o);
                 FloatVector y2 = FloatVector.fromArray(F512, xf, x2 + o), y3 = FloatVector.fromArray(F512, xf, x3 + o);
                 FloatVector w = FloatVector.fromArray(F512, ws, v + o), z = FloatVector.fromArray(F512, ws, u + o);
-                FloatVector s00 = w.mul(y0), s01 = w.mul(y1), s02 = w.mul(y2), s03 = w.mul(y3);
-                FloatVector s10 = z.mul(y0), s11 = z.mul(y1), s12 = z.mul(y2), s13 = z.mul(y3);
+                s00 = w.fma(y0, s00); s01 = w.fma(y1, s01); s02 = w.fma(y2, s02); s03 = w.fma(y3, s03);
+                s10 = z.fma(y0, s10); s11 = z.fma(y1, s11); s12 = z.fma(y2, s12); s13 = z.fma(y3, s13);
                 y0 = FloatVector.fromArray(F512, xf, x0 + o + 16); y1 = FloatVector.fromArray(F512, xf, x1 + o + 16);
                 y2 = FloatVector.fromArray(F512, xf, x2 + o + 16); y3 = FloatVector.fromArray(F512, xf, x3 + o + 16);
                 w = FloatVector.fromArray(F512, ws, v + o + 16); z = FloatVector.fromArray(F512, ws, u + o + 16);
@@ -158,11 +185,15 @@ final class DecodedBatch {
                 w = FloatVector.fromArray(F512, ws, v + o + 48); z = FloatVector.fromArray(F512, ws, u + o + 48);
                 s00 = w.fma(y0, s00); s01 = w.fma(y1, s01); s02 = w.fma(y2, s02); s03 = w.fma(y3, s03);
                 s10 = z.fma(y0, s10); s11 = z.fma(y1, s11); s12 = z.fma(y2, s12); s13 = z.fma(y3, s13);
-                float dw = sc[cv + b], dz = sc[cu + b];
-                FloatVector d0 = FloatVector.fromArray(F512, xd, e0 + 16 * b), d1 = FloatVector.fromArray(F512, xd, e1 + 16 * b);
-                FloatVector d2 = FloatVector.fromArray(F512, xd, e2 + 16 * b), d3 = FloatVector.fromArray(F512, xd, e3 + 16 * b);
+                if (--left > 0) continue;
+                float dw = sc[cv + c], dz = sc[cu + c];
+                FloatVector d0 = FloatVector.fromArray(F512, xd, e0 + 16 * c), d1 = FloatVector.fromArray(F512, xd, e1 + 16 * c);
+                FloatVector d2 = FloatVector.fromArray(F512, xd, e2 + 16 * c), d3 = FloatVector.fromArray(F512, xd, e3 + 16 * c);
                 a00 = s00.fma(d0.mul(dw), a00); a01 = s01.fma(d1.mul(dw), a01); a02 = s02.fma(d2.mul(dw), a02); a03 = s03.fma(d3.mul(dw), a03);
                 a10 = s10.fma(d0.mul(dz), a10); a11 = s11.fma(d1.mul(dz), a11); a12 = s12.fma(d2.mul(dz), a12); a13 = s13.fma(d3.mul(dz), a13);
+                s00 = s01 = s02 = s03 = s10 = s11 = s12 = s13 = FloatVector.zero(F512);
+                c++;
+                left = span;
             }
             a00.intoArray(h, 0); a01.intoArray(h, 16); a02.intoArray(h, 32); a03.intoArray(h, 48);
             a10.intoArray(h, 64); a11.intoArray(h, 80); a12.intoArray(h, 96); a13.intoArray(h, 112);
@@ -177,37 +208,42 @@ final class DecodedBatch {
     }
 
     /**
-     * Activation rows t..t+3 against the decoded slice, one weight row per 256-bit vector. Every index is a fixed
-     * offset plus a multiple of the block number, so the JIT hoists the bounds checks out of the block loop (with
-     * {@code x += k} per activation row it checked every load: about half of the loop's instructions), and the four
-     * rows' scales are read block-major from one short array.
+     * Activation rows t..t+3 against the decoded slice, one weight row per 256-bit vector; the exact integer lanes over
+     * {@code span} blocks, then the scales. Every index is a fixed offset plus a multiple of the block number, so the
+     * JIT hoists the bounds checks out of the block loop (with {@code x += k} per activation row it checked every load:
+     * about half of the loop's instructions), and the four rows' scales are read scale-major from one short array.
      */
-    private static void tile(Scratch s, int r0, int r1, Activations a, int t, float[] out, int outStride) {
-        int k = a.k, nb = k / 32;
+    private static void tile(Scratch s, int span, int r0, int r1, Activations a, int t, float[] out, int outStride) {
+        int k = a.k, nb = k / 32, ns = nb / span;
         float[] ws = s.weights, sc = s.scales, xf = a.qf, dx = s.tileScales;
-        for (int b = 0; b < nb; b++) for (int u = 0; u < 4; u++) dx[4 * b + u] = a.d[(t + u) * nb + b];
+        for (int c = 0; c < ns; c++) for (int u = 0; u < 4; u++) dx[4 * c + u] = a.d[(t + u) * ns + c];
         int x0 = t * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
         float[] h = new float[32];
         for (int r = r0; r < r1; r++) {
-            int wo = (r - r0) * k, so = (r - r0) * nb;
+            int wo = (r - r0) * k, so = (r - r0) * ns;
             FloatVector acc0 = FloatVector.zero(F256), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            for (int b = 0; b < nb; b++) {
+            FloatVector s0 = acc0, s1 = acc0, s2 = acc0, s3 = acc0;
+            for (int b = 0, c = 0, left = span; b < nb; b++) { // one loop, as in tileWide
                 int e = 32 * b;
                 FloatVector w0 = FloatVector.fromArray(F256, ws, wo + e), w1 = FloatVector.fromArray(F256, ws, wo + e + 8);
                 FloatVector w2 = FloatVector.fromArray(F256, ws, wo + e + 16), w3 = FloatVector.fromArray(F256, ws, wo + e + 24);
-                float dw = sc[so + b];
-                FloatVector s0 = w3.fma(FloatVector.fromArray(F256, xf, x0 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x0 + e + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x0 + e + 8), w0.mul(FloatVector.fromArray(F256, xf, x0 + e)))));
-                FloatVector s1 = w3.fma(FloatVector.fromArray(F256, xf, x1 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x1 + e + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x1 + e + 8), w0.mul(FloatVector.fromArray(F256, xf, x1 + e)))));
-                FloatVector s2 = w3.fma(FloatVector.fromArray(F256, xf, x2 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x2 + e + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x2 + e + 8), w0.mul(FloatVector.fromArray(F256, xf, x2 + e)))));
-                FloatVector s3 = w3.fma(FloatVector.fromArray(F256, xf, x3 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x3 + e + 16),
-                        w1.fma(FloatVector.fromArray(F256, xf, x3 + e + 8), w0.mul(FloatVector.fromArray(F256, xf, x3 + e)))));
-                acc0 = s0.fma(FloatVector.broadcast(F256, dw * dx[4 * b]), acc0);
-                acc1 = s1.fma(FloatVector.broadcast(F256, dw * dx[4 * b + 1]), acc1);
-                acc2 = s2.fma(FloatVector.broadcast(F256, dw * dx[4 * b + 2]), acc2);
-                acc3 = s3.fma(FloatVector.broadcast(F256, dw * dx[4 * b + 3]), acc3);
+                s0 = w3.fma(FloatVector.fromArray(F256, xf, x0 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x0 + e + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x0 + e + 8), w0.fma(FloatVector.fromArray(F256, xf, x0 + e), s0))));
+                s1 = w3.fma(FloatVector.fromArray(F256, xf, x1 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x1 + e + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x1 + e + 8), w0.fma(FloatVector.fromArray(F256, xf, x1 + e), s1))));
+                s2 = w3.fma(FloatVector.fromArray(F256, xf, x2 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x2 + e + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x2 + e + 8), w0.fma(FloatVector.fromArray(F256, xf, x2 + e), s2))));
+                s3 = w3.fma(FloatVector.fromArray(F256, xf, x3 + e + 24), w2.fma(FloatVector.fromArray(F256, xf, x3 + e + 16),
+                        w1.fma(FloatVector.fromArray(F256, xf, x3 + e + 8), w0.fma(FloatVector.fromArray(F256, xf, x3 + e), s3))));
+                if (--left > 0) continue;
+                float dw = sc[so + c];
+                acc0 = s0.fma(FloatVector.broadcast(F256, dw * dx[4 * c]), acc0);
+                acc1 = s1.fma(FloatVector.broadcast(F256, dw * dx[4 * c + 1]), acc1);
+                acc2 = s2.fma(FloatVector.broadcast(F256, dw * dx[4 * c + 2]), acc2);
+                acc3 = s3.fma(FloatVector.broadcast(F256, dw * dx[4 * c + 3]), acc3);
+                s0 = s1 = s2 = s3 = FloatVector.zero(F256);
+                c++;
+                left = span;
             }
             acc0.intoArray(h, 0);
             acc1.intoArray(h, 8);

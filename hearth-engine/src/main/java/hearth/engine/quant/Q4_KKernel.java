@@ -25,6 +25,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -36,7 +37,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Value = d * sc_j * q - dmin * m_j. Dot with Q8_K activations:
  * (d * d_x) * sum_j sc_j * isum_j - (dmin * d_x) * sum_j m_j * (sum of the sub-block's activation quants).
  */
-final class Q4_KKernel extends QeoRowKernel {
+final class Q4_KKernel extends TiledKernel {
     static final int BLOCK = 256, BYTES = 144;
 
     @Override
@@ -448,5 +449,102 @@ final class Q4_KKernel extends QeoRowKernel {
         }
         am0.intoArray(h, 16);
         am1.intoArray(h, 24);
+    }
+
+    @Override
+    boolean rowKernels() {
+        return true;
+    }
+
+    /** The row kernels read {@link Activations#qeo} only; batches through {@link DecodedBatch} what it says. */
+    @Override
+    public int activationLayouts(int n, GgmlPath path) {
+        if (!Simd.ENABLED) return super.activationLayouts(n, path);
+        return n >= DecodedBatch.MIN_ROWS ? DecodedBatch.layouts(n) : Activations.QEO;
+    }
+
+    @Override
+    boolean floatDecoded() {
+        return true;
+    }
+
+    @Override
+    int decodedSpan() {
+        return 8;
+    }
+
+    /**
+     * Batches of {@link DecodedBatch#MIN_ROWS}+ activation rows go through {@link DecodedBatch}: each value decoded as
+     * q times its sub-block's scale, an exact integer (at most 15 * 63), so ggml's int lanes (elements 4j..4j+3 of each
+     * sub-block, times its scale, over the super-block: |lane| <= 8 * 4 * 945 * 128 < 2^24) come out exact in float
+     * arithmetic. The 32 quant bytes of sub-blocks 2c and 2c + 1 loaded as int lanes hold elements 4j..4j+3 in lane j;
+     * byte m's low nibble is sub-block 2c's element 4j + m, its high nibble sub-block 2c + 1's. The super-block's d is
+     * the scale once per 8 blocks; the mins come after the tiles ({@link #addDecodedTerms}).
+     */
+    @Override
+    void decodeFloatRow(MemorySegment w, long offset, int nb, float[] dst, int dstOff, int groupStride, int blockStride,
+            float[] scales, int scaleOff) {
+        long o = offset;
+        for (int b = 0; b < nb / 8; b++, o += BYTES) {
+            scales[scaleOff + b] = fp16(w, o);
+            long sc = scales(w, o);
+            for (int c = 0; c < 4; c++) {
+                IntVector q = IntVector.fromMemorySegment(I256, w, o + 16 + 32 * c, LE);
+                FloatVector lo = FloatVector.broadcast(F256, (int) (sc >>> 16 * c) & 0xff), hi = FloatVector.broadcast(F256, (int) (sc >>> 16 * c + 8) & 0xff);
+                int y = dstOff + (8 * b + 2 * c) * blockStride;
+                for (int m = 0; m < 4; m++) {
+                    ((FloatVector) q.lanewise(LSHR, 8 * m).and(15).convertShape(I2F, F256, 0)).mul(lo).intoArray(dst, y + m * groupStride);
+                    ((FloatVector) q.lanewise(LSHR, 8 * m + 4).and(15).convertShape(I2F, F256, 0)).mul(hi).intoArray(dst, y + blockStride + m * groupStride);
+                }
+            }
+        }
+    }
+
+    /** Weight rows per vector in {@link #addDecodedTerms}. */
+    private static final VectorSpecies<Float> ROWS = Simd.WIDE ? F512 : F256;
+
+    /**
+     * The mins terms, 16 weight rows per vector (8 without 512-bit vectors): per super-block, ggml's four acc_m lanes
+     * take dm = -d_x * dmin times m_2i * s_2i + m_2i+1 * s_2i+1 (mins m, the activations' sub-block sums s: exact in
+     * float, below 2^20) in one fused multiply-add each, and their total (acc_0 + acc_2) + (acc_1 + acc_3) is added to
+     * each output, as {@link #row512} and {@link #pair} add it to theirs.
+     */
+    @Override
+    void addDecodedTerms(MemorySegment w, long rowBytes, int r0, int r1, Activations a, int tiled, float[] out, int outStride) {
+        int nb = a.k / BLOCK, lanes = ROWS.length();
+        float[] sums = new float[tiled * nb * 8], ndx = new float[tiled * nb];
+        for (int t = 0; t < tiled; t++) {
+            for (int b = 0; b < nb; b++) {
+                int bi = t * nb + b;
+                ndx[bi] = -a.d[bi];
+                for (int j = 0; j < 8; j++) sums[bi * 8 + j] = a.bsums[bi * 16 + 2 * j] + a.bsums[bi * 16 + 2 * j + 1];
+            }
+        }
+        float[] mins = new float[nb * 8 * lanes], dmin = new float[nb * lanes];
+        for (int g = r0; g < r1; g += lanes) {
+            int count = Math.min(lanes, r1 - g);
+            for (int l = 0; l < count; l++) { // the group's mins and dmins, lane l for row g + l
+                long o = (g + l) * rowBytes;
+                for (int b = 0; b < nb; b++, o += BYTES) {
+                    dmin[b * lanes + l] = fp16(w, o + 2);
+                    long m = mins(w, o);
+                    for (int j = 0; j < 8; j++) mins[(b * 8 + j) * lanes + l] = (int) (m >>> 8 * j) & 0xff;
+                }
+            }
+            VectorMask<Float> rows = ROWS.indexInRange(0, count);
+            for (int t = 0; t < tiled; t++) {
+                FloatVector am0 = FloatVector.zero(ROWS), am1 = am0, am2 = am0, am3 = am0;
+                for (int b = 0; b < nb; b++) {
+                    int bi = t * nb + b, s = 8 * bi, m = 8 * b * lanes;
+                    FloatVector dm = FloatVector.fromArray(ROWS, dmin, b * lanes).mul(ndx[bi]);
+                    am0 = FloatVector.fromArray(ROWS, mins, m + lanes).fma(FloatVector.broadcast(ROWS, sums[s + 1]), FloatVector.fromArray(ROWS, mins, m).mul(sums[s])).fma(dm, am0);
+                    am1 = FloatVector.fromArray(ROWS, mins, m + 3 * lanes).fma(FloatVector.broadcast(ROWS, sums[s + 3]), FloatVector.fromArray(ROWS, mins, m + 2 * lanes).mul(sums[s + 2])).fma(dm, am1);
+                    am2 = FloatVector.fromArray(ROWS, mins, m + 5 * lanes).fma(FloatVector.broadcast(ROWS, sums[s + 5]), FloatVector.fromArray(ROWS, mins, m + 4 * lanes).mul(sums[s + 4])).fma(dm, am2);
+                    am3 = FloatVector.fromArray(ROWS, mins, m + 7 * lanes).fma(FloatVector.broadcast(ROWS, sums[s + 7]), FloatVector.fromArray(ROWS, mins, m + 6 * lanes).mul(sums[s + 6])).fma(dm, am3);
+                }
+                int at = t * outStride + g;
+                am0.add(am2).add(am1.add(am3)).add(FloatVector.fromArray(ROWS, out, at, rows)).intoArray(out, at, rows);
+            }
+        }
     }
 }

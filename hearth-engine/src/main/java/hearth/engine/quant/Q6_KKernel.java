@@ -18,7 +18,6 @@ import static hearth.engine.quant.Simd.S256;
 import static hearth.engine.quant.Simd.U16;
 import static hearth.engine.quant.Simd.hsum8;
 import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -364,102 +363,46 @@ final class Q6_KKernel extends TiledKernel {
         }
     }
 
-    /** Batches of eight activation rows per weight-row pass ({@link #rows8}), then the other row kernels. */
     @Override
-    public void matMul(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, float[] out, int outStride) {
-        if (!Simd.ENABLED || a.n < 8) {
-            super.matMul(w, rowBytes, rowFrom, rowTo, a, out, outStride);
-            return;
-        }
-        int t = 0;
-        for (; t + 8 <= a.n; t += 8) rows8(w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
-        rowsFrom(t, w, rowBytes, rowFrom, rowTo, a, out, outStride);
+    boolean floatDecoded() {
+        return true;
+    }
+
+    @Override
+    int decodedSpan() {
+        return 8;
     }
 
     /** Lanes 4..7: the second group's scale in a 32-value chunk (ggml's int lanes 4..7 are elements 16..31). */
     private static final VectorMask<Float> SECOND_GROUP = VectorMask.fromLong(F256, 0xf0);
 
     /**
-     * Batches of eight activation rows, the integer sums in exact float arithmetic (see Activations#qf). ggml's int
-     * lane j sums, per 32-value chunk, elements 4j..4j+3 times the chunk's first group scale (j < 4) or second (j >= 4),
-     * over the super-block; |lane| <= 8 chunks * 4 * 32 * 127 * 128 < 2^24, so every product and partial sum is an
-     * exact float. Per chunk the weights become four float vectors, lane j of vector m = element 4j+m: the 32 ql and
-     * qh bytes loaded as int lanes hold elements 4j..4j+3 in lane j; byte m gets the 4 low bits and the 2 high bits
-     * with bit 5 flipped, a 6-bit two's complement of q - 32 that two shifts sign-extend. Four FMAs with the activations
-     * (unscaled: |sum| <= 4 * 32 * 127) then one FMA by the scales. Once per super-block, like ggml, the float
-     * accumulator takes sum * (d * d_x); the accumulators wait in h between super-blocks (fewer live registers).
+     * Batches of {@link DecodedBatch#MIN_ROWS}+ activation rows go through {@link DecodedBatch}, the integer sums in
+     * exact float arithmetic (see Activations#qf). ggml's int lane j sums, per 32-value chunk, elements 4j..4j+3 times
+     * the chunk's first group scale (j < 4) or second (j >= 4), over the super-block; |lane| <= 8 chunks * 4 * 32 * 128
+     * * 127 < 2^24, so every product and partial sum is an exact float. So each value is decoded as (q - 32) times its
+     * group scale: the 32 ql and qh bytes of a chunk loaded as int lanes hold elements 4j..4j+3 in lane j; byte m gets
+     * the 4 low bits and the 2 high bits with bit 5 flipped, a 6-bit two's complement of q - 32 that two shifts
+     * sign-extend. The super-block's d is the row's scale once per 8 blocks.
      */
-    private void rows8(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
-        int k = a.k, nb = k / BLOCK;
-        float[] xf = a.qf;
-        float[] xd = a.d;
-        float[] h = new float[64];
-        float[] scales = new float[16];
-        for (int r = rowFrom; r < rowTo; r++) {
-            long o = r * rowBytes;
-            java.util.Arrays.fill(h, 0f);
-            for (int b = 0; b < nb; b++, o += BYTES) {
-                // the 16 int8 group scales in one load: in this large method C2 did not inline the bounds checks of
-                // the byte reads (a call per read); some of the chunk loop's segment reads still are not
-                ByteVector s8 = ByteVector.fromMemorySegment(B128, w, o + 192, LE);
-                s8.convertShape(B2F, F256, 0).reinterpretAsFloats().intoArray(scales, 0);
-                s8.convertShape(B2F, F256, 1).reinterpretAsFloats().intoArray(scales, 8);
-                FloatVector i0 = FloatVector.zero(F256), i1 = i0, i2 = i0, i3 = i0, i4 = i0, i5 = i0, i6 = i0, i7 = i0;
-                for (int c = 0; c < 8; c++) {
-                    int half = c >> 2, quarter = c & 3;
-                    IntVector ql = IntVector.fromMemorySegment(I256, w, o + 64 * half + 32 * (quarter & 1), LE);
-                    IntVector qh = IntVector.fromMemorySegment(I256, w, o + 128 + 32 * half, LE);
-                    IntVector q = ql.lanewise(LSHR, 4 * (quarter >> 1)).and(0x0f0f_0f0f)
-                            .or(qh.lanewise(LSHR, 2 * quarter).and(0x0303_0303).lanewise(LSHL, 4).lanewise(XOR, 0x2020_2020));
-                    FloatVector w0 = (FloatVector) q.lanewise(LSHL, 26).lanewise(ASHR, 26).convertShape(I2F, F256, 0);
-                    FloatVector w1 = (FloatVector) q.lanewise(LSHL, 18).lanewise(ASHR, 26).convertShape(I2F, F256, 0);
-                    FloatVector w2 = (FloatVector) q.lanewise(LSHL, 10).lanewise(ASHR, 26).convertShape(I2F, F256, 0);
-                    FloatVector w3 = (FloatVector) q.lanewise(LSHL, 2).lanewise(ASHR, 26).convertShape(I2F, F256, 0);
-                    FloatVector sc = FloatVector.broadcast(F256, scales[2 * c]).blend(FloatVector.broadcast(F256, scales[2 * c + 1]), SECOND_GROUP);
-                    int x = t * k + b * BLOCK + 32 * c;
-                    i0 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i0);
-                    x += k;
-                    i1 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i1);
-                    x += k;
-                    i2 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i2);
-                    x += k;
-                    i3 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i3);
-                    x += k;
-                    i4 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i4);
-                    x += k;
-                    i5 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i5);
-                    x += k;
-                    i6 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i6);
-                    x += k;
-                    i7 = w3.fma(FloatVector.fromArray(F256, xf, x + 24), w2.fma(FloatVector.fromArray(F256, xf, x + 16),
-                            w1.fma(FloatVector.fromArray(F256, xf, x + 8), w0.mul(FloatVector.fromArray(F256, xf, x))))).fma(sc, i7);
-                }
-                float dw = Float.float16ToFloat(w.get(U16, o + 208));
-                int bi = t * nb + b;
-                i0.fma(FloatVector.broadcast(F256, xd[bi + 0 * nb] * dw), FloatVector.fromArray(F256, h, 0)).intoArray(h, 0);
-                i1.fma(FloatVector.broadcast(F256, xd[bi + 1 * nb] * dw), FloatVector.fromArray(F256, h, 8)).intoArray(h, 8);
-                i2.fma(FloatVector.broadcast(F256, xd[bi + 2 * nb] * dw), FloatVector.fromArray(F256, h, 16)).intoArray(h, 16);
-                i3.fma(FloatVector.broadcast(F256, xd[bi + 3 * nb] * dw), FloatVector.fromArray(F256, h, 24)).intoArray(h, 24);
-                i4.fma(FloatVector.broadcast(F256, xd[bi + 4 * nb] * dw), FloatVector.fromArray(F256, h, 32)).intoArray(h, 32);
-                i5.fma(FloatVector.broadcast(F256, xd[bi + 5 * nb] * dw), FloatVector.fromArray(F256, h, 40)).intoArray(h, 40);
-                i6.fma(FloatVector.broadcast(F256, xd[bi + 6 * nb] * dw), FloatVector.fromArray(F256, h, 48)).intoArray(h, 48);
-                i7.fma(FloatVector.broadcast(F256, xd[bi + 7 * nb] * dw), FloatVector.fromArray(F256, h, 56)).intoArray(h, 56);
+    @Override
+    void decodeFloatRow(MemorySegment w, long offset, int nb, float[] dst, int dstOff, int groupStride, int blockStride,
+            float[] scales, int scaleOff) {
+        long o = offset;
+        for (int b = 0; b < nb / 8; b++, o += BYTES) {
+            scales[scaleOff + b] = fp16(w, o + 208);
+            for (int c = 0; c < 8; c++) {
+                int half = c >> 2, quarter = c & 3, y = dstOff + (8 * b + c) * blockStride;
+                IntVector ql = IntVector.fromMemorySegment(I256, w, o + 64 * half + 32 * (quarter & 1), LE);
+                IntVector qh = IntVector.fromMemorySegment(I256, w, o + 128 + 32 * half, LE);
+                IntVector q = ql.lanewise(LSHR, 4 * (quarter >> 1)).and(0x0f0f_0f0f)
+                        .or(qh.lanewise(LSHR, 2 * quarter).and(0x0303_0303).lanewise(LSHL, 4).lanewise(XOR, 0x2020_2020));
+                FloatVector sc = FloatVector.broadcast(F256, s8(w, o + 192 + 2 * c)).blend(FloatVector.broadcast(F256, s8(w, o + 193 + 2 * c)), SECOND_GROUP);
+                ((FloatVector) q.lanewise(LSHL, 26).lanewise(ASHR, 26).convertShape(I2F, F256, 0)).mul(sc).intoArray(dst, y);
+                ((FloatVector) q.lanewise(LSHL, 18).lanewise(ASHR, 26).convertShape(I2F, F256, 0)).mul(sc).intoArray(dst, y + groupStride);
+                ((FloatVector) q.lanewise(LSHL, 10).lanewise(ASHR, 26).convertShape(I2F, F256, 0)).mul(sc).intoArray(dst, y + 2 * groupStride);
+                ((FloatVector) q.lanewise(LSHL, 2).lanewise(ASHR, 26).convertShape(I2F, F256, 0)).mul(sc).intoArray(dst, y + 3 * groupStride);
             }
-            out[(t + 0) * outStride + r] = hsum8(h, 0);
-            out[(t + 1) * outStride + r] = hsum8(h, 8);
-            out[(t + 2) * outStride + r] = hsum8(h, 16);
-            out[(t + 3) * outStride + r] = hsum8(h, 24);
-            out[(t + 4) * outStride + r] = hsum8(h, 32);
-            out[(t + 5) * outStride + r] = hsum8(h, 40);
-            out[(t + 6) * outStride + r] = hsum8(h, 48);
-            out[(t + 7) * outStride + r] = hsum8(h, 56);
         }
     }
 }

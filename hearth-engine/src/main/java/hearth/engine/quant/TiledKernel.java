@@ -137,9 +137,24 @@ abstract class TiledKernel implements QuantKernel {
     }
 
     /**
+     * Blocks of 32 per float scale in {@link #decodeFloatRow}: 1 for the 32-value types, 8 for the K-quants, whose
+     * sub-block scales go into the decoded values (exact integers still) and whose super-block scale d_w multiplies
+     * ggml's integer lanes once per 256 values.
+     */
+    int decodedSpan() {
+        return 1;
+    }
+
+    /**
+     * Adds to out the terms of the dot products that the decoded values leave out, for weight rows [r0, r1) and
+     * activation rows [0, tiled) (Q4_K's mins); nothing by default.
+     */
+    void addDecodedTerms(MemorySegment w, long rowBytes, int r0, int r1, Activations a, int tiled, float[] out, int outStride) {}
+
+    /**
      * Writes the row at {@code offset} (nb blocks of 32) as exact float lanes for {@link DecodedBatch}: lane j of group
      * m of block b (ggml's int lane j, element 4j + m) to dst[dstOff + b * blockStride + m * groupStride + j], and
-     * block b's scale d_w to scales[scaleOff + b].
+     * the scale d_w of blocks b .. b + {@link #decodedSpan} - 1 to scales[scaleOff + b / decodedSpan()].
      */
     void decodeFloatRow(MemorySegment w, long offset, int nb, float[] dst, int dstOff, int groupStride, int blockStride,
             float[] scales, int scaleOff) {

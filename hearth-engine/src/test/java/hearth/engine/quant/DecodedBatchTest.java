@@ -29,10 +29,14 @@ class DecodedBatchTest {
         long rowBytes = type.bytesFor(k);
         // 8: one tile of eight rows (512-bit) or two of four; 13: three tiles of four and one row over, or seven pairs,
         // the last one half filled, in two tiles of four pairs, the second one with its last pair twice
+        // one Activations for both, as the engine reuses it; the second has a row of zeros (a block with no scale)
+        Activations a = new Activations();
         for (int n : new int[] {DecodedBatch.MIN_ROWS, 13}) {
             assertThat(n).isGreaterThanOrEqualTo(DecodedBatch.MIN_ROWS);
-            Activations a = Activations.of(kern.activationFormat(), RandomWeights.activations(n, k, 5 + n), n, k)
-                    .path(Kernels.path(type, rows, k, n));
+            float[] x = RandomWeights.activations(n, k, 5 + n);
+            if (n == 13) java.util.Arrays.fill(x, 2 * k, 3 * k, 0f);
+            a.prepare(kern.activationFormat(), n, k).convertRows(x, 0, n); // every layout: the single dots read theirs
+            a.path(Kernels.path(type, rows, k, n));
             float[] out = new float[n * rows];
             kern.matMul(w, rowBytes, 0, 5, a, out, rows); // an odd row count: the last row goes in twice
             kern.matMul(w, rowBytes, 5, rows, a, out, rows);
