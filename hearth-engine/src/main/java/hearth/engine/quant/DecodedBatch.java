@@ -10,10 +10,12 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Batches (prefill, many activation rows) for block types whose ggml dot is "8 int lanes of four products each,
  * times d_w * d_x, fused into 8 float lanes block by block, then ggml's horizontal sum" (Q8_0, and the types whose
- * tinyBLAS/vec_dot path has the same shape). A slice of weight rows is decoded once into exact float lanes (the block
- * values as floats: integers, so products and their sums of four are exact, see {@link Activations#qf}) and every
- * activation row then passes over the slice with fused multiply-adds only. The decode cost, which the row kernels pay
- * once per four activation rows, is paid once per call.
+ * tinyBLAS/vec_dot path has the same shape), or super-block by super-block (Q4_K and Q6_K: the int lanes also sum the
+ * sub-blocks, each times its integer scale; {@link TiledKernel#decodedSpan}). A slice of weight rows is decoded once
+ * into exact float lanes (the block values as floats, times their sub-block scales: integers, so products and their
+ * sums stay exact below 2^24, see {@link Activations#qf}) and every activation row then passes over the slice with
+ * fused multiply-adds only. The decode cost, which the row kernels pay once per four activation rows, is paid once per
+ * call. Terms outside the integer lanes (Q4_K's mins) come after the tiles ({@link TiledKernel#addDecodedTerms}).
  *
  * <p>The loops are bound by their vector loads, not by their multiply-adds: on the AVX-512 VM a 512-bit load that
  * straddles two cache lines costs as much as two, and Java arrays are aligned to 8 bytes only. So the 512-bit tile
