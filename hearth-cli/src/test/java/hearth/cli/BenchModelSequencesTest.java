@@ -21,8 +21,10 @@ class BenchModelSequencesTest {
         assertThat(rows).allSatisfy(r -> assertThat(r.mean()).as(r.test()).isPositive());
         for (ModelBench.Row r : rows) {
             if (r.test().contains(" x3")) {
-                // 3 x 17 tokens in about 17 steps (plus the first token's step, which may not join them all): batched
-                assertThat(r.sequencesPerStep()).as(r.test()).isGreaterThan(2.5).isLessThanOrEqualTo(3.0);
+                // 3 x 17 tokens in about 17 steps: batched (one at a time would be 1.0). The three are submitted one
+                // after the other, and the engine thread starts the first at once: on a loaded machine (a CI run) it
+                // took several steps alone before the others were queued (2.27 seen once), so the bound leaves room
+                assertThat(r.sequencesPerStep()).as(r.test()).isGreaterThan(2.0).isLessThanOrEqualTo(3.0);
             } else {
                 assertThat(r.sequencesPerStep()).as(r.test()).isEqualTo(1.0);
             }
