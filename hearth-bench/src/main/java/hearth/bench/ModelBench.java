@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -219,14 +220,18 @@ public final class ModelBench {
     private double[] together(Engine engine, int[] context, int vocab, SplittableRandom rnd, int n) {
         long stepsBefore = engine.stats().steps();
         List<CompletableFuture<Event.Done>> ends = new ArrayList<>(n);
+        List<GenerateRequest> requests = new ArrayList<>(n);
+        List<Consumer<Event>> sinks = new ArrayList<>(n);
         for (int q = 0; q < n; q++) {
             CompletableFuture<Event.Done> end = new CompletableFuture<>();
-            engine.submit(request(context, vocab, rnd, 1, genTokens + 1), e -> {
+            requests.add(request(context, vocab, rnd, 1, genTokens + 1));
+            sinks.add(e -> {
                 if (e instanceof Event.Done d) end.complete(d);
                 else if (e instanceof Event.Failed f) end.completeExceptionally(new EngineException(EngineException.Kind.INVALID, f.message()));
             });
             ends.add(end);
         }
+        engine.submitAll(requests, sinks); // together: the first must not run steps alone while the others are set up
         long longest = 0;
         for (CompletableFuture<Event.Done> end : ends) longest = Math.max(longest, end.join().usage().decodeNanos());
         // the engine counts a step after that step's events went out: wait (briefly) for the count with the last one

@@ -146,6 +146,11 @@ public final class Engine implements AutoCloseable {
         return loop.submit(request, sink);
     }
 
+    /** Queues several generations that start together (request i to sink i). See {@link EngineLoop#submitAll}. */
+    public List<Sequence> submitAll(List<GenerateRequest> requests, List<Consumer<Event>> sinks) {
+        return loop.submitAll(requests, sinks);
+    }
+
     /** The full result of a generation. */
     public record Result(String text, List<Integer> tokens, List<hearth.engine.sample.Logprobs> logprobs, Event.Done done) {}
 

@@ -193,4 +193,35 @@ class EngineGenerationTest {
                 .hasMessageContaining("300").hasMessageContaining("256")
                 .extracting(e -> ((EngineException) e).kind()).isEqualTo(EngineException.Kind.TOO_LONG);
     }
+
+    @Test
+    void requestsSubmittedTogetherEachGetTheirOwnOutputAndARefusedOneQueuesNone() throws Exception {
+        String[] names = {"stories260K__once_upon.json", "stories260K__lily_tom.json", "stories260K__little_dog.json"};
+        List<GenerateRequest> requests = new ArrayList<>();
+        List<CompletableFuture<List<Integer>>> outputs = new ArrayList<>();
+        List<java.util.function.Consumer<Event>> sinks = new ArrayList<>();
+        for (String name : names) {
+            requests.add(GenerateRequest.greedy("t", ints(vector(name).get("prompt_tokens")), 32));
+            List<Integer> tokens = java.util.Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<List<Integer>> out = new CompletableFuture<>();
+            sinks.add(e -> {
+                if (e instanceof Event.Token t) for (int id : t.tokens()) tokens.add(id);
+                else if (e instanceof Event.Done) out.complete(tokens);
+            });
+            outputs.add(out);
+        }
+        engine.submitAll(requests, sinks);
+        for (int i = 0; i < names.length; i++) {
+            assertThat(outputs.get(i).get(60, TimeUnit.SECONDS)).as(names[i]).isEqualTo(list(vector(names[i]).get("output_tokens")));
+        }
+        // one request too long for the context: the call throws and none of the three is queued
+        int[] big = new int[300];
+        List<GenerateRequest> withBig = List.of(requests.get(0), GenerateRequest.greedy("big", big, 4), requests.get(1));
+        List<Boolean> called = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<java.util.function.Consumer<Event>> record = List.of(e -> called.add(true), e -> called.add(true), e -> called.add(true));
+        assertThatThrownBy(() -> engine.submitAll(withBig, record)).isInstanceOf(EngineException.class)
+                .extracting(e -> ((EngineException) e).kind()).isEqualTo(EngineException.Kind.TOO_LONG);
+        Thread.sleep(200); // a queued one would have had events by now (a step takes well under a millisecond)
+        assertThat(called).isEmpty();
+    }
 }

@@ -80,6 +80,28 @@ public final class EngineLoop implements AutoCloseable {
      * Throws {@link EngineException} when the prompt cannot fit or the queue is full.
      */
     public Sequence submit(GenerateRequest req, Consumer<Event> sink) {
+        return submitAll(List.of(req), List.of(sink)).getFirst();
+    }
+
+    /**
+     * Queues several requests, request i with sink i: all are checked and set up first, then queued one right after
+     * the other, so the engine thread does not start the first one alone while the others are still being set up
+     * (batched benchmarks measure steps that carry all of them). Throws like {@link #submit}, and then queues none.
+     */
+    public List<Sequence> submitAll(List<GenerateRequest> reqs, List<Consumer<Event>> sinks) {
+        if (reqs.size() != sinks.size()) throw new IllegalArgumentException(reqs.size() + " requests but " + sinks.size() + " sinks");
+        List<Sequence> seqs = new ArrayList<>(reqs.size());
+        for (int i = 0; i < reqs.size(); i++) seqs.add(sequence(reqs.get(i), sinks.get(i)));
+        Stats s = stats;
+        if (s.waiting() + incoming.size() + reqs.size() > queueSize) {
+            throw new EngineException(EngineException.Kind.QUEUE_FULL, "the queue is full (" + queueSize + " waiting requests)");
+        }
+        incoming.addAll(seqs);
+        return seqs;
+    }
+
+    /** Checks a request and sets up its sequence (not queued yet). */
+    private Sequence sequence(GenerateRequest req, Consumer<Event> sink) {
         if (closed) throw new EngineException(EngineException.Kind.UNAVAILABLE, "the engine is shutting down");
         int capacity = Math.min(contextSize, blocks.numBlocks() * blocks.blockSize());
         if (req.prompt().length >= capacity) {
@@ -89,15 +111,9 @@ public final class EngineLoop implements AutoCloseable {
         for (int t : req.prompt()) {
             if (t < 0 || t >= vocab) throw new EngineException(EngineException.Kind.INVALID, "token id " + t + " is outside the vocabulary (0.." + (vocab - 1) + ")");
         }
-        Stats s = stats;
-        if (s.waiting() + incoming.size() >= queueSize) {
-            throw new EngineException(EngineException.Kind.QUEUE_FULL, "the queue is full (" + queueSize + " waiting requests)");
-        }
         var decoder = req.output().parses() ? new StreamingDecoder(tokenizer, true, false) : tokenizer.streamingDecoder();
         Sampler sampler = new Sampler(req.sampling(), vocab, req.sampling().grammar() != null ? tokenIndex() : null);
-        Sequence seq = new Sequence(req, sink, blocks.blockSize(), sampler, decoder);
-        incoming.add(seq);
-        return seq;
+        return new Sequence(req, sink, blocks.blockSize(), sampler, decoder);
     }
 
     public Stats stats() {
