@@ -7,6 +7,7 @@ import hearth.engine.GenerateRequest;
 import hearth.engine.sched.EngineLoop;
 import hearth.engine.sched.Sequence;
 import hearth.engine.tokenizer.Tokenizer;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -130,9 +131,12 @@ public final class EmbeddedBackend implements Backend {
         return new ModelInfo(c.architecture(), c.vocabSize(), c.contextLength(), c.dim(), e.fileBytes(), e.contextSize());
     }
 
-    /** Queues a generation; events arrive on the engine thread (hand them off, don't block). */
-    public Sequence submit(GenerateRequest request, Consumer<Event> sink) {
-        return engine().submit(request, sink);
+    /**
+     * Queues generations that start together, request i to sink i (all or none: a refused one queues none); events
+     * arrive on the engine thread (hand them off, don't block).
+     */
+    public List<Sequence> submitAll(List<GenerateRequest> requests, List<Consumer<Event>> sinks) {
+        return engine().submitAll(requests, sinks);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * The engine sequences of one API call (n choices × prompts). The engine thread only appends events to an unbounded
@@ -22,18 +23,15 @@ final class Generation {
 
     private Generation() {}
 
-    /** Submits every request; if one is refused (queue full, too long) the ones already queued are cancelled. */
+    /** Submits every request together; if one is refused (queue full, too long) none is queued. */
     static Generation start(EmbeddedBackend backend, List<GenerateRequest> requests) {
         Generation g = new Generation();
-        try {
-            for (int i = 0; i < requests.size(); i++) {
-                int choice = i;
-                g.sequences.add(backend.submit(requests.get(i), e -> g.queue.add(new Item(choice, e, System.nanoTime()))));
-            }
-        } catch (RuntimeException e) {
-            g.cancel();
-            throw e;
+        List<Consumer<Event>> sinks = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            int choice = i;
+            sinks.add(e -> g.queue.add(new Item(choice, e, System.nanoTime())));
         }
+        g.sequences.addAll(backend.submitAll(requests, sinks));
         return g;
     }
 
