@@ -229,10 +229,13 @@ final class Q4_KKernel extends TiledKernel {
         else inPairs(Q4_KKernel::pair, true, w, rowBytes, rowFrom, rowTo, a, t, out, outStride);
     }
 
-    /** Sums of the 32 activation quants of each sub-block of row t in sub-block order (entry 8b + j), for row512. */
-    private static int[] subBlockSumsInOrder(Activations a, int t) {
+    /**
+     * Sums of the 32 activation quants of each sub-block of rows t .. t+rows-1 in sub-block order (entry (u * nb + b) *
+     * 8 + j for row t + u), for row512 and addDecodedTerms.
+     */
+    private static int[] subBlockSumsInOrder(Activations a, int t, int rows) {
         int nb = a.k / BLOCK;
-        int[] s = new int[nb * 8];
+        int[] s = new int[rows * nb * 8];
         for (int i = 0, bs = t * nb * 16; i < s.length; i++) s[i] = a.bsums[bs + 2 * i] + a.bsums[bs + 2 * i + 1];
         return s;
     }
@@ -256,7 +259,7 @@ final class Q4_KKernel extends TiledKernel {
      */
     private static void rows1Wide(MemorySegment w, long rowBytes, int rowFrom, int rowTo, Activations a, int t, float[] out, int outStride) {
         short[] xp = pairedChunks(a, t, 64);
-        int[] xs = subBlockSumsInOrder(a, t);
+        int[] xs = subBlockSumsInOrder(a, t, 1);
         float[] h = new float[16];
         for (int r = rowFrom; r < rowTo; r++) out[t * outStride + r] = row512(w.asSlice(r * rowBytes, rowBytes), xp, xs, a, t, h);
     }
@@ -512,14 +515,7 @@ final class Q4_KKernel extends TiledKernel {
     @Override
     void addDecodedTerms(MemorySegment w, long rowBytes, int r0, int r1, Activations a, int tiled, float[] out, int outStride) {
         int nb = a.k / BLOCK, lanes = ROWS.length();
-        float[] sums = new float[tiled * nb * 8], ndx = new float[tiled * nb];
-        for (int t = 0; t < tiled; t++) {
-            for (int b = 0; b < nb; b++) {
-                int bi = t * nb + b;
-                ndx[bi] = -a.d[bi];
-                for (int j = 0; j < 8; j++) sums[bi * 8 + j] = a.bsums[bi * 16 + 2 * j] + a.bsums[bi * 16 + 2 * j + 1];
-            }
-        }
+        int[] sums = subBlockSumsInOrder(a, 0, tiled);
         float[] mins = new float[nb * 8 * lanes], dmin = new float[nb * lanes];
         for (int g = r0; g < r1; g += lanes) {
             int count = Math.min(lanes, r1 - g);
@@ -536,11 +532,11 @@ final class Q4_KKernel extends TiledKernel {
                 FloatVector am0 = FloatVector.zero(ROWS), am1 = am0, am2 = am0, am3 = am0;
                 for (int b = 0; b < nb; b++) {
                     int bi = t * nb + b, s = 8 * bi, m = 8 * b * lanes;
-                    FloatVector dm = FloatVector.fromArray(ROWS, dmin, b * lanes).mul(ndx[bi]);
-                    am0 = FloatVector.fromArray(ROWS, mins, m + lanes).fma(FloatVector.broadcast(ROWS, sums[s + 1]), FloatVector.fromArray(ROWS, mins, m).mul(sums[s])).fma(dm, am0);
-                    am1 = FloatVector.fromArray(ROWS, mins, m + 3 * lanes).fma(FloatVector.broadcast(ROWS, sums[s + 3]), FloatVector.fromArray(ROWS, mins, m + 2 * lanes).mul(sums[s + 2])).fma(dm, am1);
-                    am2 = FloatVector.fromArray(ROWS, mins, m + 5 * lanes).fma(FloatVector.broadcast(ROWS, sums[s + 5]), FloatVector.fromArray(ROWS, mins, m + 4 * lanes).mul(sums[s + 4])).fma(dm, am2);
-                    am3 = FloatVector.fromArray(ROWS, mins, m + 7 * lanes).fma(FloatVector.broadcast(ROWS, sums[s + 7]), FloatVector.fromArray(ROWS, mins, m + 6 * lanes).mul(sums[s + 6])).fma(dm, am3);
+                    FloatVector dm = FloatVector.fromArray(ROWS, dmin, b * lanes).mul(-a.d[bi]);
+                    am0 = FloatVector.fromArray(ROWS, mins, m + lanes).fma(FloatVector.broadcast(ROWS, (float) sums[s + 1]), FloatVector.fromArray(ROWS, mins, m).mul((float) sums[s])).fma(dm, am0);
+                    am1 = FloatVector.fromArray(ROWS, mins, m + 3 * lanes).fma(FloatVector.broadcast(ROWS, (float) sums[s + 3]), FloatVector.fromArray(ROWS, mins, m + 2 * lanes).mul((float) sums[s + 2])).fma(dm, am1);
+                    am2 = FloatVector.fromArray(ROWS, mins, m + 5 * lanes).fma(FloatVector.broadcast(ROWS, (float) sums[s + 5]), FloatVector.fromArray(ROWS, mins, m + 4 * lanes).mul((float) sums[s + 4])).fma(dm, am2);
+                    am3 = FloatVector.fromArray(ROWS, mins, m + 7 * lanes).fma(FloatVector.broadcast(ROWS, (float) sums[s + 7]), FloatVector.fromArray(ROWS, mins, m + 6 * lanes).mul((float) sums[s + 6])).fma(dm, am3);
                 }
                 int at = t * outStride + g;
                 am0.add(am2).add(am1.add(am3)).add(FloatVector.fromArray(ROWS, out, at, rows)).intoArray(out, at, rows);
