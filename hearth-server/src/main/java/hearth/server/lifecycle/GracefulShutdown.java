@@ -66,8 +66,9 @@ public final class GracefulShutdown {
     /** What a signal does; public so that tests can drive it without signals. */
     public void onSignal(String name) {
         if (signals.incrementAndGet() == 1) {
-            LOG.info("SIG{}: draining (no new requests; in-flight ones may finish within {} s)", name, grace.toSeconds());
             server.admission().startDraining(); // before returning: a request after the signal is refused
+            // logged once draining has started, so that whoever reads the line finds the server not ready
+            LOG.info("SIG{}: draining (no new requests; in-flight ones may finish within {} s)", name, grace.toSeconds());
             Thread.ofPlatform().name("hearth-drain").start(this::drainAndExit);
         } else {
             LOG.warn("SIG{} again: exiting now", name);
