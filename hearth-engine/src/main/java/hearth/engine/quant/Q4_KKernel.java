@@ -459,13 +459,6 @@ final class Q4_KKernel extends TiledKernel {
         return true;
     }
 
-    /** The row kernels read {@link Activations#qeo} only; batches through {@link DecodedBatch} what it says. */
-    @Override
-    public int activationLayouts(int n, GgmlPath path) {
-        if (!Simd.ENABLED) return super.activationLayouts(n, path);
-        return n >= DecodedBatch.MIN_ROWS ? DecodedBatch.layouts(n) : Activations.QEO;
-    }
-
     @Override
     boolean floatDecoded() {
         return true;

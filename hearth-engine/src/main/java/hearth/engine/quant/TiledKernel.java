@@ -39,16 +39,16 @@ abstract class TiledKernel implements QuantKernel {
 
     /**
      * What {@link #matMul} reads with the vector kernels: a kernel with row micro-kernels reads {@link Activations#qeo}
-     * (and {@link Activations#qf} in its batch kernels), never {@link Activations#qg}; batches through
-     * {@link DecodedBatch} read what {@link DecodedBatch#layouts} says; a kernel without row kernels reads only
-     * {@link Activations#qg} (its vector dot products). Kernels narrow this further where they know more.
+     * (and the always-filled {@link Activations#q}), never {@link Activations#qg}; batches through {@link DecodedBatch}
+     * read what {@link DecodedBatch#layouts} says; a kernel without row kernels reads only {@link Activations#qg} (its
+     * vector dot products). Kernels whose row kernels read other copies (Q8_0's, Q4_0's) say so themselves.
      */
     @Override
     public int activationLayouts(int n, GgmlPath path) {
         if (!Simd.ENABLED) return QuantKernel.super.activationLayouts(n, path);
         if (!rowKernels()) return Activations.QG;
         if (n >= DecodedBatch.MIN_ROWS && floatDecoded()) return DecodedBatch.layouts(n);
-        return Activations.QEO | Activations.QF;
+        return Activations.QEO;
     }
 
     /** out[t * outStride + r] = row r · activation row t for r in [rowFrom, rowTo). */
